@@ -1,0 +1,1 @@
+"""Sources of events: the live cluster (list+watch) and recordings (replay)."""

@@ -1,0 +1,192 @@
+"""Kubernetes Events, both API shapes, reduced to what podwatch shows and counts.
+
+core/v1 Events carry `count`/`lastTimestamp`; events.k8s.io/v1 Events carry
+`series.count`/`series.lastObservedTime` (and scheduler events seen through
+core/v1 carry `eventTime` and `series` with a null `count`). Both become one
+`KEvent`. Raw Event objects are not kept: a normalized one is a fraction of
+the size, and the message is capped so a hostile 100 KB message cannot
+bloat memory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from podwatch.model.k8s import Key, d, i, meta, parse_time, s
+
+MAX_MESSAGE = 4096
+PROBE_KINDS = ("startup", "readiness", "liveness")
+_PROBE_RE = re.compile(r"^(Startup|Readiness|Liveness) probe (failed|errored)", re.IGNORECASE)
+_FIELD_PATH_RE = re.compile(r"^spec\.(containers|initContainers|ephemeralContainers)\{(.+)\}$")
+
+
+@dataclass(slots=True)
+class KEvent:
+    key: Key
+    """(namespace, name) of the Event object."""
+    uid: str
+    api: str
+    """"core/v1" or "events.k8s.io/v1"."""
+    involved_kind: str
+    involved_namespace: str
+    involved_name: str
+    involved_uid: str
+    field_path: str
+    reason: str
+    type: str
+    message: str
+    count: int
+    first: float | None
+    last: float | None
+    source: str
+
+    @property
+    def identity(self) -> str:
+        """What makes two sightings the same Event (a MODIFIED copy has the same)."""
+        return self.uid or f"{self.key[0]}/{self.key[1]}"
+
+    @property
+    def container(self) -> str:
+        match = _FIELD_PATH_RE.match(self.field_path)
+        return match.group(2) if match else ""
+
+    @property
+    def probe_kind(self) -> str:
+        """startup/readiness/liveness for a probe failure Event, else ""."""
+        if self.reason != "Unhealthy":
+            return ""
+        match = _PROBE_RE.match(self.message)
+        return match.group(1).lower() if match else ""
+
+
+def cap_text(text: str, limit: int = MAX_MESSAGE) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"… [{len(text) - limit} more characters]"
+
+
+def normalize_event(obj: Any) -> KEvent | None:
+    """A KEvent from a core/v1 or events.k8s.io/v1 Event; None if it names no object."""
+    obj = d(obj)
+    m = meta(obj)
+    name = s(m.get("name"))
+    if not name:
+        return None
+    api_version = s(obj.get("apiVersion"))
+    series = d(obj.get("series"))
+    if api_version.startswith("events.k8s.io/"):
+        involved = d(obj.get("regarding"))
+        message = s(obj.get("note"))
+        legacy_count = i(obj.get("deprecatedCount"), 0) or 0
+        first = parse_time(obj.get("deprecatedFirstTimestamp")) or parse_time(obj.get("eventTime"))
+        last = (
+            parse_time(series.get("lastObservedTime"))
+            or parse_time(obj.get("deprecatedLastTimestamp"))
+            or parse_time(obj.get("eventTime"))
+        )
+        source = s(obj.get("reportingController")) or s(
+            d(obj.get("deprecatedSource")).get("component")
+        )
+        api = "events.k8s.io/v1"
+    else:
+        involved = d(obj.get("involvedObject"))
+        message = s(obj.get("message"))
+        legacy_count = i(obj.get("count"), 0) or 0
+        first = parse_time(obj.get("firstTimestamp")) or parse_time(obj.get("eventTime"))
+        last = (
+            parse_time(series.get("lastObservedTime"))
+            or parse_time(obj.get("lastTimestamp"))
+            or parse_time(obj.get("eventTime"))
+        )
+        source = s(d(obj.get("source")).get("component")) or s(obj.get("reportingComponent"))
+        api = "core/v1"
+    if first is None:
+        first = parse_time(m.get("creationTimestamp"))
+    if last is None:
+        last = first
+    count = max(legacy_count, i(series.get("count"), 0) or 0, 1)
+    return KEvent(
+        key=(s(m.get("namespace")), name),
+        uid=s(m.get("uid")),
+        api=api,
+        involved_kind=s(involved.get("kind")),
+        involved_namespace=s(involved.get("namespace")) or s(m.get("namespace")),
+        involved_name=s(involved.get("name")),
+        involved_uid=s(involved.get("uid")),
+        field_path=s(involved.get("fieldPath")),
+        reason=s(obj.get("reason")),
+        type=s(obj.get("type")),
+        message=cap_text(message),
+        count=count,
+        first=first,
+        last=last,
+        source=source,
+    )
+
+
+@dataclass(slots=True)
+class ProbeTally:
+    """Failures of one probe kind of one container, as podwatch has seen them."""
+
+    total: int = 0
+    recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=512))
+    """(time, how many) increments, for "failures in the last few minutes"."""
+    last_message: str = ""
+    last_time: float | None = None
+
+    def failures_since(self, since: float) -> int:
+        return sum(n for t, n in self.recent if t >= since)
+
+
+class ProbeFailures:
+    """Per pod, container and probe kind: failure counts from Unhealthy Events.
+
+    The API server aggregates repeats into one Event whose count grows; the
+    same Event may be seen again (MODIFIED, or re-listed after a reconnect).
+    Each Event's highest count seen is remembered and only the growth is
+    added, so nothing is counted twice.
+    """
+
+    def __init__(self) -> None:
+        self._seen_count: dict[str, int] = {}
+        self._by_pod: dict[Key, dict[tuple[str, str], ProbeTally]] = {}
+        self._event_pod: dict[str, Key] = {}
+
+    def observe(self, ev: KEvent, received: float) -> tuple[Key, str, str, int] | None:
+        """Count a probe-failure Event; returns (pod, container, kind, added) when it grew."""
+        kind = ev.probe_kind
+        if not kind or ev.involved_kind not in ("Pod", ""):
+            return None
+        identity = ev.identity
+        before = self._seen_count.get(identity, 0)
+        if ev.count <= before:
+            return None
+        added = ev.count - before
+        self._seen_count[identity] = ev.count
+        pod = (ev.involved_namespace, ev.involved_name)
+        self._event_pod[identity] = pod
+        tallies = self._by_pod.setdefault(pod, {})
+        tally = tallies.setdefault((ev.container, kind), ProbeTally())
+        tally.total += added
+        when = ev.last if ev.last is not None else received
+        tally.recent.append((when, added))
+        if tally.last_time is None or when >= tally.last_time:
+            tally.last_time = when
+            tally.last_message = ev.message
+        return pod, ev.container, kind, added
+
+    def for_pod(self, pod: Key) -> dict[tuple[str, str], ProbeTally]:
+        return self._by_pod.get(pod, {})
+
+    def forget_pod(self, pod: Key) -> None:
+        self._by_pod.pop(pod, None)
+        stale = [ident for ident, p in self._event_pod.items() if p == pod]
+        for ident in stale:
+            self._event_pod.pop(ident, None)
+            self._seen_count.pop(ident, None)
+
+    def __len__(self) -> int:
+        return len(self._seen_count)

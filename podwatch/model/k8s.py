@@ -1,0 +1,113 @@
+"""Defensive accessors for raw Kubernetes JSON.
+
+Every object podwatch sees comes from a cluster anyone with `create pod` can
+write to, or from a file someone pasted. Fields may be missing, null or of the
+wrong type, so the model reads them only through these helpers: a wrong type
+reads as "absent", never as an exception.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+Key = tuple[str, str]
+"""(namespace, name) of a namespaced object; ("", name) for cluster-scoped ones."""
+
+
+def d(value: Any) -> dict:
+    """`value` if it is a JSON object, else an empty dict."""
+    return value if isinstance(value, dict) else {}
+
+
+def lst(value: Any) -> list:
+    """`value` if it is a JSON array, else an empty list."""
+    return value if isinstance(value, list) else []
+
+
+def s(value: Any) -> str:
+    """`value` if it is a string, else ""."""
+    return value if isinstance(value, str) else ""
+
+
+def i(value: Any, default: int | None = None) -> int | None:
+    """`value` if it is an integer (not a bool), else `default`."""
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    return default
+
+
+def b(value: Any) -> bool | None:
+    """`value` if it is a boolean, else None."""
+    return value if isinstance(value, bool) else None
+
+
+def meta(obj: Any) -> dict:
+    return d(d(obj).get("metadata"))
+
+
+def key_of(obj: Any) -> Key:
+    m = meta(obj)
+    return (s(m.get("namespace")), s(m.get("name")))
+
+
+def rv_of(obj: Any) -> str:
+    return s(meta(obj).get("resourceVersion"))
+
+
+@lru_cache(maxsize=65536)
+def _parse_time_cached(text: str) -> float | None:
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+def parse_time(value: Any) -> float | None:
+    """RFC 3339 (with or without fraction) to epoch seconds; None if absent or garbled.
+
+    Cached because the same timestamps recur in every MODIFIED copy of an object.
+    """
+    if not isinstance(value, str) or not value or len(value) > 64:
+        return None
+    return _parse_time_cached(value)
+
+
+def format_rfc3339(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_age(seconds: float | None) -> str:
+    """kubectl-style short age: 45s, 3m20s, 5h12m, 3d4h."""
+    if seconds is None:
+        return "-"
+    if seconds < 0:
+        seconds = 0
+    sec = int(seconds)
+    if sec < 120:
+        return f"{sec}s"
+    minutes, sec = divmod(sec, 60)
+    if minutes < 10:
+        return f"{minutes}m{sec}s" if sec else f"{minutes}m"
+    if minutes < 180:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h{minutes}m" if hours < 8 and minutes else f"{hours}h"
+    days, hours = divmod(hours, 24)
+    if days < 8:
+        return f"{days}d{hours}h" if hours else f"{days}d"
+    return f"{days}d"
+
+
+def format_duration(seconds: float) -> str:
+    """A signed countdown such as `in 25s` or `12s ago`."""
+    if seconds >= 0:
+        return f"in {format_age(seconds)}"
+    return f"{format_age(-seconds)} ago"

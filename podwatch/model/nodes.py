@@ -1,0 +1,332 @@
+"""Nodes and taints, matched against a pod's tolerations with the scheduler's rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from podwatch.model.k8s import b, d, i, lst, meta, parse_time, s
+
+NODE_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
+TaintId = tuple[str, str, str, str]
+"""(node, key, value, effect)."""
+
+
+@dataclass(slots=True)
+class Taint:
+    key: str
+    value: str
+    effect: str
+    time_added: float | None
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{self.key}={self.value}:{self.effect}" if self.value else f"{self.key}:{self.effect}"
+        )
+
+
+def node_taints(node: Any) -> list[Taint]:
+    return [
+        Taint(
+            key=s(d(t).get("key")),
+            value=s(d(t).get("value")),
+            effect=s(d(t).get("effect")),
+            time_added=parse_time(d(t).get("timeAdded")),
+        )
+        for t in lst(d(d(node).get("spec")).get("taints"))
+        if isinstance(t, dict)
+    ]
+
+
+def tolerates(toleration: Any, taint: Taint) -> bool:
+    """The Kubernetes rule (ToleratesTaint): an empty effect matches every effect,
+    an empty key with Exists matches every key, Equal compares values, and an
+    operator podwatch does not know tolerates nothing."""
+    tol = d(toleration)
+    effect = s(tol.get("effect"))
+    if effect and effect != taint.effect:
+        return False
+    key = s(tol.get("key"))
+    if key and key != taint.key:
+        return False
+    operator = s(tol.get("operator")) or "Equal"
+    if operator == "Exists":
+        return True
+    if operator == "Equal":
+        return s(tol.get("value")) == taint.value
+    return False
+
+
+def toleration_text(toleration: Any) -> str:
+    tol = d(toleration)
+    key = s(tol.get("key")) or "*"
+    operator = s(tol.get("operator")) or "Equal"
+    text = key if operator == "Exists" else f"{key}={s(tol.get('value'))}"
+    text += f" ({operator})" if operator == "Exists" else ""
+    text += f":{s(tol.get('effect')) or '*'}"
+    seconds = i(tol.get("tolerationSeconds"))
+    if seconds is not None:
+        text += f" for {seconds}s"
+    return text
+
+
+@dataclass(slots=True)
+class TaintMatch:
+    taint: Taint
+    tolerated: bool
+    toleration: str
+    """The toleration that matches, in words, or ""."""
+    toleration_seconds: int | None
+    """For a tolerated NoExecute taint: how long the pod may stay (None: forever)."""
+    since: float | None
+    """timeAdded, or when podwatch first saw the taint if the taint has none."""
+
+
+@dataclass(slots=True)
+class Eviction:
+    """A NoExecute consequence for a pod on a tainted node."""
+
+    deadline: float | None
+    """When the taint manager evicts the pod (None: it is tolerated forever)."""
+    taints: list[str]
+    immediate: bool
+
+
+def match_taints(pod: Any, node: Any, first_seen: dict[TaintId, float]) -> list[TaintMatch]:
+    tolerations = lst(d(d(pod).get("spec")).get("tolerations"))
+    node_name = s(meta(node).get("name"))
+    out = []
+    for taint in node_taints(node):
+        matching = [t for t in tolerations if tolerates(t, taint)]
+        seconds: int | None = None
+        if matching and taint.effect == "NoExecute":
+            # The smallest tolerationSeconds among matching ones wins; absent means forever.
+            limits = [i(d(t).get("tolerationSeconds")) for t in matching]
+            finite = [max(x, 0) for x in limits if x is not None]
+            seconds = min(finite) if finite else None
+        since = taint.time_added
+        if since is None:
+            since = first_seen.get((node_name, taint.key, taint.value, taint.effect))
+        out.append(
+            TaintMatch(
+                taint=taint,
+                tolerated=bool(matching),
+                toleration=toleration_text(matching[0]) if matching else "",
+                toleration_seconds=seconds,
+                since=since,
+            )
+        )
+    return out
+
+
+def eviction_for(matches: list[TaintMatch]) -> Eviction | None:
+    """What NoExecute taints mean for a pod already on the node.
+
+    An untolerated NoExecute taint evicts at once; otherwise the pod goes when
+    the shortest tolerationSeconds runs out, counted from the taint's time.
+    """
+    no_execute = [m for m in matches if m.taint.effect == "NoExecute"]
+    if not no_execute:
+        return None
+    untolerated = [m for m in no_execute if not m.tolerated]
+    if untolerated:
+        since = min((m.since for m in untolerated if m.since is not None), default=None)
+        return Eviction(deadline=since, taints=[m.taint.text for m in untolerated], immediate=True)
+    deadlines = [
+        (m.since + m.toleration_seconds, m.taint.text)
+        for m in no_execute
+        if m.toleration_seconds is not None and m.since is not None
+    ]
+    timed = [m for m in no_execute if m.toleration_seconds is not None]
+    if not timed:
+        return Eviction(deadline=None, taints=[m.taint.text for m in no_execute], immediate=False)
+    if not deadlines:
+        return Eviction(deadline=None, taints=[m.taint.text for m in timed], immediate=False)
+    deadline, text = min(deadlines)
+    return Eviction(deadline=deadline, taints=[text], immediate=False)
+
+
+@dataclass(slots=True)
+class NodeConditionView:
+    type: str
+    status: str
+    reason: str
+    message: str
+    last_transition: float | None
+
+
+@dataclass(slots=True)
+class NodeView:
+    name: str
+    ready: str
+    """True / False / Unknown / missing."""
+    unschedulable: bool
+    taints: list[Taint]
+    conditions: list[NodeConditionView]
+    labels: dict[str, str] = field(default_factory=dict)
+    internal_ip: str = ""
+
+    @property
+    def status_text(self) -> str:
+        word = {"True": "Ready", "False": "NotReady", "Unknown": "Unknown"}.get(
+            self.ready, "Unknown"
+        )
+        return word + (",SchedulingDisabled" if self.unschedulable else "")
+
+
+def node_view(node: Any) -> NodeView:
+    node = d(node)
+    status = d(node.get("status"))
+    by_type = {s(d(c).get("type")): d(c) for c in lst(status.get("conditions"))}
+    conditions = []
+    for ctype in NODE_CONDITIONS + tuple(t for t in by_type if t not in NODE_CONDITIONS):
+        c = by_type.get(ctype)
+        if c is None:
+            if ctype in ("Ready",):
+                conditions.append(NodeConditionView(ctype, "missing", "", "", None))
+            continue
+        conditions.append(
+            NodeConditionView(
+                ctype,
+                s(c.get("status")) or "Unknown",
+                s(c.get("reason")),
+                s(c.get("message")),
+                parse_time(c.get("lastTransitionTime")),
+            )
+        )
+    ready = s(by_type.get("Ready", {}).get("status")) or "missing"
+    labels = {k: v for k, v in d(meta(node).get("labels")).items() if isinstance(v, str)}
+    ip = ""
+    for addr in lst(status.get("addresses")):
+        if s(d(addr).get("type")) == "InternalIP":
+            ip = s(d(addr).get("address"))
+    return NodeView(
+        name=s(meta(node).get("name")),
+        ready=ready,
+        unschedulable=b(d(node.get("spec")).get("unschedulable")) is True,
+        taints=node_taints(node),
+        conditions=conditions,
+        labels=labels,
+        internal_ip=ip,
+    )
+
+
+# --------------------------------------------------------------------------- scheduling
+
+
+_TAINT_IN_MESSAGE = re.compile(r"\{([^{}:]+):\s*([^{}]*)\}")
+
+
+def taints_named_in(message: str) -> list[str]:
+    """`{hw: gpu}` in a FailedScheduling message → `hw=gpu` (the scheduler omits the effect)."""
+    out = []
+    for key, value in _TAINT_IN_MESSAGE.findall(message):
+        key, value = key.strip(), value.strip()
+        out.append(f"{key}={value}" if value else key)
+    return out
+
+
+def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
+    return all(labels.get(k) == v for k, v in d(selector).items())
+
+
+@dataclass(slots=True)
+class NodeFit:
+    node: str
+    fits: bool
+    reasons: list[str]
+
+
+def scheduling_fit(pod: Any, nodes: list[Any]) -> list[NodeFit]:
+    """Why each known node can or cannot take the pod, by the rules podwatch can check:
+    nodeSelector, untolerated NoSchedule/NoExecute taints, cordoned, NotReady.
+    (Affinity and resources are shown as rules, not evaluated.)"""
+    spec = d(d(pod).get("spec"))
+    tolerations = lst(spec.get("tolerations"))
+    out = []
+    for node in nodes:
+        nv = node_view(node)
+        reasons = []
+        selector = d(spec.get("nodeSelector"))
+        if selector and not selector_matches(selector, nv.labels):
+            reasons.append("does not match nodeSelector")
+        for taint in nv.taints:
+            if taint.effect in ("NoSchedule", "NoExecute") and not any(
+                tolerates(t, taint) for t in tolerations
+            ):
+                reasons.append(f"untolerated taint {taint.text}")
+        if nv.unschedulable:
+            reasons.append("cordoned (unschedulable)")
+        out.append(NodeFit(nv.name, not reasons, reasons))
+    return out
+
+
+def placement_lines(pod: Any) -> list[tuple[str, str]]:
+    """The pod's own placement rules, one (label, text) per line (SPEC 1.6)."""
+    spec = d(d(pod).get("spec"))
+    lines: list[tuple[str, str]] = []
+    if s(spec.get("nodeName")):
+        lines.append(("nodeName", s(spec.get("nodeName"))))
+    selector = d(spec.get("nodeSelector"))
+    if selector:
+        lines.append(("nodeSelector", ", ".join(f"{k}={_str(v)}" for k, v in selector.items())))
+    affinity = d(spec.get("affinity"))
+    node_aff = d(affinity.get("nodeAffinity"))
+    required = d(node_aff.get("requiredDuringSchedulingIgnoredDuringExecution"))
+    for term in lst(required.get("nodeSelectorTerms")):
+        lines.append(("node affinity (required)", _term_text(term)))
+    for pref in lst(node_aff.get("preferredDuringSchedulingIgnoredDuringExecution")):
+        pref = d(pref)
+        lines.append(
+            (
+                f"node affinity (preferred, weight {i(pref.get('weight'), 0)})",
+                _term_text(pref.get("preference")),
+            )
+        )
+    for label, block in (("pod affinity", "podAffinity"), ("pod anti-affinity", "podAntiAffinity")):
+        aff = d(affinity.get(block))
+        for term in lst(aff.get("requiredDuringSchedulingIgnoredDuringExecution")):
+            lines.append((f"{label} (required)", _pod_term_text(term)))
+        for pref in lst(aff.get("preferredDuringSchedulingIgnoredDuringExecution")):
+            pref = d(pref)
+            lines.append(
+                (
+                    f"{label} (preferred, weight {i(pref.get('weight'), 0)})",
+                    _pod_term_text(pref.get("podAffinityTerm")),
+                )
+            )
+    for tol in lst(spec.get("tolerations")):
+        lines.append(("toleration", toleration_text(tol)))
+    return lines
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _expr_text(expr: Any) -> str:
+    expr = d(expr)
+    key = s(expr.get("key"))
+    op = s(expr.get("operator"))
+    values = [_str(v) for v in lst(expr.get("values"))]
+    if op in ("Exists", "DoesNotExist"):
+        return f"{key} {op}"
+    return f"{key} {op} ({', '.join(values)})"
+
+
+def _term_text(term: Any) -> str:
+    term = d(term)
+    parts = [_expr_text(e) for e in lst(term.get("matchExpressions"))]
+    parts += [f"field {_expr_text(e)}" for e in lst(term.get("matchFields"))]
+    return " and ".join(parts) or "(empty term)"
+
+
+def _pod_term_text(term: Any) -> str:
+    term = d(term)
+    selector = d(term.get("labelSelector"))
+    parts = [f"{k}={_str(v)}" for k, v in d(selector.get("matchLabels")).items()]
+    parts += [_expr_text(e) for e in lst(selector.get("matchExpressions"))]
+    text = ", ".join(parts) or "(any pod)"
+    return f"pods {text}; topologyKey {s(term.get('topologyKey')) or '?'}"

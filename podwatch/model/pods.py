@@ -1,0 +1,494 @@
+"""What a single Pod object says about itself: status word, conditions, containers.
+
+Derivations follow kubectl's own (`kubectl get pods` STATUS column, READY
+and RESTARTS) so that operators see the words they know, plus what kubectl
+hides: each condition in lifecycle order with missing ones marked missing,
+and every container kind with its last termination.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from podwatch.model.k8s import Key, b, d, i, key_of, lst, meta, parse_time, s
+
+STANDARD_CONDITIONS = ("PodScheduled", "Initialized", "ContainersReady", "Ready")
+"""The four conditions in the order a pod passes through them."""
+
+MISSING = "missing"
+TERMINAL_PHASES = ("Succeeded", "Failed")
+
+
+@dataclass(slots=True)
+class ConditionView:
+    type: str
+    status: str
+    """True / False / Unknown, or "missing" when the pod does not carry it."""
+    reason: str = ""
+    message: str = ""
+    last_transition: float | None = None
+    standard: bool = True
+
+
+@dataclass(slots=True)
+class ContainerView:
+    name: str
+    kind: str
+    """init, sidecar, app or ephemeral."""
+    image: str
+    state: str
+    """waiting, running, terminated, or "no status" before the kubelet reports."""
+    reason: str = ""
+    message: str = ""
+    exit_code: int | None = None
+    signal: int | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    ready: bool | None = None
+    started: bool | None = None
+    restarts: int = 0
+    last_state: str = ""
+    """"" or terminated/running/waiting of the previous instance."""
+    last_reason: str = ""
+    last_exit_code: int | None = None
+    last_signal: int | None = None
+    last_finished_at: float | None = None
+    last_message: str = ""
+
+    @property
+    def state_text(self) -> str:
+        """One phrase: `running`, `waiting CrashLoopBackOff`, `terminated Error (exit 1)`."""
+        text = self.state
+        if self.reason:
+            text += f" {self.reason}"
+        if self.state == "terminated":
+            text += _exit_suffix(self.exit_code, self.signal)
+        return text
+
+    @property
+    def last_state_text(self) -> str:
+        if not self.last_state:
+            return ""
+        text = self.last_state
+        if self.last_reason:
+            text += f" {self.last_reason}"
+        if self.last_state == "terminated":
+            text += _exit_suffix(self.last_exit_code, self.last_signal)
+        return text
+
+
+def _exit_suffix(code: int | None, signal: int | None) -> str:
+    parts = []
+    if code is not None:
+        parts.append(f"exit {code}")
+    if signal:
+        parts.append(f"signal {signal}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+@dataclass(slots=True)
+class PodSummary:
+    """One row of the pod table."""
+
+    key: Key
+    uid: str
+    phase: str
+    status: str
+    """kubectl's STATUS word."""
+    ready: int
+    total: int
+    restarts: int
+    last_restart: float | None
+    node: str
+    pod_ip: str
+    host_ip: str
+    qos: str
+    created: float | None
+    deleting: float | None
+    """When deletion was requested (deletionTimestamp minus grace), if it was."""
+    severity: int
+    """0 healthy, 1 finished, 2 degraded, 3 failing: for colour and unhealthy-first sort."""
+
+    @property
+    def namespace(self) -> str:
+        return self.key[0]
+
+    @property
+    def name(self) -> str:
+        return self.key[1]
+
+    @property
+    def ready_text(self) -> str:
+        return f"{self.ready}/{self.total}"
+
+
+# --------------------------------------------------------------------------- containers
+
+
+def is_sidecar(container: Any) -> bool:
+    """A native sidecar: an init container with restartPolicy Always (1.28+)."""
+    return s(d(container).get("restartPolicy")) == "Always"
+
+
+def _statuses(status: dict, group: str) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for cs in lst(status.get(group)):
+        cs = d(cs)
+        name = s(cs.get("name"))
+        if name:
+            out[name] = cs
+    return out
+
+
+def _state(cs: dict, key: str) -> tuple[str, dict]:
+    block = d(cs.get(key))
+    for state in ("waiting", "running", "terminated"):
+        if isinstance(block.get(state), dict):
+            return state, block[state]
+    return "", {}
+
+
+def container_views(pod: Any) -> list[ContainerView]:
+    """Init (with sidecars) in spec order, then app, then ephemeral containers."""
+    spec = d(d(pod).get("spec"))
+    status = d(d(pod).get("status"))
+    views: list[ContainerView] = []
+    groups = (
+        ("initContainers", "initContainerStatuses"),
+        ("containers", "containerStatuses"),
+        ("ephemeralContainers", "ephemeralContainerStatuses"),
+    )
+    for spec_key, status_key in groups:
+        statuses = _statuses(status, status_key)
+        names_in_spec = set()
+        for container in lst(spec.get(spec_key)):
+            container = d(container)
+            name = s(container.get("name"))
+            names_in_spec.add(name)
+            if spec_key == "initContainers":
+                kind = "sidecar" if is_sidecar(container) else "init"
+            elif spec_key == "containers":
+                kind = "app"
+            else:
+                kind = "ephemeral"
+            views.append(_container_view(name, kind, s(container.get("image")), statuses.get(name)))
+        # A status for a container the spec does not list (malformed or racing): show it too.
+        for name, cs in statuses.items():
+            if name not in names_in_spec:
+                kind = {"initContainers": "init", "containers": "app"}.get(spec_key, "ephemeral")
+                views.append(_container_view(name, kind, s(cs.get("image")), cs))
+    return views
+
+
+def _container_view(name: str, kind: str, image: str, cs: dict | None) -> ContainerView:
+    if cs is None:
+        return ContainerView(name=name, kind=kind, image=image, state="no status")
+    state, block = _state(cs, "state")
+    last_state, last_block = _state(cs, "lastState")
+    return ContainerView(
+        name=name,
+        kind=kind,
+        image=s(cs.get("image")) or image,
+        state=state or "unknown",
+        reason=s(block.get("reason")),
+        message=s(block.get("message")),
+        exit_code=i(block.get("exitCode")),
+        signal=i(block.get("signal")),
+        started_at=parse_time(block.get("startedAt")),
+        finished_at=parse_time(block.get("finishedAt")),
+        ready=b(cs.get("ready")),
+        started=b(cs.get("started")),
+        restarts=i(cs.get("restartCount"), 0) or 0,
+        last_state=last_state,
+        last_reason=s(last_block.get("reason")),
+        last_exit_code=i(last_block.get("exitCode")),
+        last_signal=i(last_block.get("signal")),
+        last_finished_at=parse_time(last_block.get("finishedAt")),
+        last_message=s(last_block.get("message")),
+    )
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def condition_views(pod: Any) -> list[ConditionView]:
+    """The four standard conditions in lifecycle order (missing ones marked), then the rest."""
+    by_type: dict[str, dict] = {}
+    order: list[str] = []
+    for cond in lst(d(d(pod).get("status")).get("conditions")):
+        cond = d(cond)
+        ctype = s(cond.get("type"))
+        if ctype and ctype not in by_type:
+            by_type[ctype] = cond
+            order.append(ctype)
+    views = []
+    for ctype in STANDARD_CONDITIONS:
+        cond = by_type.get(ctype)
+        views.append(_condition_view(ctype, cond, True))
+    for ctype in order:
+        if ctype not in STANDARD_CONDITIONS:
+            views.append(_condition_view(ctype, by_type[ctype], False))
+    return views
+
+
+def _condition_view(ctype: str, cond: dict | None, standard: bool) -> ConditionView:
+    if cond is None:
+        return ConditionView(type=ctype, status=MISSING, standard=standard)
+    status = s(cond.get("status"))
+    if status not in ("True", "False", "Unknown"):
+        status = "Unknown"
+    return ConditionView(
+        type=ctype,
+        status=status,
+        reason=s(cond.get("reason")),
+        message=s(cond.get("message")),
+        last_transition=parse_time(cond.get("lastTransitionTime")),
+        standard=standard,
+    )
+
+
+def condition(pod: Any, ctype: str) -> dict | None:
+    for cond in lst(d(d(pod).get("status")).get("conditions")):
+        cond = d(cond)
+        if s(cond.get("type")) == ctype:
+            return cond
+    return None
+
+
+def condition_true(pod: Any, ctype: str) -> bool:
+    cond = condition(pod, ctype)
+    return cond is not None and s(cond.get("status")) == "True"
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def deletion_requested(pod: Any) -> float | None:
+    m = meta(pod)
+    deletion = parse_time(m.get("deletionTimestamp"))
+    if deletion is None:
+        return None
+    grace = i(m.get("deletionGracePeriodSeconds"))
+    return deletion - grace if grace else deletion
+
+
+def status_word(pod: Any) -> tuple[str, int, int, int, float | None]:
+    """kubectl's STATUS, READY numerator and denominator, RESTARTS and last restart.
+
+    A transcription of kubectl's printPod (pkg/printers/internalversion),
+    including native sidecars and the Completed-but-still-running rule.
+    """
+    pod = d(pod)
+    spec = d(pod.get("spec"))
+    status = d(pod.get("status"))
+    phase = s(status.get("phase"))
+    reason = s(status.get("reason")) or phase or "Unknown"
+    for cond in lst(status.get("conditions")):
+        cond = d(cond)
+        if s(cond.get("type")) == "PodScheduled" and s(cond.get("reason")) == "SchedulingGated":
+            reason = "SchedulingGated"
+
+    init_specs = {s(d(c).get("name")): d(c) for c in lst(spec.get("initContainers"))}
+    containers = lst(spec.get("containers"))
+    total = len(containers) + sum(1 for c in init_specs.values() if is_sidecar(c))
+    ready = 0
+    restarts = 0
+    sidecar_restarts = 0
+    last_restart: float | None = None
+    sidecar_last_restart: float | None = None
+
+    def later(a: float | None, bb: float | None) -> float | None:
+        if a is None:
+            return bb
+        if bb is None:
+            return a
+        return max(a, bb)
+
+    initializing = False
+    init_statuses = [d(x) for x in lst(status.get("initContainerStatuses"))]
+    n_init = len(init_specs)
+    for index, cs in enumerate(init_statuses):
+        count = i(cs.get("restartCount"), 0) or 0
+        restarts += count
+        _, last_block = _state(cs, "lastState")
+        finished = parse_time(last_block.get("finishedAt")) if last_block else None
+        if _state(cs, "lastState")[0] == "terminated":
+            last_restart = later(last_restart, finished)
+        sidecar = is_sidecar(init_specs.get(s(cs.get("name"))))
+        if sidecar:
+            sidecar_restarts += count
+            if _state(cs, "lastState")[0] == "terminated":
+                sidecar_last_restart = later(sidecar_last_restart, finished)
+        state, block = _state(cs, "state")
+        if state == "terminated" and i(block.get("exitCode")) == 0:
+            continue
+        if sidecar and b(cs.get("started")):
+            if b(cs.get("ready")):
+                ready += 1
+            continue
+        if state == "terminated":
+            if s(block.get("reason")):
+                reason = "Init:" + s(block.get("reason"))
+            elif i(block.get("signal")):
+                reason = f"Init:Signal:{i(block.get('signal'))}"
+            else:
+                reason = f"Init:ExitCode:{i(block.get('exitCode'), 0)}"
+        elif (
+            state == "waiting"
+            and s(block.get("reason"))
+            and s(block.get("reason")) != "PodInitializing"
+        ):
+            reason = "Init:" + s(block.get("reason"))
+        else:
+            reason = f"Init:{index}/{n_init}"
+        initializing = True
+        break
+
+    if not initializing or condition_true(pod, "Initialized"):
+        restarts = sidecar_restarts
+        last_restart = sidecar_last_restart
+        has_running = False
+        for cs in reversed([d(x) for x in lst(status.get("containerStatuses"))]):
+            restarts += i(cs.get("restartCount"), 0) or 0
+            last_kind, last_block = _state(cs, "lastState")
+            if last_kind == "terminated":
+                last_restart = later(last_restart, parse_time(last_block.get("finishedAt")))
+            state, block = _state(cs, "state")
+            if (state == "waiting" and s(block.get("reason"))) or (
+                state == "terminated" and s(block.get("reason"))
+            ):
+                reason = s(block.get("reason"))
+            elif state == "terminated":
+                if i(block.get("signal")):
+                    reason = f"Signal:{i(block.get('signal'))}"
+                else:
+                    reason = f"ExitCode:{i(block.get('exitCode'), 0)}"
+            elif b(cs.get("ready")) and state == "running":
+                has_running = True
+                ready += 1
+        if reason == "Completed" and has_running:
+            reason = "Running" if condition_true(pod, "Ready") else "NotReady"
+
+    deleting = parse_time(meta(pod).get("deletionTimestamp")) is not None
+    if deleting and s(status.get("reason")) == "NodeLost":
+        reason = "Unknown"
+    elif deleting and phase not in TERMINAL_PHASES:
+        reason = "Terminating"
+    return reason, ready, total, restarts, last_restart
+
+
+_FAILING_WORDS = {
+    "CrashLoopBackOff",
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "InvalidImageName",
+    "CreateContainerConfigError",
+    "CreateContainerError",
+    "RunContainerError",
+    "Error",
+    "OOMKilled",
+    "ContainerCannotRun",
+    "Evicted",
+    "NodeLost",
+    "Unknown",
+    "Failed",
+    "DeadlineExceeded",
+    "ContainerStatusUnknown",
+}
+
+
+def severity_of(phase: str, word: str, ready: int, total: int, pod: Any) -> int:
+    """0 healthy, 1 finished, 2 degraded, 3 failing."""
+    base = word.removeprefix("Init:")
+    if base in _FAILING_WORDS or word.startswith(
+        ("ExitCode:", "Signal:", "Init:ExitCode", "Init:Signal")
+    ):
+        return 3
+    if phase == "Failed":
+        return 3
+    if phase == "Succeeded" or word == "Completed":
+        return 1
+    if word == "Terminating":
+        return 2
+    if phase == "Running" and condition_true(pod, "Ready") and ready >= total:
+        return 0
+    return 2
+
+
+def summarize(pod: Any) -> PodSummary:
+    pod = d(pod)
+    m = meta(pod)
+    spec = d(pod.get("spec"))
+    status = d(pod.get("status"))
+    phase = s(status.get("phase")) or "Unknown"
+    word, ready, total, restarts, last_restart = status_word(pod)
+    return PodSummary(
+        key=key_of(pod),
+        uid=s(m.get("uid")),
+        phase=phase,
+        status=word,
+        ready=ready,
+        total=total,
+        restarts=restarts,
+        last_restart=last_restart,
+        node=s(spec.get("nodeName")),
+        pod_ip=s(status.get("podIP")),
+        host_ip=s(status.get("hostIP")),
+        qos=s(status.get("qosClass")) or qos_class(pod),
+        created=parse_time(m.get("creationTimestamp")),
+        deleting=deletion_requested(pod),
+        severity=severity_of(phase, word, ready, total, pod),
+    )
+
+
+def qos_class(pod: Any) -> str:
+    """The QoS class from requests and limits, for pods whose status does not say it yet.
+
+    Guaranteed: every container has cpu and memory limits, and requests equal
+    to them (a missing request defaults to the limit). BestEffort: no requests
+    or limits at all. Otherwise Burstable.
+    """
+    spec = d(d(pod).get("spec"))
+    containers = [d(c) for c in lst(spec.get("containers")) + lst(spec.get("initContainers"))]
+    if not containers:
+        return ""
+    any_set = False
+    guaranteed = True
+    for c in containers:
+        resources = d(c.get("resources"))
+        requests = d(resources.get("requests"))
+        limits = d(resources.get("limits"))
+        if requests or limits:
+            any_set = True
+        for res in ("cpu", "memory"):
+            limit = limits.get(res)
+            request = requests.get(res, limit)
+            if limit is None or request != limit:
+                guaranteed = False
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def pod_facts(pod: Any) -> dict[str, str]:
+    """The facts whose changes make the pod's timeline (SPEC 1.7)."""
+    facts: dict[str, str] = {}
+    summary = summarize(pod)
+    facts["phase"] = summary.phase
+    facts["status"] = summary.status
+    facts["node"] = summary.node or "-"
+    for cv in condition_views(pod):
+        if cv.status == MISSING:
+            continue
+        facts[f"condition {cv.type}"] = cv.status + (f" ({cv.reason})" if cv.reason else "")
+    for cv in container_views(pod):
+        text = cv.state_text
+        if cv.state == "running":
+            text += ", ready" if cv.ready else ", not ready"
+        facts[f"{cv.kind} {cv.name}"] = text
+        if cv.restarts:
+            facts[f"restarts {cv.name}"] = str(cv.restarts)
+    if summary.deleting is not None:
+        facts["deletion"] = "requested"
+    return facts

@@ -1,0 +1,490 @@
+"""The state of everything watched, fed by events from any source.
+
+`Store.apply` takes one `WatchEvent` and returns `Changes`: which pods,
+Services and nodes need re-deriving. Live watching and replay call it the
+same way, so a recording replays through exactly the code that ran live.
+
+Objects are slimmed on the way in (no managedFields, no last-applied
+annotation, no node image lists, Events reduced to `KEvent`), Events expire
+after `event_ttl` seconds like the API server's own, and the timeline is
+bounded: memory stays flat on a long run.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from podwatch.model.endpoints import Membership, service_addresses, slice_service
+from podwatch.model.events import KEvent, ProbeFailures, normalize_event
+from podwatch.model.k8s import Key, d, key_of, lst, meta, s
+from podwatch.model.nodes import TaintId, node_taints
+from podwatch.model.pods import pod_facts
+from podwatch.model.timeline import Timeline
+from podwatch.model.watch import WatchEvent
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+DEFAULT_EVENT_TTL = 3600.0
+DEFAULT_MAX_EVENTS = 50_000
+
+
+@dataclass
+class Changes:
+    """What one or more applied events touched."""
+
+    pods: set[Key] = field(default_factory=set)
+    services: set[Key] = field(default_factory=set)
+    nodes: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+    events: int = 0
+    reset: bool = False
+    """The store was rebuilt (a seek back): everything may have changed."""
+
+    def merge(self, other: Changes) -> None:
+        self.reset = self.reset or other.reset
+        self.pods |= other.pods
+        self.services |= other.services
+        self.nodes |= other.nodes
+        self.kinds |= other.kinds
+        self.errors.extend(other.errors)
+        self.events += other.events
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.reset or self.pods or self.services or self.nodes or self.kinds or self.errors
+        )
+
+
+def slim(kind: str, obj: dict) -> dict:
+    """Drop what podwatch never shows and what makes objects several KB larger."""
+    m = obj.get("metadata")
+    if not isinstance(m, dict):
+        return obj
+    annotations = m.get("annotations")
+    drop_annotation = isinstance(annotations, dict) and LAST_APPLIED in annotations
+    status = obj.get("status")
+    drop_images = kind == "Node" and isinstance(status, dict) and "images" in status
+    if "managedFields" not in m and not drop_annotation and not drop_images:
+        return obj
+    out = dict(obj)
+    m = dict(m)
+    m.pop("managedFields", None)
+    if drop_annotation:
+        annotations = dict(annotations)
+        annotations.pop(LAST_APPLIED, None)
+        m["annotations"] = annotations
+    out["metadata"] = m
+    if drop_images:
+        status = dict(status)
+        status.pop("images", None)
+        out["status"] = status
+    return out
+
+
+class Store:
+    def __init__(
+        self,
+        *,
+        event_ttl: float = DEFAULT_EVENT_TTL,
+        max_events: int = DEFAULT_MAX_EVENTS,
+        timeline: Timeline | None = None,
+    ) -> None:
+        self.event_ttl = event_ttl
+        self.max_events = max_events
+        self.pods: dict[Key, dict] = {}
+        self.services: dict[Key, dict] = {}
+        self.endpoints: dict[Key, dict] = {}
+        self.slices: dict[Key, dict] = {}
+        self.nodes: dict[str, dict] = {}
+        self.events: dict[Key, KEvent] = {}
+        self.probe_failures = ProbeFailures()
+        self.timeline = timeline or Timeline()
+        self.resource_versions: dict[str, str] = {}
+        self.synced: set[str] = set()
+        """Kinds whose full list has been delivered at least once."""
+        self.last_error: dict[str, str] = {}
+        self.now: float = 0.0
+        self.applied = 0
+        self.ignored = 0
+        self.taint_first_seen: dict[TaintId, float] = {}
+        # indexes
+        self._pod_events: dict[Key, set[Key]] = {}
+        self._event_pod: dict[Key, Key] = {}
+        self._node_pods: dict[str, set[Key]] = {}
+        self._pod_node: dict[Key, str] = {}
+        self._ip_pod: dict[str, Key] = {}
+        self._slices_by_service: dict[Key, set[Key]] = {}
+        self._slice_service: dict[Key, Key] = {}
+        self._members: dict[Key, dict[Key, Membership]] = {}
+        self._pod_services: dict[Key, set[Key]] = {}
+        self._expiry: list[tuple[float, Key]] = []
+        self._node_facts: dict[str, dict[str, str]] = {}
+
+    # ----------------------------------------------------------------- applying
+
+    def apply(self, event: WatchEvent, wall: float) -> Changes:
+        """Apply one event received at `wall` (epoch seconds on the source's clock)."""
+        if wall > self.now:
+            self.now = wall
+        changes = Changes(events=1)
+        self.applied += 1
+        kind = event.kind
+        etype = event.type
+        obj = event.object
+        if etype == "BOOKMARK":
+            self._track_rv(kind, obj)
+            return changes
+        if etype == "ERROR":
+            status = d(obj)
+            message = s(status.get("message")) or s(status.get("reason")) or "watch error"
+            self.last_error[kind] = message
+            changes.errors.append(f"{kind}: {message}")
+            return changes
+        if etype == "RELIST":
+            self._relist(kind, obj, changes)
+            return changes
+        if not isinstance(obj, dict):
+            self.ignored += 1
+            return changes
+        handler = self._handlers.get(kind)
+        if handler is None:
+            self.ignored += 1
+            return changes
+        self._track_rv(kind, obj)
+        changes.kinds.add(kind)
+        handler(self, etype, obj, changes)
+        self._expire_events()
+        return changes
+
+    def apply_many(self, events: list[tuple[WatchEvent, float]]) -> Changes:
+        total = Changes()
+        for event, wall in events:
+            total.merge(self.apply(event, wall))
+        return total
+
+    def _track_rv(self, kind: str, obj: Any) -> None:
+        rv = s(meta(obj).get("resourceVersion"))
+        if rv:
+            self.resource_versions[kind] = rv
+
+    def _relist(self, kind: str, obj: Any, changes: Changes) -> None:
+        """After a (re-)list: whatever of `kind` the list did not contain is gone."""
+        keys = {
+            (s(k[0]), s(k[1]))
+            for k in lst(d(obj).get("keys"))
+            if isinstance(k, list) and len(k) == 2
+        }
+        self.synced.add(kind)
+        changes.kinds.add(kind)
+        rv = s(d(obj).get("resourceVersion"))
+        if rv:
+            self.resource_versions[kind] = rv
+        table: dict | None = {
+            "Pod": self.pods,
+            "Service": self.services,
+            "Endpoints": self.endpoints,
+            "EndpointSlice": self.slices,
+            "Event": self.events,
+        }.get(kind)
+        if kind == "Node":
+            gone_nodes = [name for name in self.nodes if ("", name) not in keys]
+            for name in gone_nodes:
+                self._node("DELETED", {"metadata": {"name": name}}, changes)
+            return
+        if table is None:
+            return
+        handler = self._handlers[kind]
+        for key in [k for k in table if k not in keys]:
+            handler(self, "DELETED", {"metadata": {"namespace": key[0], "name": key[1]}}, changes)
+
+    # ----------------------------------------------------------------- pods
+
+    def _pod(self, etype: str, obj: dict, changes: Changes) -> None:
+        key = key_of(obj)
+        changes.pods.add(key)
+        old = self.pods.get(key)
+        if etype == "DELETED":
+            if old is None and key not in self.pods:
+                return
+            self.pods.pop(key, None)
+            self._unindex_pod(key, old)
+            self.probe_failures.forget_pod(key)
+            self.timeline.mark_deleted(key, self.now)
+            for svc in self._pod_services.pop(key, set()):
+                self._members.get(svc, {}).pop(key, None)
+            return
+        obj = slim("Pod", obj)
+        uid = s(meta(obj).get("uid"))
+        if old is not None and uid and s(meta(old).get("uid")) not in ("", uid):
+            # Same name, new pod (a StatefulSet replica, a re-created Job pod).
+            self.probe_failures.forget_pod(key)
+            self.timeline.note(key, self.now, "pod", f"re-created (uid {uid[:8]})")
+        self.pods[key] = obj
+        self._unindex_pod(key, old)
+        node = s(d(obj.get("spec")).get("nodeName"))
+        self._pod_node[key] = node
+        self._node_pods.setdefault(node, set()).add(key)
+        ip = s(d(obj.get("status")).get("podIP"))
+        if ip:
+            self._ip_pod[ip] = key
+        self.timeline.observe(key, self.now, "pod", pod_facts(obj))
+
+    def _unindex_pod(self, key: Key, old: dict | None) -> None:
+        node = self._pod_node.pop(key, None)
+        if node is not None:
+            pods = self._node_pods.get(node)
+            if pods is not None:
+                pods.discard(key)
+                if not pods:
+                    del self._node_pods[node]
+        if old is not None:
+            ip = s(d(old.get("status")).get("podIP"))
+            if ip and self._ip_pod.get(ip) == key:
+                del self._ip_pod[ip]
+
+    def pods_on_node(self, node: str) -> set[Key]:
+        return set(self._node_pods.get(node, ()))
+
+    # ----------------------------------------------------------------- events
+
+    def _event(self, etype: str, obj: dict, changes: Changes) -> None:
+        key = key_of(obj)
+        if etype == "DELETED":
+            self._drop_event(key, changes)
+            return
+        ev = normalize_event(obj)
+        if ev is None:
+            self.ignored += 1
+            return
+        self.events[key] = ev
+        if ev.involved_kind == "Pod" and ev.involved_name:
+            pod = (ev.involved_namespace, ev.involved_name)
+            self._pod_events.setdefault(pod, set()).add(key)
+            self._event_pod[key] = pod
+            changes.pods.add(pod)
+            counted = self.probe_failures.observe(ev, self.now)
+            if counted is not None:
+                _pod, container, kind, added = counted
+                total = self.probe_failures.for_pod(pod)[(container, kind)].total
+                self.timeline.note(
+                    pod,
+                    ev.last or self.now,
+                    f"{kind} probe {container}",
+                    f"failed ×{added} (total {total}): {ev.message}",
+                )
+        elif ev.involved_kind == "Node":
+            changes.nodes.add(ev.involved_name)
+        expires = (ev.last or self.now) + self.event_ttl
+        heapq.heappush(self._expiry, (expires, key))
+
+    def _drop_event(self, key: Key, changes: Changes) -> None:
+        ev = self.events.pop(key, None)
+        pod = self._event_pod.pop(key, None)
+        if pod is not None:
+            keys = self._pod_events.get(pod)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._pod_events[pod]
+            changes.pods.add(pod)
+        if ev is not None and ev.involved_kind == "Node":
+            changes.nodes.add(ev.involved_name)
+
+    def _expire_events(self) -> None:
+        """Drop Events older than the TTL, and the oldest beyond `max_events`."""
+        heap = self._expiry
+        cutoff = self.now
+        scratch = Changes()
+        while heap and (heap[0][0] < cutoff or len(self.events) > self.max_events):
+            expires, key = heapq.heappop(heap)
+            ev = self.events.get(key)
+            if ev is None:
+                continue
+            current = (ev.last or 0.0) + self.event_ttl
+            if current > expires and len(self.events) <= self.max_events:
+                continue  # seen again since; a newer heap entry covers it
+            self._drop_event(key, scratch)
+        if len(heap) > 4 * max(len(self.events), 1024):
+            self._expiry = [(e, k) for e, k in heap if k in self.events]
+            heapq.heapify(self._expiry)
+
+    def pod_events(self, pod: Key) -> list[KEvent]:
+        evs = [self.events[k] for k in self._pod_events.get(pod, ()) if k in self.events]
+        evs.sort(key=lambda e: (e.last or 0.0, e.key))
+        return evs
+
+    # ----------------------------------------------------------------- services, endpoints
+
+    def _service(self, etype: str, obj: dict, changes: Changes) -> None:
+        key = key_of(obj)
+        changes.services.add(key)
+        old = self.services.get(key)
+        if etype == "DELETED":
+            self.services.pop(key, None)
+        else:
+            self.services[key] = slim("Service", obj)
+        # Pods the selector picks change their "selected, not listed" line.
+        for svc in (old, self.services.get(key)):
+            selector = d(d(d(svc).get("spec")).get("selector"))
+            if selector:
+                changes.pods |= {
+                    k
+                    for k, pod in self.pods.items()
+                    if k[0] == key[0] and _labels_match(selector, pod)
+                }
+
+    def _endpoints(self, etype: str, obj: dict, changes: Changes) -> None:
+        key = key_of(obj)
+        if etype == "DELETED":
+            self.endpoints.pop(key, None)
+        else:
+            self.endpoints[key] = slim("Endpoints", obj)
+        self._recompute_service(key, changes)
+
+    def _slice(self, etype: str, obj: dict, changes: Changes) -> None:
+        key = key_of(obj)
+        old_svc = self._slice_service.pop(key, None)
+        if old_svc is not None:
+            self._slices_by_service.get(old_svc, set()).discard(key)
+        if etype == "DELETED":
+            self.slices.pop(key, None)
+        else:
+            obj = slim("EndpointSlice", obj)
+            self.slices[key] = obj
+            svc = slice_service(obj)
+            if svc is not None:
+                self._slice_service[key] = svc
+                self._slices_by_service.setdefault(svc, set()).add(key)
+        for svc in {old_svc, self._slice_service.get(key)} - {None}:
+            self._recompute_service(svc, changes)  # type: ignore[arg-type]
+
+    def service_slices(self, svc: Key) -> list[dict]:
+        return [
+            self.slices[k] for k in sorted(self._slices_by_service.get(svc, ())) if k in self.slices
+        ]
+
+    def _recompute_service(self, svc: Key, changes: Changes) -> None:
+        changes.services.add(svc)
+        addresses, _source = service_addresses(self.endpoints.get(svc), self.service_slices(svc))
+        members: dict[Key, Membership] = {}
+        for a in addresses:
+            pod = a.pod or self._ip_pod.get(a.ip)
+            if pod is None:
+                continue
+            m = members.get(pod)
+            if m is not None and m.state == "ready":
+                continue
+            members[pod] = Membership(svc, a.state_text.split(" ")[0], a.ip, a.ports, a.source)
+        old = self._members.get(svc, {})
+        if members:
+            self._members[svc] = members
+        else:
+            self._members.pop(svc, None)
+        for pod in set(old) | set(members):
+            before = old.get(pod)
+            after = members.get(pod)
+            if before is not None and after is not None and before.state == after.state:
+                continue
+            changes.pods.add(pod)
+            if after is None:
+                services = self._pod_services.get(pod)
+                if services is not None:
+                    services.discard(svc)
+                    if not services:
+                        del self._pod_services[pod]
+            else:
+                self._pod_services.setdefault(pod, set()).add(svc)
+            if pod in self.pods:
+                self.timeline.observe(
+                    pod,
+                    self.now,
+                    f"svc {svc[1]}",
+                    {f"endpoint in {svc[1]}": after.state if after else "removed"},
+                )
+
+    def memberships(self, pod: Key) -> list[Membership]:
+        out = []
+        for svc in sorted(self._pod_services.get(pod, ())):
+            m = self._members.get(svc, {}).get(pod)
+            if m is not None:
+                out.append(m)
+        return out
+
+    def service_keys(self) -> set[Key]:
+        """Every Service known by its object, its Endpoints or its slices."""
+        return set(self.services) | set(self.endpoints) | set(self._slices_by_service)
+
+    # ----------------------------------------------------------------- nodes
+
+    def _node(self, etype: str, obj: dict, changes: Changes) -> None:
+        name = s(meta(obj).get("name"))
+        changes.nodes.add(name)
+        old = self.nodes.get(name)
+        if etype == "DELETED":
+            self.nodes.pop(name, None)
+            new_taints: set[TaintId] = set()
+        else:
+            obj = slim("Node", obj)
+            self.nodes[name] = obj
+            new_taints = {(name, t.key, t.value, t.effect) for t in node_taints(obj)}
+        old_taints = {(name, t.key, t.value, t.effect) for t in node_taints(old)} if old else set()
+        for tid in new_taints - old_taints:
+            self.taint_first_seen.setdefault(tid, self.now)
+        for tid in old_taints - new_taints:
+            self.taint_first_seen.pop(tid, None)
+        changes.pods |= self._node_pods.get(name, set())
+        if new_taints != old_taints or etype == "DELETED" or old is None:
+            # Pending pods' scheduling explanation depends on every node's taints.
+            changes.pods |= self._node_pods.get("", set())
+        facts = _node_facts(name, self.nodes.get(name))
+        if facts != self._node_facts.get(name):
+            self._node_facts[name] = facts
+            for key in self._node_pods.get(name, set()):
+                self.timeline.observe(key, self.now, "node", facts)
+        if etype == "DELETED":
+            self._node_facts.pop(name, None)
+
+    _handlers: ClassVar[dict[str, Callable[[Store, str, dict, Changes], None]]] = {
+        "Pod": _pod,
+        "Event": _event,
+        "Service": _service,
+        "Endpoints": _endpoints,
+        "EndpointSlice": _slice,
+        "Node": _node,
+    }
+
+    # ----------------------------------------------------------------- sizes
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "Pod": len(self.pods),
+            "Event": len(self.events),
+            "Service": len(self.services),
+            "Endpoints": len(self.endpoints),
+            "EndpointSlice": len(self.slices),
+            "Node": len(self.nodes),
+        }
+
+
+def _labels_match(selector: dict, pod: dict) -> bool:
+    labels = d(meta(pod).get("labels"))
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def _node_facts(name: str, node: dict | None) -> dict[str, str]:
+    """What about a pod's node belongs in the pod's timeline: readiness and taints."""
+    if node is None:
+        return {f"node {name}": "deleted"}
+    ready = "missing"
+    for c in lst(d(node.get("status")).get("conditions")):
+        if s(d(c).get("type")) == "Ready":
+            ready = s(d(c).get("status")) or "Unknown"
+    facts = {f"node {name} Ready": ready}
+    for t in node_taints(node):
+        facts[f"node taint {t.text}"] = "present"
+    if d(node.get("spec")).get("unschedulable") is True:
+        facts[f"node {name}"] = "cordoned"
+    return facts

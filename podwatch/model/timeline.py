@@ -1,0 +1,116 @@
+"""Per-pod history of what podwatch saw change (SPEC 1.7).
+
+Kubernetes forgets Events after about an hour and keeps only the latest state
+of a pod; the timeline is podwatch's own memory of transitions, which is what
+makes a flapping pod visible. Facts are plain strings grouped by a scope
+(pod status, endpoints) so each source replaces only its own facts.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+
+from podwatch.model.k8s import Key
+
+DEFAULT_WINDOW = 6 * 3600.0
+DEFAULT_PER_POD = 400
+DEFAULT_FORGOTTEN_PODS = 2000
+
+
+@dataclass(slots=True, frozen=True)
+class TimelineEntry:
+    t: float
+    """Epoch seconds, on the source's clock."""
+    what: str
+    old: str
+    new: str
+
+    @property
+    def text(self) -> str:
+        if not self.old:
+            return f"{self.what}: {self.new}"
+        return f"{self.what}: {self.old} → {self.new}"
+
+
+class Timeline:
+    """Bounded: each pod keeps at most `per_pod` entries and only `window` seconds,
+    and the histories of deleted pods are dropped oldest-first beyond `forgotten`."""
+
+    def __init__(
+        self,
+        *,
+        window: float = DEFAULT_WINDOW,
+        per_pod: int = DEFAULT_PER_POD,
+        forgotten: int = DEFAULT_FORGOTTEN_PODS,
+    ) -> None:
+        self.window = window
+        self.per_pod = per_pod
+        self.forgotten_limit = forgotten
+        self._entries: dict[Key, deque[TimelineEntry]] = {}
+        self._facts: dict[Key, dict[str, str]] = {}
+        self._deleted: OrderedDict[Key, None] = OrderedDict()
+
+    def observe(self, key: Key, t: float, scope: str, facts: dict[str, str]) -> list[TimelineEntry]:
+        """Replace the facts of `scope` for `key`; record and return what changed."""
+        current = self._facts.setdefault(key, {})
+        if key in self._deleted:
+            self._deleted.pop(key, None)
+        prefix = scope + "\x00"
+        old_scoped = {k[len(prefix) :]: v for k, v in current.items() if k.startswith(prefix)}
+        added: list[TimelineEntry] = []
+        if not old_scoped and scope == "pod" and facts:
+            # First sight: one line with the essentials, not one per fact.
+            summary = ", ".join(f"{k} {v}" for k, v in facts.items() if k in ("status", "node"))
+            added.append(TimelineEntry(t, "first seen", "", summary or "present"))
+            for name, value in facts.items():
+                current[prefix + name] = value
+            self._append(key, added)
+            return added
+        for name, value in facts.items():
+            old = old_scoped.get(name)
+            if old != value:
+                added.append(TimelineEntry(t, name, old or "", value))
+                current[prefix + name] = value
+        for name, old in old_scoped.items():
+            if name not in facts:
+                added.append(TimelineEntry(t, name, old, "gone"))
+                del current[prefix + name]
+        if added:
+            self._append(key, added)
+        return added
+
+    def note(self, key: Key, t: float, what: str, text: str) -> TimelineEntry:
+        """Record a one-off happening (a probe failure, a deletion)."""
+        entry = TimelineEntry(t, what, "", text)
+        self._append(key, [entry])
+        return entry
+
+    def _append(self, key: Key, entries: list[TimelineEntry]) -> None:
+        dq = self._entries.get(key)
+        if dq is None:
+            dq = self._entries[key] = deque(maxlen=self.per_pod)
+        dq.extend(entries)
+        horizon = entries[-1].t - self.window
+        while dq and dq[0].t < horizon:
+            dq.popleft()
+
+    def entries(self, key: Key) -> list[TimelineEntry]:
+        return list(self._entries.get(key, ()))
+
+    def mark_deleted(self, key: Key, t: float) -> None:
+        """Keep a deleted pod's history for a while (the incident is often about it)."""
+        self.note(key, t, "pod", "deleted")
+        self._facts.pop(key, None)
+        self._deleted[key] = None
+        self._deleted.move_to_end(key)
+        while len(self._deleted) > self.forgotten_limit:
+            old, _ = self._deleted.popitem(last=False)
+            self._entries.pop(old, None)
+
+    def __len__(self) -> int:
+        return sum(len(dq) for dq in self._entries.values())
+
+    @property
+    def pods(self) -> int:
+        return len(self._entries)

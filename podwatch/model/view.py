@@ -1,0 +1,375 @@
+"""What the panes and `--once` tables show, derived from the store.
+
+Everything here is a pure function of the store at its current `now`: the
+pod table rows, a selected pod's full detail with the one-line answer to
+"why is this pod not ready", the Services view and the Nodes view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from podwatch.model.endpoints import Membership, ServiceEndpoints, service_addresses
+from podwatch.model.events import KEvent
+from podwatch.model.k8s import Key, d, format_age, format_duration, lst, meta, s
+from podwatch.model.nodes import (
+    Eviction,
+    NodeFit,
+    NodeView,
+    TaintMatch,
+    eviction_for,
+    match_taints,
+    node_view,
+    placement_lines,
+    scheduling_fit,
+    taints_named_in,
+    tolerates,
+)
+from podwatch.model.pods import (
+    ConditionView,
+    ContainerView,
+    PodSummary,
+    condition_views,
+    container_views,
+    summarize,
+)
+from podwatch.model.probes import RECENT_WINDOW, ProbeView, probe_views
+from podwatch.model.store import Store
+from podwatch.model.timeline import TimelineEntry
+
+
+@dataclass(slots=True)
+class PodRow:
+    summary: PodSummary
+    probe_failures: dict[str, int]
+    """Total failures per probe kind (readiness, liveness, startup)."""
+
+    @property
+    def probe_text(self) -> str:
+        r = self.probe_failures.get("readiness", 0)
+        li = self.probe_failures.get("liveness", 0)
+        st = self.probe_failures.get("startup", 0)
+        if not (r or li or st):
+            return "-"
+        return f"{r}/{li}/{st}"
+
+
+@dataclass(slots=True)
+class Scheduling:
+    """Why a pod is not on a node (yet)."""
+
+    reason: str
+    message: str
+    source: str
+    """"PodScheduled condition" or "FailedScheduling event"."""
+    untolerated: list[str]
+    """Taints that keep the pod off nodes, named (node: key=value:effect)."""
+    fits: list[NodeFit]
+
+
+@dataclass
+class PodDetail:
+    summary: PodSummary
+    why: str
+    conditions: list[ConditionView]
+    containers: list[ContainerView]
+    probes: list[ProbeView]
+    memberships: list[Membership]
+    node: NodeView | None
+    taints: list[TaintMatch]
+    eviction: Eviction | None
+    scheduling: Scheduling | None
+    placement: list[tuple[str, str]]
+    events: list[KEvent]
+    timeline: list[TimelineEntry]
+    labels: dict[str, str] = field(default_factory=dict)
+    now: float = 0.0
+    status_reason: str = ""
+    """`status.reason` (Evicted, NodeLost, ...)."""
+    status_message: str = ""
+
+
+def pod_row(store: Store, key: Key) -> PodRow | None:
+    pod = store.pods.get(key)
+    if pod is None:
+        return None
+    totals: dict[str, int] = {}
+    for (_container, kind), tally in store.probe_failures.for_pod(key).items():
+        totals[kind] = totals.get(kind, 0) + tally.total
+    return PodRow(summarize(pod), totals)
+
+
+def pod_rows(store: Store, *, unhealthy_first: bool = True) -> list[PodRow]:
+    rows = [r for r in (pod_row(store, k) for k in store.pods) if r is not None]
+    if unhealthy_first:
+        rows.sort(key=lambda r: (-r.summary.severity, r.summary.key))
+    else:
+        rows.sort(key=lambda r: r.summary.key)
+    return rows
+
+
+def memberships_with_selection(store: Store, key: Key) -> list[Membership]:
+    """The pod's Services: listed ones, plus those whose selector picks it but that
+    do not list it (no IP yet, terminating, or the controller has not caught up)."""
+    pod = store.pods.get(key)
+    listed = store.memberships(key)
+    seen = {m.service for m in listed}
+    if pod is None:
+        return listed
+    labels = d(meta(pod).get("labels"))
+    for svc_key, svc in sorted(store.services.items()):
+        if svc_key[0] != key[0] or svc_key in seen:
+            continue
+        selector = d(d(svc.get("spec")).get("selector"))
+        if selector and all(labels.get(k) == v for k, v in selector.items()):
+            listed.append(Membership(svc_key, "selected, not listed", "", (), "selector"))
+    return listed
+
+
+def scheduling_of(store: Store, pod: dict, events: list[KEvent]) -> Scheduling | None:
+    spec = d(pod.get("spec"))
+    if s(spec.get("nodeName")):
+        return None
+    cond = None
+    for c in lst(d(pod.get("status")).get("conditions")):
+        if s(d(c).get("type")) == "PodScheduled":
+            cond = d(c)
+    failed = [e for e in events if e.reason == "FailedScheduling"]
+    latest = failed[-1] if failed else None
+    if cond is not None and s(cond.get("status")) == "False":
+        reason = s(cond.get("reason")) or "Unschedulable"
+        message = s(cond.get("message"))
+        source = "PodScheduled condition"
+        if latest is not None and (not message or (latest.last or 0) >= 0):
+            message = latest.message or message
+            source = "FailedScheduling event" if latest.message else source
+    elif latest is not None:
+        reason, message, source = "FailedScheduling", latest.message, "FailedScheduling event"
+    else:
+        reason, message, source = "Pending", "waiting for the scheduler", "no scheduling event yet"
+    fits = scheduling_fit(pod, list(store.nodes.values()))
+    named = set(taints_named_in(message))
+    tolerations = lst(spec.get("tolerations"))
+    untolerated = []
+    for node_name, node in sorted(store.nodes.items()):
+        for t in node_view(node).taints:
+            if t.effect not in ("NoSchedule", "NoExecute"):
+                continue
+            if any(tolerates(tol, t) for tol in tolerations):
+                continue
+            untolerated.append(f"{node_name}: {t.text}")
+            named.discard(f"{t.key}={t.value}" if t.value else t.key)
+    # Taints the scheduler named that podwatch has no node for (nodes not watched).
+    untolerated += [f"(named by scheduler) {n}" for n in sorted(named)]
+    return Scheduling(reason, message, source, untolerated, fits)
+
+
+def pod_detail(store: Store, key: Key) -> PodDetail | None:
+    pod = store.pods.get(key)
+    if pod is None:
+        return None
+    now = store.now
+    summary = summarize(pod)
+    events = store.pod_events(key)
+    node_obj = store.nodes.get(summary.node) if summary.node else None
+    taints = match_taints(pod, node_obj, store.taint_first_seen) if node_obj else []
+    detail = PodDetail(
+        summary=summary,
+        why="",
+        conditions=condition_views(pod),
+        containers=container_views(pod),
+        probes=probe_views(pod, store.probe_failures.for_pod(key), now),
+        memberships=memberships_with_selection(store, key),
+        node=node_view(node_obj) if node_obj else None,
+        taints=taints,
+        eviction=eviction_for(taints),
+        scheduling=scheduling_of(store, pod, events),
+        placement=placement_lines(pod),
+        events=events,
+        timeline=store.timeline.entries(key),
+        labels={k: v for k, v in d(meta(pod).get("labels")).items() if isinstance(v, str)},
+        now=now,
+        status_reason=s(d(pod.get("status")).get("reason")),
+        status_message=s(d(pod.get("status")).get("message")),
+    )
+    detail.why = why_not_ready(detail)
+    return detail
+
+
+# --------------------------------------------------------------------------- the answer
+
+
+def why_not_ready(detail: PodDetail) -> str:
+    """One line: why this pod is not ready, or that it is (and where it serves)."""
+    sm = detail.summary
+    now = detail.now
+    cond = {c.type: c for c in detail.conditions}
+    failing = [c for c in detail.containers if c.kind in ("app", "init", "sidecar")]
+
+    if sm.status == "Unknown" or sm.status == "NodeLost":
+        node = detail.node
+        tail = f"; node {node.name} is {node.status_text}" if node else ""
+        return f"Pod status unknown: its node stopped reporting{tail}."
+    if sm.deleting is not None:
+        text = f"Terminating: deletion requested {format_age(now - sm.deleting)} ago"
+        evicted = [e for e in detail.events if e.reason in ("TaintManagerEviction", "Evicted")]
+        if evicted:
+            text += f" ({evicted[-1].reason}: {evicted[-1].message})"
+        return text + "."
+    if sm.phase == "Succeeded":
+        return "Completed: every container exited 0; Ready is False by design for a finished pod."
+    if sm.phase == "Failed":
+        reason = detail.status_reason
+        message = detail.status_message
+        if reason:
+            return f"Failed ({reason}): {message}" if message else f"Failed ({reason})."
+        bad = [c for c in failing if c.state == "terminated" and c.exit_code not in (0, None)]
+        if bad:
+            c = bad[0]
+            return f"Failed: container {c.name} {c.state_text}."
+        return "Failed: the pod ended and will not be restarted (restartPolicy)."
+    sched = detail.scheduling
+    if sched is not None:
+        text = f"Not scheduled ({sched.reason}): {sched.message}"
+        if sched.untolerated:
+            text += f" Untolerated: {'; '.join(sched.untolerated)}."
+        return text
+    if detail.eviction is not None and detail.eviction.deadline is not None:
+        ev = detail.eviction
+        if ev.immediate:
+            return f"Being evicted: untolerated NoExecute taint {', '.join(ev.taints)}."
+        return (
+            f"Tolerating NoExecute taint {', '.join(ev.taints)}: evicted "
+            f"{format_duration(ev.deadline - now)}."
+        )
+    node = detail.node
+    if node is not None and node.ready != "True":
+        return f"Node {node.name} is {node.status_text}: its pods cannot be trusted to run."
+    init_c = cond.get("Initialized")
+    if init_c is not None and init_c.status == "False":
+        for c in failing:
+            if c.kind == "init" and not (c.state == "terminated" and c.exit_code == 0):
+                return f"Init container {c.name} has not completed: {c.state_text}{_restarts(c)}."
+            if c.kind == "sidecar" and not c.started:
+                return f"Sidecar {c.name} has not started: {c.state_text}{_restarts(c)}."
+    for c in failing:
+        if (
+            c.state == "waiting"
+            and c.reason
+            and c.reason not in ("ContainerCreating", "PodInitializing")
+        ):
+            last = f"; last: {c.last_state_text}" if c.last_state_text else ""
+            msg = f" — {c.message}" if c.message and c.reason != "CrashLoopBackOff" else ""
+            return f"Container {c.name} is {c.reason}{_restarts(c)}{last}{msg}."
+        if c.state == "terminated" and c.kind == "app":
+            return f"Container {c.name} {c.state_text}{_restarts(c)}."
+    creating = [c for c in failing if c.state in ("waiting", "no status") and c.kind == "app"]
+    ready_c = cond.get("Ready")
+    if ready_c is not None and ready_c.status == "True":
+        serving = [m.service[1] for m in detail.memberships if m.state == "ready"]
+        not_serving = [m for m in detail.memberships if m.state != "ready"]
+        text = "Ready"
+        if serving:
+            text += f"; ready in Service {', '.join(serving)}"
+        if not_serving:
+            text += "; " + ", ".join(f"{m.state} in {m.service[1]}" for m in not_serving)
+        return text + "."
+    if creating:
+        c = creating[0]
+        return f"Container {c.name} is starting ({c.reason or c.state})."
+    # Running but not ready: which probe, and what it says.
+    for c in failing:
+        if c.state != "running" or c.ready:
+            continue
+        startup = _probe(detail, c.name, "startup")
+        if startup is not None and c.started is not True:
+            return (
+                f"Container {c.name}: startup probe has not passed yet "
+                f"({startup.failures_total} failures){_last(startup)}; readiness and liveness wait."
+            )
+        readiness = _probe(detail, c.name, "readiness")
+        if readiness is not None:
+            where = [m.service[1] for m in detail.memberships if m.state == "NotReady"]
+            svc = f"; NotReady in Service {', '.join(where)}" if where else ""
+            if readiness.failures_total:
+                window = int(RECENT_WINDOW // 60)
+                return (
+                    f"Readiness probe failing on {c.name} ({readiness.failures_total} failures, "
+                    f"{readiness.failures_recent} in {window} min){_last(readiness)}{svc}."
+                )
+            return f"Container {c.name} not ready yet: readiness probe has not passed{svc}."
+        return f"Container {c.name} is running but not ready."
+    if ready_c is not None and ready_c.reason == "ReadinessGatesNotReady":
+        return f"Readiness gate not satisfied: {ready_c.message}"
+    if ready_c is not None and ready_c.status != "True":
+        return (
+            f"Ready is {ready_c.status}"
+            + (f" ({ready_c.reason})" if ready_c.reason else "")
+            + (f": {ready_c.message}" if ready_c.message else ".")
+        )
+    if ready_c is None:
+        return "No Ready condition reported yet."
+    return "Not ready."
+
+
+def _restarts(c: ContainerView) -> str:
+    return f", restarted {c.restarts}×" if c.restarts else ""
+
+
+def _last(p: ProbeView) -> str:
+    return f"; last: {p.last_failure}" if p.last_failure else ""
+
+
+def _probe(detail: PodDetail, container: str, kind: str) -> ProbeView | None:
+    for p in detail.probes:
+        if p.container == container and p.probe == kind:
+            return p
+    return None
+
+
+# --------------------------------------------------------------------------- services, nodes
+
+
+def service_views(store: Store) -> list[ServiceEndpoints]:
+    out = []
+    for key in sorted(store.service_keys()):
+        addresses, source = service_addresses(store.endpoints.get(key), store.service_slices(key))
+        out.append(ServiceEndpoints(key, store.services.get(key), addresses, source))
+    return out
+
+
+@dataclass(slots=True)
+class NodeRow:
+    view: NodeView
+    pods: int
+    unhealthy: int
+    not_tolerating: dict[str, list[Key]]
+    """Per taint text: pods on or pending for this node that do not tolerate it."""
+    taint_since: dict[str, float | None]
+
+
+def node_rows(store: Store) -> list[NodeRow]:
+    rows = []
+    for name, node in sorted(store.nodes.items()):
+        view = node_view(node)
+        on_node = store.pods_on_node(name)
+        unhealthy = sum(1 for k in on_node if summarize(store.pods[k]).severity >= 2)
+        not_tol: dict[str, list[Key]] = {}
+        since: dict[str, float | None] = {}
+        for t in view.taints:
+            since[t.text] = t.time_added or store.taint_first_seen.get(
+                (name, t.key, t.value, t.effect)
+            )
+            if t.effect == "PreferNoSchedule":
+                continue
+            candidates = on_node if t.effect == "NoExecute" else on_node | store.pods_on_node("")
+            not_tol[t.text] = sorted(
+                k
+                for k in candidates
+                if not any(
+                    tolerates(tol, t)
+                    for tol in lst(d(store.pods[k].get("spec")).get("tolerations"))
+                )
+            )
+        rows.append(NodeRow(view, len(on_node), unhealthy, not_tol, since))
+    return rows

@@ -1,0 +1,34 @@
+"""The unit that flows from every source into the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+KINDS: tuple[str, ...] = ("Pod", "Event", "Service", "Endpoints", "EndpointSlice", "Node")
+"""The kinds podwatch watches, in the order they are shown in status lines."""
+
+EVENT_TYPES = frozenset({"ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR", "RELIST"})
+"""Watch event types, plus RELIST: "the list just delivered is the whole truth for
+this kind"; its object carries the keys of that list so the store can drop what
+disappeared while podwatch was away."""
+
+
+@dataclass(slots=True)
+class WatchEvent:
+    """One received event. `t` is seconds since the source started."""
+
+    t: float
+    kind: str
+    type: str
+    object: Any = None
+
+
+def relist_marker(t: float, kind: str, keys: list[tuple[str, str]], resource_version: str = ""):
+    """The event a source emits after a (re-)list has delivered every object of `kind`."""
+    return WatchEvent(
+        t,
+        kind,
+        "RELIST",
+        {"resourceVersion": resource_version, "keys": [list(k) for k in keys]},
+    )

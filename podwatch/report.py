@@ -1,0 +1,279 @@
+"""`--once`: the state at one moment as plain Rich tables, for scripts and for
+terminals where a full-screen app is unwelcome.
+
+Every cluster string goes through `safe.plain`, so nothing from the cluster
+is read as markup or reaches the terminal as a control sequence.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from podwatch.model.k8s import Key, format_age, format_duration, format_rfc3339
+from podwatch.model.store import Store
+from podwatch.model.view import PodDetail, node_rows, pod_detail, pod_rows, service_views
+from podwatch.safe import plain
+
+SEVERITY_STYLE = {0: "green", 1: "dim", 2: "yellow", 3: "bold red"}
+SEVERITY_MARK = {0: "✓", 1: "·", 2: "!", 3: "✗"}
+"""A symbol beside every colour, so that no meaning rests on colour alone."""
+STATUS_STYLE = {"True": "green", "False": "red", "Unknown": "yellow", "missing": "dim"}
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    return table
+
+
+def _age(store: Store, t: float | None) -> str:
+    return format_age(store.now - t) if t is not None else "-"
+
+
+def pods_table(store: Store, *, all_namespaces: bool = False) -> Table:
+    cols = [
+        "",
+        "NAME",
+        "STATUS",
+        "PHASE",
+        "READY",
+        "RESTARTS",
+        "PROBE FAILS r/l/s",
+        "NODE",
+        "AGE",
+        "QOS",
+    ]
+    if all_namespaces:
+        cols.insert(1, "NAMESPACE")
+    table = _table(f"Pods ({len(store.pods)})", *cols)
+    for row in pod_rows(store):
+        sm = row.summary
+        style = SEVERITY_STYLE[sm.severity]
+        restarts = str(sm.restarts)
+        if sm.last_restart is not None and sm.restarts:
+            restarts += f" ({_age(store, sm.last_restart)} ago)"
+        cells: list[RenderableType] = [
+            Text(SEVERITY_MARK[sm.severity], style=style),
+            plain(sm.name),
+            plain(sm.status, style),
+            plain(sm.phase),
+            Text(sm.ready_text),
+            Text(restarts),
+            Text(row.probe_text),
+            plain(sm.node or "-"),
+            Text(_age(store, sm.created)),
+            plain(sm.qos or "-"),
+        ]
+        if all_namespaces:
+            cells.insert(1, plain(sm.namespace))
+        table.add_row(*cells)
+    return table
+
+
+def pod_section(store: Store, detail: PodDetail) -> Group:
+    sm = detail.summary
+    now = store.now
+    head = Text()
+    head.append(f"{SEVERITY_MARK[sm.severity]} ", style=SEVERITY_STYLE[sm.severity])
+    head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
+    head.append("  ")
+    head.append_text(
+        plain(f"{sm.status} ({sm.phase}) {sm.ready_text} ready", SEVERITY_STYLE[sm.severity])
+    )
+    head.append(f"  node {sm.node or '-'}  IP {sm.pod_ip or '-'}  QoS {sm.qos or '-'}")
+    why = Text("  why: ", style="bold")
+    why.append_text(plain(detail.why, limit=None))
+    parts: list[RenderableType] = [Text(""), head, why]
+
+    conds = _table("Conditions", "TYPE", "STATUS", "REASON", "MESSAGE", "SINCE")
+    for c in detail.conditions:
+        conds.add_row(
+            plain(c.type),
+            plain(c.status, STATUS_STYLE.get(c.status, "")),
+            plain(c.reason or "-"),
+            plain(c.message or "-"),
+            Text(_age(store, c.last_transition)),
+        )
+    parts.append(conds)
+
+    ctab = _table(
+        "Containers", "KIND", "NAME", "STATE", "READY", "STARTED", "RESTARTS", "LAST STATE", "IMAGE"
+    )
+    for c in detail.containers:
+        ctab.add_row(
+            plain(c.kind),
+            plain(c.name),
+            plain(c.state_text + (f": {c.message}" if c.message else "")),
+            Text(_tri(c.ready)),
+            Text(_tri(c.started)),
+            Text(str(c.restarts)),
+            plain(c.last_state_text or "-"),
+            plain(c.image or "-"),
+        )
+    parts.append(ctab)
+
+    if detail.probes:
+        ptab = _table(
+            "Probes",
+            "CONTAINER",
+            "PROBE",
+            "HANDLER",
+            "TIMING",
+            "FAILS",
+            "RECENT",
+            "LAST FAILURE",
+            "NOTE",
+        )
+        for p in detail.probes:
+            last = "-"
+            if p.last_failure:
+                last = f"{_age(store, p.last_failure_at)} ago: {p.last_failure}"
+            ptab.add_row(
+                plain(p.container),
+                plain(p.probe),
+                plain(p.handler),
+                Text(p.timing_text if p.period else "-"),
+                Text(str(p.failures_total)),
+                Text(str(p.failures_recent)),
+                plain(last),
+                plain(p.note or "-"),
+            )
+        parts.append(ptab)
+
+    etab = _table("Endpoints", "SERVICE", "STATE", "IP", "PORTS", "FROM")
+    for m in detail.memberships:
+        style = "green" if m.state == "ready" else "red" if m.state == "NotReady" else "yellow"
+        etab.add_row(
+            plain(m.service[1]),
+            plain(m.state, style),
+            plain(m.ip or "-"),
+            plain(", ".join(m.ports) or "-"),
+            plain(m.source),
+        )
+    if not detail.memberships:
+        etab.add_row(Text("(no Service lists or selects this pod)"), "", "", "", "")
+    parts.append(etab)
+
+    ntab = _table("Node & taints", "WHAT", "DETAIL")
+    if detail.node is not None:
+        nv = detail.node
+        ntab.add_row(plain(f"node {nv.name}"), plain(nv.status_text))
+        for c in nv.conditions:
+            if c.type == "Ready" or c.status not in ("False", "missing"):
+                ntab.add_row(plain(f"  {c.type}"), plain(f"{c.status} {c.reason}".strip()))
+    for m in detail.taints:
+        text = f"tolerated by {m.toleration}" if m.tolerated else "NOT tolerated"
+        since = f", since {_age(store, m.since)}" if m.since is not None else ""
+        ntab.add_row(plain(f"taint {m.taint.text}"), plain(text + since))
+    if detail.eviction is not None:
+        ev = detail.eviction
+        if ev.immediate:
+            text = "evicted at once (untolerated NoExecute: " + ", ".join(ev.taints) + ")"
+        elif ev.deadline is None:
+            text = "tolerated forever: " + ", ".join(ev.taints)
+        else:
+            text = f"eviction {format_duration(ev.deadline - now)} ({format_rfc3339(ev.deadline)})"
+        ntab.add_row(Text("NoExecute"), plain(text, "bold"))
+    if detail.scheduling is not None:
+        sc = detail.scheduling
+        ntab.add_row(plain("not scheduled"), plain(f"{sc.reason}: {sc.message} [{sc.source}]"))
+        for u in sc.untolerated:
+            ntab.add_row(Text("  untolerated"), plain(u))
+        for fit in sc.fits:
+            ntab.add_row(
+                plain(f"  node {fit.node}"), plain("fits" if fit.fits else "; ".join(fit.reasons))
+            )
+    for label, text in detail.placement:
+        ntab.add_row(plain(label), plain(text))
+    parts.append(ntab)
+
+    ttab = _table("Timeline", "WHEN", "WHAT")
+    entries = [(e.t, f"{e.text}") for e in detail.timeline]
+    entries += [
+        (
+            e.last or 0.0,
+            f"event {e.type} {e.reason}"
+            + (f" ×{e.count}" if e.count > 1 else "")
+            + f": {e.message}",
+        )
+        for e in detail.events
+    ]
+    entries.sort(key=lambda x: x[0])
+    for t, text in entries[-40:]:
+        ttab.add_row(Text(f"-{format_age(now - t)}"), plain(text))
+    parts.append(ttab)
+    return Group(*parts)
+
+
+def _tri(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+def services_table(store: Store) -> Table:
+    table = _table("Services", "SERVICE", "READY", "NOT READY", "PORTS", "FROM")
+    for sv in service_views(store):
+
+        def fmt(addrs):
+            return (
+                ", ".join(f"{a.ip}→{a.pod[1] if a.pod else '?'}@{a.node or '?'}" for a in addrs)
+                or "-"
+            )
+
+        table.add_row(
+            plain(f"{sv.key[0]}/{sv.key[1]}"),
+            plain(fmt(sv.ready), "green"),
+            plain(fmt(sv.not_ready), "red"),
+            plain(sv.ports_text or "-"),
+            plain(sv.source),
+        )
+    return table
+
+
+def nodes_table(store: Store) -> Table:
+    table = _table("Nodes", "NODE", "STATUS", "PODS", "UNHEALTHY", "TAINTS (pods not tolerating)")
+    for row in node_rows(store):
+        taints = []
+        for t in row.view.taints:
+            pods = row.not_tolerating.get(t.text, [])
+            taints.append(t.text + (f" ({', '.join(p[1] for p in pods)})" if pods else ""))
+        table.add_row(
+            plain(row.view.name),
+            plain(row.view.status_text, "green" if row.view.ready == "True" else "red"),
+            Text(str(row.pods)),
+            Text(str(row.unhealthy)),
+            plain("; ".join(taints) or "-"),
+        )
+    return table
+
+
+def render_once(
+    console: Console,
+    store: Store,
+    *,
+    title: str,
+    pod: str | None = None,
+    all_namespaces: bool | None = None,
+) -> int:
+    """Print the whole state; returns 1 if `pod` was asked for and is not there."""
+    if all_namespaces is None:
+        all_namespaces = len({k[0] for k in store.pods}) > 1
+    console.print(plain(title, "bold"))
+    console.print(pods_table(store, all_namespaces=all_namespaces))
+    keys: list[Key] = [r.summary.key for r in pod_rows(store)]
+    if pod is not None:
+        keys = [k for k in keys if k[1] == pod or f"{k[0]}/{k[1]}" == pod]
+        if not keys:
+            console.print(plain(f"no pod named {pod!r} at this moment"))
+            return 1
+    for key in keys:
+        detail = pod_detail(store, key)
+        if detail is not None:
+            console.print(pod_section(store, detail))
+    console.print(Text(""))
+    console.print(services_table(store))
+    console.print(nodes_table(store))
+    return 0
