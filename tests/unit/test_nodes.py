@@ -1,0 +1,170 @@
+"""Taints against tolerations with the real rules, NoExecute deadlines, scheduling explanations."""
+
+from __future__ import annotations
+
+import pytest
+
+from podwatch.model.nodes import Taint, eviction_for, match_taints, placement_lines, tolerates
+from podwatch.model.store import Store
+from podwatch.model.view import node_rows, pod_detail
+from tests.factories import T0, cond, feed, node, pod, ready_conditions, running, ts
+
+GPU = Taint("hw", "gpu", "NoSchedule", None)
+
+
+@pytest.mark.parametrize(
+    ("toleration", "expected"),
+    [
+        ({"key": "hw", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"}, True),
+        ({"key": "hw", "value": "gpu", "effect": "NoSchedule"}, True),  # operator defaults to Equal
+        ({"key": "hw", "operator": "Equal", "value": "cpu", "effect": "NoSchedule"}, False),
+        ({"key": "hw", "operator": "Exists", "effect": "NoSchedule"}, True),
+        ({"key": "hw", "operator": "Exists"}, True),  # empty effect matches every effect
+        ({"key": "hw", "operator": "Exists", "effect": "NoExecute"}, False),
+        ({"operator": "Exists"}, True),  # empty key with Exists tolerates everything
+        ({"key": "other", "operator": "Exists"}, False),
+        ({"key": "hw", "operator": "Gt", "value": "1"}, False),  # unknown operator: no
+    ],
+)
+def test_toleration_rules(toleration, expected):
+    assert tolerates(toleration, GPU) is expected
+
+
+def no_execute_node(time_added: str | None = None):
+    taint = {"key": "out-of-disk", "value": "True", "effect": "NoExecute"}
+    if time_added:
+        taint["timeAdded"] = time_added
+    return node("node-1", taints=[taint])
+
+
+def test_tolerated_no_execute_deadline_counts_from_time_added():
+    tol = [
+        {
+            "key": "out-of-disk",
+            "operator": "Equal",
+            "value": "True",
+            "effect": "NoExecute",
+            "tolerationSeconds": 30,
+        }
+    ]
+    p = pod(tolerations=tol)
+    matches = match_taints(p, no_execute_node(ts(100)), {})
+    ev = eviction_for(matches)
+    assert not ev.immediate
+    assert ev.deadline == pytest.approx(T0 + 130)
+
+
+def test_taint_without_time_added_counts_from_first_sight():
+    tol = [
+        {"key": "out-of-disk", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 30}
+    ]
+    store = Store()
+    feed(store, pod(tolerations=tol, statuses=[running()], conditions=ready_conditions()), at=0)
+    feed(store, node("node-1"), at=0)
+    feed(store, no_execute_node(), etype="MODIFIED", at=50)
+    store.now = T0 + 60
+    detail = pod_detail(store, ("default", "web"))
+    assert detail.eviction.deadline == pytest.approx(T0 + 80)
+    assert "evicted in 20s" in detail.why
+
+
+def test_untolerated_no_execute_is_immediate_and_forever_toleration_has_no_deadline():
+    assert eviction_for(match_taints(pod(tolerations=[]), no_execute_node(ts(0)), {})).immediate
+    forever = [{"key": "out-of-disk", "operator": "Exists", "effect": "NoExecute"}]
+    ev = eviction_for(match_taints(pod(tolerations=forever), no_execute_node(ts(0)), {}))
+    assert ev.deadline is None and not ev.immediate
+
+
+def test_smallest_toleration_seconds_wins():
+    tols = [
+        {"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+        {"key": "out-of-disk", "operator": "Exists", "tolerationSeconds": 10},
+    ]
+    ev = eviction_for(match_taints(pod(tolerations=tols), no_execute_node(ts(0)), {}))
+    assert ev.deadline == pytest.approx(T0 + 10)
+
+
+def test_pending_pod_names_untolerated_taint_and_node_fit():
+    store = Store()
+    feed(
+        store,
+        node(
+            "worker-1",
+            labels={"gpu": "no1"},
+            taints=[{"key": "hw", "value": "gpu", "effect": "NoSchedule"}],
+        ),
+        node("worker-2"),
+    )
+    msg = (
+        "0/2 nodes are available: 1 node(s) had taint {hw: gpu}, that the pod didn't tolerate, "
+        "1 node(s) didn't match node selector."
+    )
+    p = pod(
+        "pending",
+        phase="Pending",
+        node="",
+        ip="",
+        conditions=[cond("PodScheduled", "False", "Unschedulable", msg)],
+    )
+    p["spec"]["nodeSelector"] = {"gpu": "no1"}
+    feed(store, p)
+    detail = pod_detail(store, ("default", "pending"))
+    sched = detail.scheduling
+    assert sched.reason == "Unschedulable"
+    assert "worker-1: hw=gpu:NoSchedule" in sched.untolerated
+    fits = {f.node: f.reasons for f in sched.fits}
+    assert fits["worker-1"] == ["untolerated taint hw=gpu:NoSchedule"]
+    assert fits["worker-2"] == ["does not match nodeSelector"]
+    assert "Untolerated: worker-1: hw=gpu:NoSchedule" in detail.why
+    assert ("nodeSelector", "gpu=no1") in detail.placement
+    # The Nodes view lists the pending pod under the taint it does not tolerate.
+    row = next(r for r in node_rows(store) if r.view.name == "worker-1")
+    assert row.not_tolerating["hw=gpu:NoSchedule"] == [("default", "pending")]
+
+
+def test_placement_lines_cover_affinity_and_tolerations():
+    p = pod()
+    p["spec"]["affinity"] = {
+        "nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [
+                    {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a", "b"]}]}
+                ]
+            },
+            "preferredDuringSchedulingIgnoredDuringExecution": [
+                {
+                    "weight": 10,
+                    "preference": {"matchExpressions": [{"key": "ssd", "operator": "Exists"}]},
+                }
+            ],
+        },
+        "podAntiAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+                {
+                    "labelSelector": {"matchLabels": {"app": "web"}},
+                    "topologyKey": "kubernetes.io/hostname",
+                }
+            ]
+        },
+    }
+    lines = dict(placement_lines(p))
+    assert lines["node affinity (required)"] == "zone In (a, b)"
+    assert lines["node affinity (preferred, weight 10)"] == "ssd Exists"
+    assert (
+        lines["pod anti-affinity (required)"] == "pods app=web; topologyKey kubernetes.io/hostname"
+    )
+    assert "node.kubernetes.io/unreachable (Exists):NoExecute for 300s" in [
+        t for label, t in placement_lines(p) if label == "toleration"
+    ]
+
+
+def test_node_not_ready_explains_pod():
+    store = Store()
+    feed(
+        store,
+        node("node-1", ready="Unknown"),
+        pod(statuses=[running(ready=False)], conditions=ready_conditions(False)),
+    )
+    detail = pod_detail(store, ("default", "web"))
+    assert detail.node.status_text == "Unknown"
+    assert "Node node-1 is Unknown" in detail.why
