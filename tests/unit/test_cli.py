@@ -132,11 +132,8 @@ def test_bad_recording_one_line_error_and_exit_code(tmp_path, capsys):
     )
     code, out, err = run(capsys, "replay", str(bad), "--once")
     assert code == 1
-    assert (
-        err.strip()
-        == f"podwatch: {bad}:2: not valid JSON (JSON is malformed: expected '\"' (byte 1))"
-        or (err.startswith(f"podwatch: {bad}:2: not valid JSON") and err.count("\n") == 1)
-    )
+    assert err.startswith(f"podwatch: {bad}:2: not valid JSON")
+    assert err.count("\n") == 1
     assert "Traceback" not in err and out == ""
     code, _, err = run(capsys, "replay", str(bad), "--once", "--skip-bad-lines")
     assert code == 0 and "skipped 1 unreadable line" in err
