@@ -260,9 +260,10 @@ def why_not_ready(detail: PodDetail) -> str:
         ):
             last = f"; last: {c.last_state_text}" if c.last_state_text else ""
             msg = f" — {c.message}" if c.message and c.reason != "CrashLoopBackOff" else ""
-            return f"Container {c.name} is {c.reason}{_restarts(c)}{last}{msg}."
+            killed = _killed(detail, c)
+            return f"Container {c.name} is {c.reason}{_restarts(c)}{last}{msg}{killed}."
         if c.state == "terminated" and c.kind == "app":
-            return f"Container {c.name} {c.state_text}{_restarts(c)}."
+            return f"Container {c.name} {c.state_text}{_restarts(c)}{_killed(detail, c)}."
     creating = [c for c in failing if c.state in ("waiting", "no status") and c.kind == "app"]
     ready_c = cond.get("Ready")
     if ready_c is not None and ready_c.status == "True":
@@ -310,6 +311,18 @@ def why_not_ready(detail: PodDetail) -> str:
     if ready_c is None:
         return "No Ready condition reported yet."
     return "Not ready."
+
+
+def _killed(detail: PodDetail, c: ContainerView) -> str:
+    """Why the kubelet restarted it, when a liveness or startup probe is to blame."""
+    for kind in ("liveness", "startup"):
+        probe = _probe(detail, c.name, kind)
+        if probe is not None and probe.failures_recent:
+            return (
+                f"; killed after its {kind} probe failed {probe.failures_recent}× "
+                f"recently{_last(probe)}"
+            )
+    return ""
 
 
 def _restarts(c: ContainerView) -> str:
