@@ -1,0 +1,119 @@
+"""Malformed objects and odd event orders never raise out of the store or a derivation."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from podwatch.model.k8s import format_age
+from podwatch.model.store import Store
+from podwatch.model.view import node_rows, pod_detail, pod_rows, service_views
+from podwatch.model.watch import KINDS, WatchEvent
+from podwatch.report import render_once
+from tests.factories import T0, endpoints, event, node, pod, ready_conditions, running, service
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.sampled_from(["True", "False", "Always", "NoExecute", "Exists", "2026-01-01T00:00:00Z"]),
+)
+json_values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def mutate(obj, data):
+    """Replace a few nested values of a realistic object by arbitrary JSON."""
+    for _ in range(data.draw(st.integers(0, 6))):
+        path = []
+        cur = obj
+        while isinstance(cur, dict | list) and cur:
+            if isinstance(cur, dict):
+                k = data.draw(st.sampled_from(sorted(cur)))
+            else:
+                k = data.draw(st.integers(0, len(cur) - 1))
+            path.append((cur, k))
+            if data.draw(st.booleans()):
+                break
+            cur = cur[k]
+        if path:
+            parent, k = path[-1]
+            parent[k] = data.draw(json_values)
+    return obj
+
+
+def realistic(kind: str):
+    return {
+        "Pod": lambda: pod(
+            statuses=[running()], conditions=ready_conditions(), labels={"app": "web"}
+        ),
+        "Event": lambda: event("web.1", "web", "Unhealthy", "Readiness probe failed: x", count=3),
+        "Service": lambda: service("svc", selector={"app": "web"}),
+        "Endpoints": lambda: endpoints("svc", ready=[("10.0.0.5", "web")]),
+        "EndpointSlice": lambda: {
+            "apiVersion": "discovery.k8s.io/v1",
+            "kind": "EndpointSlice",
+            "metadata": {
+                "name": "svc-x",
+                "namespace": "default",
+                "labels": {"kubernetes.io/service-name": "svc"},
+            },
+            "endpoints": [
+                {
+                    "addresses": ["10.0.0.5"],
+                    "conditions": {"ready": False},
+                    "targetRef": {"kind": "Pod", "name": "web"},
+                }
+            ],
+        },
+        "Node": lambda: node("node-1", taints=[{"key": "k", "effect": "NoExecute"}]),
+    }[kind]()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_store_and_views_survive_anything(data):
+    store = Store()
+    steps = data.draw(st.integers(1, 12))
+    for n in range(steps):
+        kind = data.draw(st.sampled_from([*KINDS, "Widget"]))
+        etype = data.draw(
+            st.sampled_from(["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR", "RELIST"])
+        )
+        if data.draw(st.integers(0, 9)) == 0:
+            obj = data.draw(json_values)
+        else:
+            obj = mutate(realistic(kind) if kind != "Widget" else {"kind": "Widget"}, data)
+        store.apply(WatchEvent(float(n), kind, etype, obj), T0 + n)
+    for row in pod_rows(store):
+        pod_detail(store, row.summary.key)
+    service_views(store)
+    node_rows(store)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_once_report_survives_anything(data):
+    from io import StringIO
+
+    from rich.console import Console
+
+    store = Store()
+    for n, kind in enumerate(("Node", "Service", "Endpoints", "Pod", "Event")):
+        store.apply(WatchEvent(float(n), kind, "ADDED", mutate(realistic(kind), data)), T0 + n)
+    out = StringIO()
+    render_once(Console(file=out, width=120, markup=False), store, title="t")
+    assert "\x1b" not in out.getvalue()
+
+
+def test_format_age_never_negative_or_garbled():
+    assert format_age(-5) == "0s"
+    assert format_age(None) == "-"
+    assert format_age(3 * 86400 + 7200) == "3d2h"
