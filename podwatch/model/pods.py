@@ -370,6 +370,11 @@ def status_word(pod: Any) -> tuple[str, int, int, int, float | None]:
         if reason == "Completed" and has_running:
             reason = "Running" if condition_true(pod, "Ready") else "NotReady"
 
+    # A Failed pod's own reason (Evicted, NodeAffinity, OutOfcpu, ...) says more than the
+    # ContainerStatusUnknown the kubelet writes into its containers afterwards; kubectl
+    # since 1.22 prints the latter (kubernetes#105467), podwatch keeps the former.
+    if phase == "Failed" and s(status.get("reason")):
+        reason = s(status.get("reason"))
     deleting = parse_time(meta(pod).get("deletionTimestamp")) is not None
     if deleting and s(status.get("reason")) == "NodeLost":
         reason = "Unknown"
@@ -407,8 +412,12 @@ def severity_of(phase: str, word: str, ready: int, total: int, pod: Any) -> int:
         return 3
     if phase == "Failed":
         return 3
-    if phase == "Succeeded" or word == "Completed":
+    if phase == "Succeeded":
         return 1
+    if word == "Completed" and phase not in TERMINAL_PHASES:
+        # Running, restartPolicy Always, and the container keeps exiting 0: it will be
+        # restarted again, so this pod is degraded, not finished.
+        return 2
     if word == "Terminating":
         return 2
     if phase == "Running" and condition_true(pod, "Ready") and ready >= total:

@@ -151,8 +151,12 @@ def scheduling_of(store: Store, pod: dict, events: list[KEvent]) -> Scheduling |
     named = set(taints_named_in(message))
     tolerations = lst(spec.get("tolerations"))
     untolerated = []
+    selector = d(spec.get("nodeSelector"))
     for node_name, node in sorted(store.nodes.items()):
-        for t in node_view(node).taints:
+        nv = node_view(node)
+        if selector and not all(nv.labels.get(k) == v for k, v in selector.items()):
+            continue  # ruled out by nodeSelector already; its taints are beside the point
+        for t in nv.taints:
             if t.effect not in ("NoSchedule", "NoExecute"):
                 continue
             if any(tolerates(tol, t) for tol in tolerations):

@@ -111,10 +111,14 @@ def test_pending_pod_names_untolerated_taint_and_node_fit():
     detail = pod_detail(store, ("default", "pending"))
     sched = detail.scheduling
     assert sched.reason == "Unschedulable"
-    assert "worker-1: hw=gpu:NoSchedule" in sched.untolerated
+    # worker-2's taint is not named: its labels already rule it out.
+    assert sched.untolerated == ["worker-1: hw=gpu:NoSchedule"]
     fits = {f.node: f.reasons for f in sched.fits}
     assert fits["worker-1"] == ["untolerated taint hw=gpu:NoSchedule"]
-    assert fits["worker-2"] == ["does not match nodeSelector"]
+    assert fits["worker-2"] == [
+        "does not match nodeSelector",
+        "untolerated taint out-of-disk=True:NoExecute",
+    ]
     assert "Untolerated: worker-1: hw=gpu:NoSchedule" in detail.why
     assert ("nodeSelector", "gpu=no1") in detail.placement
     # The Nodes view lists the pending pod under the taint it does not tolerate.

@@ -125,7 +125,8 @@ def test_evicted_pod_shows_reason():
         reason="Evicted",
         message="The node was low on resource: ephemeral-storage.",
     )
-    # kubectl prints the container reason last; the pod reason is the starting point.
+    # The pod's own reason wins over the container's ContainerStatusUnknown.
+    assert summarize(p).status == "Evicted"
     assert summarize(p).severity == 3
     store = feed(Store(), p)
     detail = pod_detail(store, ("default", "web"))
@@ -237,3 +238,12 @@ def test_malformed_pod_does_not_crash():
     assert [c.status for c in condition_views(bad)] == [MISSING] * 4
     detail = pod_detail(feed(Store(), bad), ("n", "x"))
     assert detail is not None and detail.why
+
+
+def test_container_that_keeps_completing_under_always_is_degraded_not_finished():
+    p = pod(
+        statuses=[terminated(reason="Completed", exit_code=0, restarts=2)],
+        conditions=ready_conditions(False),
+    )
+    sm = summarize(p)
+    assert (sm.phase, sm.status, sm.severity) == ("Running", "Completed", 2)
