@@ -93,7 +93,7 @@ def test_pending_pod_names_untolerated_taint_and_node_fit():
             labels={"gpu": "no1"},
             taints=[{"key": "hw", "value": "gpu", "effect": "NoSchedule"}],
         ),
-        node("worker-2"),
+        node("worker-2", taints=[{"key": "out-of-disk", "value": "True", "effect": "NoExecute"}]),
     )
     msg = (
         "0/2 nodes are available: 1 node(s) had taint {hw: gpu}, that the pod didn't tolerate, "
