@@ -42,6 +42,8 @@ class KEvent:
     first: float | None
     last: float | None
     source: str
+    seq: int = 0
+    """Arrival order, to break ties between equal (second-resolution) timestamps."""
 
     @property
     def identity(self) -> str:

@@ -223,8 +223,12 @@ class Store:
             self.probe_failures.forget_pod(key)
             self.timeline.note(key, self.now, "pod", f"re-created (uid {uid[:8]})")
         self.pods[key] = obj
+        previous_node = self._pod_node.get(key)
         self._unindex_pod(key, old)
         node = s(d(obj.get("spec")).get("nodeName"))
+        if node and previous_node != node and node in self.nodes:
+            # What the node looked like when the pod arrived is not a change in the pod's life.
+            self.timeline.seed(key, "node", _node_facts(node, self.nodes[node]))
         self._pod_node[key] = node
         self._node_pods.setdefault(node, set()).add(key)
         ip = s(d(obj.get("status")).get("podIP"))
@@ -259,6 +263,8 @@ class Store:
         if ev is None:
             self.ignored += 1
             return
+        previous = self.events.get(key)
+        ev.seq = previous.seq if previous is not None else self.applied
         self.events[key] = ev
         if ev.involved_kind == "Pod" and ev.involved_name:
             pod = (ev.involved_namespace, ev.involved_name)
@@ -313,7 +319,7 @@ class Store:
 
     def pod_events(self, pod: Key) -> list[KEvent]:
         evs = [self.events[k] for k in self._pod_events.get(pod, ()) if k in self.events]
-        evs.sort(key=lambda e: (e.last or 0.0, e.key))
+        evs.sort(key=lambda e: (e.last or 0.0, e.seq))
         return evs
 
     # ----------------------------------------------------------------- services, endpoints

@@ -80,6 +80,15 @@ class Timeline:
             self._append(key, added)
         return added
 
+    def seed(self, key: Key, scope: str, facts: dict[str, str]) -> None:
+        """Set the facts of `scope` without recording them as changes."""
+        current = self._facts.setdefault(key, {})
+        prefix = scope + "\x00"
+        for name in [k for k in current if k.startswith(prefix)]:
+            del current[name]
+        for name, value in facts.items():
+            current[prefix + name] = value
+
     def note(self, key: Key, t: float, what: str, text: str) -> TimelineEntry:
         """Record a one-off happening (a probe failure, a deletion)."""
         entry = TimelineEntry(t, what, "", text)

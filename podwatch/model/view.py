@@ -238,17 +238,28 @@ def why_not_ready(detail: PodDetail) -> str:
         if sched.untolerated:
             text += f" Untolerated: {'; '.join(sched.untolerated)}."
         return text
-    if detail.eviction is not None and detail.eviction.deadline is not None:
-        ev = detail.eviction
+    node = detail.node
+    node_down = ""
+    if node is not None and node.ready != "True":
+        ready_cond = next((c for c in node.conditions if c.type == "Ready"), None)
+        since = ""
+        if ready_cond is not None and ready_cond.last_transition is not None:
+            since = f" for {format_age(now - ready_cond.last_transition)}"
+        said = f" ({ready_cond.message})" if ready_cond is not None and ready_cond.message else ""
+        node_down = f"Node {node.name} is {node.status_text}{since}{said}"
+    ev = detail.eviction
+    if ev is not None and ev.deadline is not None:
+        lead = f"{node_down}; " if node_down else ""
         if ev.immediate:
-            return f"Being evicted: untolerated NoExecute taint {', '.join(ev.taints)}."
+            return f"{lead}Being evicted: untolerated NoExecute taint {', '.join(ev.taints)}."
         return (
-            f"Tolerating NoExecute taint {', '.join(ev.taints)}: evicted "
+            f"{lead}Tolerating NoExecute taint {', '.join(ev.taints)}: evicted "
             f"{format_duration(ev.deadline - now)}."
         )
-    node = detail.node
-    if node is not None and node.ready != "True":
-        return f"Node {node.name} is {node.status_text}: its pods cannot be trusted to run."
+    if node_down:
+        ready_c = cond.get("Ready")
+        marked = " and the pod is marked not Ready" if ready_c and ready_c.status != "True" else ""
+        return f"{node_down}{marked}: its containers' state cannot be confirmed."
     init_c = cond.get("Initialized")
     if init_c is not None and init_c.status == "False":
         for c in failing:
