@@ -34,42 +34,66 @@ def _age(store: Store, t: float | None) -> str:
     return format_age(store.now - t) if t is not None else "-"
 
 
-def pods_table(store: Store, *, all_namespaces: bool = False) -> Table:
-    cols = [
-        "",
-        "NAME",
-        "STATUS",
-        "PHASE",
-        "READY",
-        "RESTARTS",
-        "PROBE FAILS r/l/s",
-        "NODE",
-        "AGE",
-        "QOS",
-    ]
+def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 160) -> Table:
+    """The pod list; below 110 columns PHASE, QoS and restart ages give way to the rest.
+
+    Column widths are computed here so that the table always fits and no column
+    (least of all the health mark) is squeezed away: NAME takes what is left.
+    """
+    wide = width >= 110
+    # (header, max width)
+    columns: list[tuple[str, int]] = [("", 1)]
     if all_namespaces:
-        cols.insert(1, "NAMESPACE")
-    table = _table(f"Pods ({len(store.pods)})", *cols)
+        columns.append(("NAMESPACE", 16 if wide else 12))
+    columns += [("NAME", 0), ("STATUS", 24 if wide else 16)]
+    if wide:
+        columns.append(("PHASE", 9))
+    columns += [("READY", 5), ("RESTARTS" if wide else "RST", 14 if wide else 4)]
+    columns += [("PROBE r/l/s" if wide else "PROBE", 11), ("NODE", 24 if wide else 10)]
+    columns.append(("AGE", 6))
+    if wide:
+        columns.append(("QOS", 10))
+    rows: list[list[Text]] = []
     for row in pod_rows(store):
         sm = row.summary
         style = SEVERITY_STYLE[sm.severity]
         restarts = str(sm.restarts)
-        if sm.last_restart is not None and sm.restarts:
+        if wide and sm.last_restart is not None and sm.restarts:
             restarts += f" ({_age(store, sm.last_restart)} ago)"
-        cells: list[RenderableType] = [
-            Text(SEVERITY_MARK[sm.severity], style=style),
-            plain(sm.name),
-            plain(sm.status, style),
-            plain(sm.phase),
+        cells = [Text(SEVERITY_MARK[sm.severity], style=style)]
+        if all_namespaces:
+            cells.append(plain(sm.namespace))
+        cells += [plain(sm.name), plain(sm.status, style)]
+        if wide:
+            cells.append(plain(sm.phase))
+        cells += [
             Text(sm.ready_text),
             Text(restarts),
             Text(row.probe_text),
             plain(sm.node or "-"),
             Text(_age(store, sm.created)),
-            plain(sm.qos or "-"),
         ]
-        if all_namespaces:
-            cells.insert(1, plain(sm.namespace))
+        if wide:
+            cells.append(plain(sm.qos or "-"))
+        rows.append(cells)
+    widths = []
+    for index, (header, most) in enumerate(columns):
+        natural = max([len(header)] + [r[index].cell_len for r in rows])
+        widths.append(natural if header == "NAME" else min(natural, most))
+    name_index = [h for h, _ in columns].index("NAME")
+    # Between two columns: padding, a (blank) divider, padding.
+    others = sum(w for i, w in enumerate(widths) if i != name_index) + 3 * (len(columns) - 1)
+    widths[name_index] = max(10, min(widths[name_index], width - others))
+    table = Table(
+        title=f"Pods ({len(store.pods)})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+    for (header, _most), w in zip(columns, widths, strict=True):
+        table.add_column(header, no_wrap=True, overflow="ellipsis", width=w)
+    for cells in rows:
         table.add_row(*cells)
     return table
 
@@ -213,20 +237,26 @@ def _tri(value: bool | None) -> str:
     return "-" if value is None else ("yes" if value else "no")
 
 
+def _lines(parts: list[Text]) -> Text:
+    return Text("\n").join(parts) if parts else Text("-")
+
+
 def services_table(store: Store) -> Table:
     table = _table("Services", "SERVICE", "READY", "NOT READY", "PORTS", "FROM")
     for sv in service_views(store):
 
-        def fmt(addrs):
-            return (
-                ", ".join(f"{a.ip}→{a.pod[1] if a.pod else '?'}@{a.node or '?'}" for a in addrs)
-                or "-"
+        def fmt(addrs, style):
+            return _lines(
+                [
+                    plain(f"{a.ip} → {a.pod[1] if a.pod else '?'} @ {a.node or '?'}", style)
+                    for a in addrs
+                ]
             )
 
         table.add_row(
             plain(f"{sv.key[0]}/{sv.key[1]}"),
-            plain(fmt(sv.ready), "green"),
-            plain(fmt(sv.not_ready), "red"),
+            fmt(sv.ready, "green"),
+            fmt(sv.not_ready, "red"),
             plain(sv.ports_text or "-"),
             plain(sv.source),
         )
@@ -239,13 +269,13 @@ def nodes_table(store: Store) -> Table:
         taints = []
         for t in row.view.taints:
             pods = row.not_tolerating.get(t.text, [])
-            taints.append(t.text + (f" ({', '.join(p[1] for p in pods)})" if pods else ""))
+            taints.append(plain(t.text + (f" ({', '.join(p[1] for p in pods)})" if pods else "")))
         table.add_row(
             plain(row.view.name),
             plain(row.view.status_text, "green" if row.view.ready == "True" else "red"),
             Text(str(row.pods)),
             Text(str(row.unhealthy)),
-            plain("; ".join(taints) or "-"),
+            _lines(taints),
         )
     return table
 
@@ -262,7 +292,7 @@ def render_once(
     if all_namespaces is None:
         all_namespaces = len({k[0] for k in store.pods}) > 1
     console.print(plain(title, "bold"))
-    console.print(pods_table(store, all_namespaces=all_namespaces))
+    console.print(pods_table(store, all_namespaces=all_namespaces, width=console.width))
     keys: list[Key] = [r.summary.key for r in pod_rows(store)]
     if pod is not None:
         keys = [k for k in keys if k[1] == pod or f"{k[0]}/{k[1]}" == pod]
