@@ -151,3 +151,26 @@ def test_wrong_version_and_missing_file(tmp_path, capsys):
 def test_live_not_built_yet_is_a_clear_usage_error(capsys):
     code, _, err = run(capsys, "-n", "default")
     assert code == 2 and "live watching is not built yet" in err
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_pod_table_fits_the_terminal_and_keeps_the_health_mark(width):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from podwatch.cli import demo_path
+    from podwatch.kube.source import ReplaySource
+    from podwatch.recording import read_recording
+    from podwatch.report import SEVERITY_MARK, pods_table
+
+    src = ReplaySource(read_recording(demo_path()), paused=True)
+    src.seek(200)
+    out = StringIO()
+    Console(file=out, width=width, no_color=True).print(pods_table(src.store, width=width))
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= width for line in lines)
+    rows = [line for line in lines if line[:1] in SEVERITY_MARK.values()]
+    assert len(rows) == len(src.store.pods)
+    assert any("CrashLoopBackOff" in r for r in rows)
+    assert ("PHASE" in lines[1]) is (width >= 110)
