@@ -70,6 +70,41 @@ def cap_text(text: str, limit: int = MAX_MESSAGE) -> str:
     return text[:limit] + f"… [{len(text) - limit} more characters]"
 
 
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    """Where each API shape keeps the same facts."""
+
+    involved: str
+    message: str
+    count: str
+    first: str
+    last: str
+    source: str
+    reporter: str
+
+
+_EVENT_FIELDS = {
+    "core/v1": _Fields(
+        "involvedObject",
+        "message",
+        "count",
+        "firstTimestamp",
+        "lastTimestamp",
+        "source",
+        "reportingComponent",
+    ),
+    "events.k8s.io/v1": _Fields(
+        "regarding",
+        "note",
+        "deprecatedCount",
+        "deprecatedFirstTimestamp",
+        "deprecatedLastTimestamp",
+        "deprecatedSource",
+        "reportingController",
+    ),
+}
+
+
 def normalize_event(obj: Any) -> KEvent | None:
     """A KEvent from a core/v1 or events.k8s.io/v1 Event; None if it names no object."""
     obj = d(obj)
@@ -79,32 +114,18 @@ def normalize_event(obj: Any) -> KEvent | None:
         return None
     api_version = s(obj.get("apiVersion"))
     series = d(obj.get("series"))
-    if api_version.startswith("events.k8s.io/"):
-        involved = d(obj.get("regarding"))
-        message = s(obj.get("note"))
-        legacy_count = i(obj.get("deprecatedCount"), 0) or 0
-        first = parse_time(obj.get("deprecatedFirstTimestamp")) or parse_time(obj.get("eventTime"))
-        last = (
-            parse_time(series.get("lastObservedTime"))
-            or parse_time(obj.get("deprecatedLastTimestamp"))
-            or parse_time(obj.get("eventTime"))
-        )
-        source = s(obj.get("reportingController")) or s(
-            d(obj.get("deprecatedSource")).get("component")
-        )
-        api = "events.k8s.io/v1"
-    else:
-        involved = d(obj.get("involvedObject"))
-        message = s(obj.get("message"))
-        legacy_count = i(obj.get("count"), 0) or 0
-        first = parse_time(obj.get("firstTimestamp")) or parse_time(obj.get("eventTime"))
-        last = (
-            parse_time(series.get("lastObservedTime"))
-            or parse_time(obj.get("lastTimestamp"))
-            or parse_time(obj.get("eventTime"))
-        )
-        source = s(d(obj.get("source")).get("component")) or s(obj.get("reportingComponent"))
-        api = "core/v1"
+    api = "events.k8s.io/v1" if api_version.startswith("events.k8s.io/") else "core/v1"
+    f = _EVENT_FIELDS[api]
+    involved = d(obj.get(f.involved))
+    message = s(obj.get(f.message))
+    legacy_count = i(obj.get(f.count), 0) or 0
+    first = parse_time(obj.get(f.first)) or parse_time(obj.get("eventTime"))
+    last = (
+        parse_time(series.get("lastObservedTime"))
+        or parse_time(obj.get(f.last))
+        or parse_time(obj.get("eventTime"))
+    )
+    source = s(d(obj.get(f.source)).get("component")) or s(obj.get(f.reporter))
     if first is None:
         first = parse_time(m.get("creationTimestamp"))
     if last is None:
