@@ -226,6 +226,8 @@ class _FileEvents:
     header: dict | None = None
     warnings: list[str] = field(default_factory=list)
     skipped: int = 0
+    skip_bad: bool = False
+    """Skip (and count) bad lines instead of stopping at the first."""
 
 
 def _read_bytes(path: str) -> tuple[bytes, list[str]]:
@@ -348,17 +350,13 @@ def _read_podwatch(path: str, docs: Iterator[_Doc], header_doc: _Doc, fe: _FileE
         value = doc.value
         problem = _check_event_line(value)
         if problem:
-            if fe_skip(fe):
+            if fe.skip_bad:
                 fe.skipped += 1
                 continue
             raise RecordingError(path, doc.line, problem)
         t = float(value["t"])
         event = WatchEvent(t, value["kind"], value["type"], value.get("object"))
         fe.events.append((started + t, _rv_int(event.object), event))
-
-
-def fe_skip(fe: _FileEvents) -> bool:
-    return getattr(fe, "_skip", False)
 
 
 def _check_event_line(value: Any) -> str | None:
@@ -433,7 +431,7 @@ def object_time(obj: Any) -> float | None:
 def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents) -> None:
     seen: set[tuple[str, str, str]] = set()
 
-    def add(kind: str, etype: str, obj: Any, line: int) -> None:
+    def add(kind: str, etype: str, obj: Any) -> None:
         fe.events.append((object_time(obj), _rv_int(obj), WatchEvent(0.0, kind, etype, obj)))
 
     def handle(doc: _Doc) -> None:
@@ -446,7 +444,7 @@ def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents)
             if etype not in EVENT_TYPES or not isinstance(obj, dict):
                 raise RecordingError(path, doc.line, "watch event without a valid type and object")
             kind = s(obj.get("kind")) or "Unknown"
-            add(kind, etype, obj, doc.line)
+            add(kind, etype, obj)
             seen.add((kind, *_nsname(obj)))
             return
         kind = s(value.get("kind"))
@@ -478,15 +476,14 @@ def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents)
                 path, doc.line, "neither a podwatch header, a watch event nor a Kubernetes object"
             )
         key = (kind, *_nsname(value))
-        add(kind, "MODIFIED" if key in seen else "ADDED", value, doc.line)
+        add(kind, "MODIFIED" if key in seen else "ADDED", value)
         seen.add(key)
 
-    skip = fe_skip(fe)
     for doc in _chain(first, docs):
         try:
             handle(doc)
         except RecordingError:
-            if not skip:
+            if not fe.skip_bad:
                 raise
             fe.skipped += 1
 
@@ -502,8 +499,7 @@ def _nsname(obj: Any) -> tuple[str, str]:
 
 
 def _read_file(path: str, skip_bad: bool) -> _FileEvents:
-    fe = _FileEvents(path, [])
-    fe._skip = skip_bad  # type: ignore[attr-defined]
+    fe = _FileEvents(path, [], skip_bad=skip_bad)
     data, warnings = _read_bytes(path)
     fe.warnings.extend(warnings)
     stripped = data.lstrip()

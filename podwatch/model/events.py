@@ -176,7 +176,7 @@ class ProbeFailures:
     def __init__(self) -> None:
         self._seen_count: dict[str, int] = {}
         self._by_pod: dict[Key, dict[tuple[str, str], ProbeTally]] = {}
-        self._event_pod: dict[str, Key] = {}
+        self._pod_events: dict[Key, set[str]] = {}
 
     def observe(self, ev: KEvent, received: float) -> tuple[Key, str, str, int] | None:
         """Count a probe-failure Event; returns (pod, container, kind, added) when it grew."""
@@ -190,7 +190,7 @@ class ProbeFailures:
         added = ev.count - before
         self._seen_count[identity] = ev.count
         pod = (ev.involved_namespace, ev.involved_name)
-        self._event_pod[identity] = pod
+        self._pod_events.setdefault(pod, set()).add(identity)
         tallies = self._by_pod.setdefault(pod, {})
         tally = tallies.setdefault((ev.container, kind), ProbeTally())
         tally.total += added
@@ -206,10 +206,8 @@ class ProbeFailures:
 
     def forget_pod(self, pod: Key) -> None:
         self._by_pod.pop(pod, None)
-        stale = [ident for ident, p in self._event_pod.items() if p == pod]
-        for ident in stale:
-            self._event_pod.pop(ident, None)
-            self._seen_count.pop(ident, None)
+        for identity in self._pod_events.pop(pod, ()):
+            self._seen_count.pop(identity, None)
 
     def __len__(self) -> int:
         return len(self._seen_count)
