@@ -39,26 +39,66 @@ def _add_view_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paused", action="store_true", help="start the replay paused")
 
 
+def _add_cluster_options(p: argparse.ArgumentParser) -> None:
+    """kubectl's own flags, with kubectl's meanings."""
+    p.add_argument("-n", "--namespace", help="namespace (default: the context's, else default)")
+    p.add_argument("-A", "--all-namespaces", action="store_true", help="watch every namespace")
+    p.add_argument("-l", "--selector", default="", help="label selector for pods, e.g. app=web")
+    p.add_argument("--field-selector", default="", help="field selector for pods")
+    p.add_argument("--context", help="kubeconfig context (default: the current one)")
+    p.add_argument("--kubeconfig", help="kubeconfig file (default: $KUBECONFIG, ~/.kube/config)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="podwatch",
         description="Watch Kubernetes pod health live: why is this pod not taking traffic?",
+        epilog="Subcommands: replay FILE..., record FILE, demo (see podwatch SUBCOMMAND -h).",
     )
     parser.add_argument("--version", action="version", version=f"podwatch {__version__}")
-    sub = parser.add_subparsers(dest="command")
-
-    replay = sub.add_parser("replay", help="replay recordings or kubectl JSON captures")
-    replay.add_argument(
-        "files", nargs="+", metavar="FILE", help="podwatch recordings or kubectl -o json output"
+    _add_cluster_options(parser)
+    parser.add_argument("--record", metavar="FILE", help="record what is watched to FILE")
+    parser.add_argument(
+        "--no-redact", action="store_true", help="record env values and annotations"
     )
-    replay.add_argument(
-        "--skip-bad-lines", action="store_true", help="skip unreadable lines instead of stopping"
+    parser.add_argument("--once", action="store_true", help="list, print the state as tables, exit")
+    parser.add_argument("--pod", metavar="NAME", help="with --once: show only this pod's details")
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="with --once: seconds to wait for the lists"
     )
-    _add_view_options(replay)
-
-    demo = sub.add_parser("demo", help="replay the bundled demo of every reference scenario")
-    _add_view_options(demo)
     return parser
+
+
+def build_sub_parser(command: str) -> argparse.ArgumentParser:
+    if command == "record":
+        p = argparse.ArgumentParser(
+            prog="podwatch record",
+            description="Record watch events headless (for a bastion or a cron job).",
+        )
+        p.add_argument("file", metavar="FILE", help="recording to write (.gz to compress)")
+        _add_cluster_options(p)
+        p.add_argument("--duration", type=float, metavar="SECONDS", help="stop after this long")
+        p.add_argument("--no-redact", action="store_true", help="keep env values and annotations")
+        return p
+    if command == "replay":
+        p = argparse.ArgumentParser(
+            prog="podwatch replay", description="Replay recordings or kubectl JSON captures."
+        )
+        p.add_argument(
+            "files", nargs="+", metavar="FILE", help="recordings or kubectl -o json output"
+        )
+        p.add_argument(
+            "--skip-bad-lines",
+            action="store_true",
+            help="skip unreadable lines instead of stopping",
+        )
+        _add_view_options(p)
+        return p
+    p = argparse.ArgumentParser(
+        prog="podwatch demo", description="Replay the bundled demo of every reference scenario."
+    )
+    _add_view_options(p)
+    return p
 
 
 def _console() -> Console:
@@ -118,34 +158,164 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
     return render_once(console, source.store, title=header, pod=args.pod)
 
 
+def _connect(args: argparse.Namespace):
+    from podwatch.kube.config import connect
+
+    return connect(
+        kubeconfig=args.kubeconfig,
+        context=args.context,
+        namespace=args.namespace,
+        all_namespaces=args.all_namespaces,
+        label_selector=args.selector,
+        field_selector=args.field_selector,
+    )
+
+
+def _recorder(path: str, cluster, scope, redact: bool):
+    from podwatch.recording import RecordingWriter
+
+    return RecordingWriter(path, context=cluster.context, scope=scope.as_dict(), redact=redact)
+
+
+def run_live(args: argparse.Namespace) -> int:
+    from podwatch.kube.config import ConfigError
+    from podwatch.kube.source import LiveSource
+    from podwatch.report import render_once
+
+    try:
+        cluster, scope = _connect(args)
+    except ConfigError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    once = args.once or not sys.stdout.isatty()
+    if not once:
+        _error("the full-screen dashboard is not built yet; use --once, or 'podwatch record FILE'")
+        cluster.close()
+        return EXIT_USAGE
+    try:
+        recorder = (
+            _recorder(args.record, cluster, scope, not args.no_redact) if args.record else None
+        )
+    except OSError as exc:
+        _error(f"cannot write {args.record}: {exc.strerror or exc}")
+        cluster.close()
+        return EXIT_BAD_INPUT
+    source = LiveSource(cluster, scope, recorder=recorder).start()
+    try:
+        settled = source.wait_settled(args.timeout)
+    finally:
+        source.stop()
+        cluster.close()
+    statuses = source.statuses()
+    if not source.store.synced:
+        errors = "; ".join(
+            f"{k}: {st.last_error or st.state}" for k, st in statuses.items() if st.last_error
+        )
+        _error(f"could not list anything from {cluster.context}: {errors or 'no answer'}")
+        return EXIT_BAD_INPUT
+    for kind, st in statuses.items():
+        if st.state in ("forbidden", "unavailable"):
+            _error(f"warning: {kind} {st.state}: {st.last_error}")
+        elif kind not in source.store.synced:
+            why = st.last_error or st.state
+            _error(f"warning: {kind} not listed within {args.timeout:.0f}s: {why}")
+    if not settled:
+        _error("warning: some kinds did not finish listing; their panes may be incomplete")
+    title = f"{cluster.context}: {scope.describe()}"
+    return render_once(
+        _console(), source.store, title=title, pod=args.pod, all_namespaces=scope.all_namespaces
+    )
+
+
+def run_record(args: argparse.Namespace) -> int:
+    """Headless recording: a one-line progress report on stderr; Ctrl-C, SIGTERM or
+    --duration end it with the file closed cleanly."""
+    import signal
+    import time
+
+    from podwatch.kube.config import ConfigError
+    from podwatch.kube.source import LiveSource
+
+    try:
+        cluster, scope = _connect(args)
+    except ConfigError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    try:
+        recorder = _recorder(args.file, cluster, scope, not args.no_redact)
+    except OSError as exc:
+        _error(f"cannot write {args.file}: {exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+    source = LiveSource(cluster, scope, recorder=recorder).start()
+    stopping = False
+
+    def on_signal(_signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    tty = sys.stderr.isatty()
+    began = time.monotonic()
+    last_report = 0.0
+    counts: dict[str, int] = {}
+    try:
+        while not stopping:
+            if args.duration is not None and time.monotonic() - began >= args.duration:
+                break
+            changes = source.poll()
+            for kind in changes.kinds:
+                counts[kind] = counts.get(kind, 0)
+            now = time.monotonic()
+            if now - last_report >= (0.5 if tty else 10.0):
+                last_report = now
+                _progress(args.file, recorder.count, source, tty)
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        source.stop()
+        cluster.close()
+    _progress(args.file, recorder.count, source, tty, final=True)
+    return 0
+
+
+def _progress(path: str, written: int, source, tty: bool, final: bool = False) -> None:
+    per_kind = source.store.counts()
+    states = " ".join(
+        f"{kind}:{st.state}" + (f"({st.attempt})" if st.attempt else "")
+        for kind, st in source.statuses().items()
+    )
+    objects = " ".join(f"{k} {n}" for k, n in per_kind.items())
+    line = f"podwatch record {path}: {written} events | {objects} | {states}"
+    if final:
+        line = f"podwatch record {path}: closed after {written} events | {states}"
+    if tty and not final:
+        sys.stderr.write("\r\x1b[K" + line[:200])
+    else:
+        sys.stderr.write(("\n" if tty else "") + line + "\n")
+    sys.stderr.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if (
-        argv
-        and argv[0] not in SUBCOMMANDS
-        and not argv[0].startswith("-h")
-        and argv[0] != "--version"
-    ):
-        _error("live watching is not built yet; try 'podwatch demo' or 'podwatch replay FILE'")
-        return EXIT_USAGE
-    if not argv:
-        _error("live watching is not built yet; try 'podwatch demo' or 'podwatch replay FILE'")
-        return EXIT_USAGE
-    args = parser.parse_args(argv)
     try:
-        if args.command == "replay":
-            return run_replay(args.files, args, title="replay " + ", ".join(args.files))
-        if args.command == "demo":
-            return run_replay([str(demo_path())], args, title="podwatch demo")
+        if argv and argv[0] in SUBCOMMANDS:
+            command = argv[0]
+            args = build_sub_parser(command).parse_args(argv[1:])
+            if command == "replay":
+                return run_replay(args.files, args, title="replay " + ", ".join(args.files))
+            if command == "demo":
+                return run_replay([str(demo_path())], args, title="podwatch demo")
+            return run_record(args)
+        args = build_parser().parse_args(argv)
+        return run_live(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # `podwatch ... --once | head`: the reader left; not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    parser.print_usage(sys.stderr)
-    return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -8,12 +8,18 @@ calls `poll()` on a timer and redraws what changed, whatever the source.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+from podwatch.kube.config import Cluster, Scope
+from podwatch.kube.listwatch import KindStatus, KindWatcher, WatchSettings
 from podwatch.model.store import Changes, Store
-from podwatch.recording import Recording
+from podwatch.model.watch import KINDS, WatchEvent
+from podwatch.recording import Recording, RecordingWriter
 
 Clock = Callable[[], float]
 """Monotonic seconds; injectable so that tests control time."""
@@ -165,3 +171,148 @@ class ReplaySource:
             changes.merge(apply(ev, started + ev.t))
         self.store.now = started + position
         return changes
+
+
+class EventRate:
+    """Events per second over a short sliding window, for the status bar."""
+
+    def __init__(self, window: float = 5.0) -> None:
+        self.window = window
+        self._marks: deque[tuple[float, int]] = deque()
+        self._total = 0
+
+    def add(self, now: float, count: int) -> None:
+        if count:
+            self._marks.append((now, count))
+            self._total += count
+        self._trim(now)
+
+    def _trim(self, now: float) -> None:
+        while self._marks and self._marks[0][0] < now - self.window:
+            self._total -= self._marks.popleft()[1]
+
+    def per_second(self, now: float) -> float:
+        self._trim(now)
+        return self._total / self.window
+
+
+class LiveSource:
+    """Watches a cluster: one `KindWatcher` thread per kind pushes raw events onto a
+    queue; `poll()` drains it in batches (on the caller's thread), records them if
+    asked, and applies them to the store."""
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        scope: Scope,
+        *,
+        kinds: tuple[str, ...] = KINDS,
+        settings: WatchSettings | None = None,
+        clock: Clock = time.time,
+        store_factory: Callable[[], Store] = Store,
+        recorder: RecordingWriter | None = None,
+        max_batch: int = 20_000,
+    ) -> None:
+        self.cluster = cluster
+        self.scope = scope
+        self.clock = clock
+        self.started = clock()
+        self.store = store_factory()
+        self.store.now = self.started
+        self.recorder = recorder
+        self.max_batch = max_batch
+        self.received = 0
+        self.rate = EventRate()
+        self._queue: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self.watchers = {
+            kind: KindWatcher(
+                cluster,
+                scope,
+                kind,
+                self._queue.put,
+                started=self.started,
+                stop=self._stop,
+                settings=settings,
+                clock=clock,
+            )
+            for kind in kinds
+        }
+
+    @property
+    def description(self) -> str:
+        return f"{self.cluster.context} ({self.scope.describe()})"
+
+    def start(self) -> LiveSource:
+        for watcher in self.watchers.values():
+            watcher.start()
+        return self
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop every watch; never hangs: threads are daemons and reads are interrupted."""
+        self._stop.set()
+        for watcher in self.watchers.values():
+            watcher.stop()
+        deadline = time.monotonic() + timeout
+        for watcher in self.watchers.values():
+            watcher.join(max(0.0, deadline - time.monotonic()))
+        if self.recorder is not None:
+            self.poll()  # what arrived before the stop still goes into the file
+            self.recorder.close()
+
+    def poll(self) -> Changes:
+        changes = Changes()
+        apply = self.store.apply
+        started = self.started
+        recorder = self.recorder
+        count = 0
+        while count < self.max_batch:
+            try:
+                event = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            count += 1
+            if recorder is not None:
+                recorder.write(event)
+            changes.merge(apply(event, started + event.t))
+        now = self.clock()
+        if now > self.store.now:
+            self.store.now = now
+        self.received += count
+        self.rate.add(now, count)
+        return changes
+
+    @property
+    def backlog(self) -> int:
+        return self._queue.qsize()
+
+    def statuses(self) -> dict[str, KindStatus]:
+        return {kind: w.status for kind, w in self.watchers.items()}
+
+    @property
+    def stale_since(self) -> float | None:
+        """Since when some kind has not been watching (None: all live or refused)."""
+        down = [
+            st.since
+            for st in self.statuses().values()
+            if st.state in ("connecting", "listing", "reconnecting")
+        ]
+        return min(down) if down else None
+
+    def settled(self) -> bool:
+        """Every kind has delivered its list, or is refused (forbidden / not served)."""
+        return all(
+            kind in self.store.synced or st.state in ("forbidden", "unavailable")
+            for kind, st in self.statuses().items()
+        )
+
+    def wait_settled(self, timeout: float, interval: float = 0.05) -> bool:
+        """Poll until `settled()` (for --once); bounded by `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.poll()
+            if self.settled():
+                return True
+            time.sleep(interval)
+        self.poll()
+        return self.settled()

@@ -148,9 +148,12 @@ def test_wrong_version_and_missing_file(tmp_path, capsys):
     assert code == 1 and "cannot read" in err
 
 
-def test_live_not_built_yet_is_a_clear_usage_error(capsys):
-    code, _, err = run(capsys, "-n", "default")
-    assert code == 2 and "live watching is not built yet" in err
+def test_live_without_configuration_is_one_line_and_exit_2(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "nope.yaml"))
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    code, out, err = run(capsys, "-n", "default", "--once")
+    assert code == 2 and out == ""
+    assert err == f"podwatch: kubeconfig {tmp_path / 'nope.yaml'} does not exist\n"
 
 
 @pytest.mark.parametrize("width", [80, 120, 200])

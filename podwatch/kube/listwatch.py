@@ -1,0 +1,442 @@
+"""List then watch, one loop per kind, on raw JSON.
+
+Each `KindWatcher` is a daemon thread that lists its kind in pages, then
+watches from the list's resourceVersion, pushing `WatchEvent`s to a sink. It
+uses the kubernetes client's API functions with `_preload_content=False` and
+parses lines itself (msgspec): `Watch.stream` and model deserialization are
+an order of magnitude slower and lose fields.
+
+What a long-lived watch meets, and what happens:
+- a normal end of stream or a read timeout: resume from the last
+  resourceVersion (taken from every object and every bookmark);
+- 410 Gone / Expired (HTTP status or ERROR event): re-list, then a RELIST
+  marker lets the store drop what was deleted meanwhile;
+- 429: wait `retryAfterSeconds` (or Retry-After);
+- 401: re-authenticate once (exec plugins run again), then retry;
+- 403: the kind is "forbidden"; the others carry on; retried slowly;
+- 404: the API is not served (an old cluster without EndpointSlices);
+- anything else: exponential back-off with jitter up to 30 s, reset by the
+  first good event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from podwatch import codec
+from podwatch.kube.config import Cluster, Scope
+from podwatch.model.k8s import d, lst, meta, s
+from podwatch.model.watch import WatchEvent, relist_marker
+
+Sink = Callable[[WatchEvent], None]
+
+STATES = (
+    "connecting",
+    "listing",
+    "watching",
+    "reconnecting",
+    "forbidden",
+    "unavailable",
+    "stopped",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KindApi:
+    kind: str
+    api_version: str
+    api_class: str
+    namespaced: str | None
+    cluster_wide: str
+    user_selectors: bool
+    """Whether -l/--field-selector apply (pods only, as the issue and kubectl do)."""
+
+
+KIND_APIS: dict[str, KindApi] = {
+    "Pod": KindApi(
+        "Pod", "v1", "CoreV1Api", "list_namespaced_pod", "list_pod_for_all_namespaces", True
+    ),
+    "Event": KindApi(
+        "Event", "v1", "CoreV1Api", "list_namespaced_event", "list_event_for_all_namespaces", False
+    ),
+    "Service": KindApi(
+        "Service",
+        "v1",
+        "CoreV1Api",
+        "list_namespaced_service",
+        "list_service_for_all_namespaces",
+        False,
+    ),
+    "Endpoints": KindApi(
+        "Endpoints",
+        "v1",
+        "CoreV1Api",
+        "list_namespaced_endpoints",
+        "list_endpoints_for_all_namespaces",
+        False,
+    ),
+    "EndpointSlice": KindApi(
+        "EndpointSlice",
+        "discovery.k8s.io/v1",
+        "DiscoveryV1Api",
+        "list_namespaced_endpoint_slice",
+        "list_endpoint_slice_for_all_namespaces",
+        False,
+    ),
+    "Node": KindApi("Node", "v1", "CoreV1Api", None, "list_node", False),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WatchSettings:
+    page_size: int = 500
+    watch_timeout: tuple[int, int] = (240, 360)
+    """Server-side timeoutSeconds, jittered so six watches do not all reconnect at once."""
+    connect_timeout: float = 10.0
+    read_timeout: float = 90.0
+    """No byte (not even a bookmark) for this long: the link is presumed dead."""
+    list_timeout: float = 60.0
+    base_backoff: float = 0.5
+    max_backoff: float = 30.0
+    forbidden_retry: float = 60.0
+    unavailable_retry: float = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class KindStatus:
+    """What the status bar says about one kind."""
+
+    kind: str
+    state: str
+    since: float
+    """Wall time this state began (for "reconnecting n since t")."""
+    attempt: int = 0
+    last_error: str = ""
+    events: int = 0
+    resource_version: str = ""
+    relists: int = 0
+
+    @property
+    def healthy(self) -> bool:
+        return self.state == "watching"
+
+
+class _Expired(Exception):
+    """The watch's resourceVersion is too old: re-list."""
+
+
+class _StreamError(Exception):
+    """An ERROR event that is not 410."""
+
+
+def _retry_after(exc: Any) -> float | None:
+    headers = getattr(exc, "headers", None) or {}
+    value = None
+    with contextlib.suppress(AttributeError):
+        value = headers.get("Retry-After") or headers.get("retry-after")
+    if value is not None:
+        with contextlib.suppress(ValueError):
+            return max(0.0, float(value))
+    body = getattr(exc, "body", None)
+    if body:
+        with contextlib.suppress(Exception):
+            seconds = d(d(codec.decode(body)).get("details")).get("retryAfterSeconds")
+            if isinstance(seconds, int | float) and not isinstance(seconds, bool):
+                return max(0.0, float(seconds))
+    return None
+
+
+def _error_text(exc: BaseException) -> str:
+    status = getattr(exc, "status", None)
+    if status:
+        body = getattr(exc, "body", None)
+        message = ""
+        if body:
+            with contextlib.suppress(Exception):
+                message = s(d(codec.decode(body)).get("message"))
+        reason = getattr(exc, "reason", "") or ""
+        text = f"HTTP {status} {reason}".strip()
+        return f"{text}: {message}" if message else text
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
+
+
+def _strip(obj: Any) -> None:
+    """managedFields are most of a pod's JSON and never shown: drop them at once."""
+    m = obj.get("metadata") if isinstance(obj, dict) else None
+    if isinstance(m, dict):
+        m.pop("managedFields", None)
+
+
+class KindWatcher:
+    """The list+watch loop of one kind, in a daemon thread."""
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        scope: Scope,
+        kind: str,
+        sink: Sink,
+        *,
+        started: float,
+        stop: threading.Event | None = None,
+        settings: WatchSettings | None = None,
+        clock: Callable[[], float] = time.time,
+        on_status: Callable[[KindStatus], None] | None = None,
+    ) -> None:
+        from kubernetes import client as k8s_client
+
+        self.api = KIND_APIS[kind]
+        self.cluster = cluster
+        self.scope = scope
+        self.kind = kind
+        self.sink = sink
+        self.started = started
+        self.stop_event = stop or threading.Event()
+        self.settings = settings or WatchSettings()
+        self.clock = clock
+        self.on_status = on_status
+        api_object = getattr(k8s_client, self.api.api_class)(cluster.api_client)
+        if self.api.namespaced is None or scope.namespace is None:
+            self._call = getattr(api_object, self.api.cluster_wide)
+            self._args: dict[str, Any] = {}
+        else:
+            self._call = getattr(api_object, self.api.namespaced)
+            self._args = {"namespace": scope.namespace}
+        if self.api.user_selectors:
+            if scope.label_selector:
+                self._args["label_selector"] = scope.label_selector
+            if scope.field_selector:
+                self._args["field_selector"] = scope.field_selector
+        self.status = KindStatus(kind, "connecting", clock())
+        self._response: Any = None
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name=f"watch-{kind}", daemon=True)
+        self.resource_version: str | None = None
+
+    # ----------------------------------------------------------------- control
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the loop to end and unblock a read in progress."""
+        self.stop_event.set()
+        with self._lock:
+            response = self._response
+        if response is not None:
+            with contextlib.suppress(Exception):
+                response.shutdown()
+            with contextlib.suppress(Exception):
+                response.close()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    # ----------------------------------------------------------------- state
+
+    def _set(self, state: str, **changes: Any) -> None:
+        current = self.status
+        if state != current.state:
+            changes.setdefault("since", self.clock())
+        self.status = replace(current, state=state, **changes)
+        if self.on_status is not None:
+            self.on_status(self.status)
+
+    def _emit(self, etype: str, obj: Any) -> None:
+        self.sink(WatchEvent(self.clock() - self.started, self.kind, etype, obj))
+
+    def _wait(self, seconds: float) -> None:
+        self.stop_event.wait(max(0.0, seconds))
+
+    def _backoff(self, attempt: int) -> float:
+        cfg = self.settings
+        ceiling = min(cfg.max_backoff, cfg.base_backoff * (2 ** max(0, attempt - 1)))
+        return random.uniform(ceiling / 2, ceiling)
+
+    # ----------------------------------------------------------------- loop
+
+    def _run(self) -> None:
+        attempt = 0
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    if self.resource_version is None:
+                        self._set("listing", attempt=attempt)
+                        self.resource_version = self._list()
+                        attempt = 0
+                    self._set("watching", attempt=0, last_error="")
+                    self._watch()
+                except _Expired:
+                    self.resource_version = None
+                    continue
+                except Exception as exc:
+                    if self.stop_event.is_set():
+                        break
+                    attempt = self._handle_failure(exc, attempt)
+        finally:
+            self._set("stopped")
+
+    def _handle_failure(self, exc: BaseException, attempt: int) -> int:
+        status = getattr(exc, "status", None)
+        text = _error_text(exc)
+        if status == 410:
+            self.resource_version = None
+            return attempt
+        if status == 403:
+            self._set("forbidden", last_error=text, attempt=0)
+            self.resource_version = None
+            self._wait(self.settings.forbidden_retry)
+            return 0
+        if status == 404:
+            self._set("unavailable", last_error=text, attempt=0)
+            self.resource_version = None
+            self._wait(self.settings.unavailable_retry)
+            return 0
+        attempt += 1
+        if status == 401:
+            self._set("reconnecting", attempt=attempt, last_error=f"{text}; re-authenticating")
+            try:
+                self.cluster.reauthenticate()
+            except Exception as auth_exc:
+                self._set(
+                    "reconnecting", last_error=f"re-authentication failed: {_error_text(auth_exc)}"
+                )
+            self._wait(self._backoff(attempt))
+            return attempt
+        if status == 429:
+            delay = _retry_after(exc)
+            self._set("reconnecting", attempt=attempt, last_error=f"throttled: {text}")
+            self._wait(delay if delay is not None else self._backoff(attempt))
+            return attempt
+        if _is_read_timeout(exc) and attempt == 1:
+            # A quiet stream timed out: resume at once; a second one in a row backs off.
+            self._set("reconnecting", attempt=attempt, last_error=text)
+            return attempt
+        self._set("reconnecting", attempt=attempt, last_error=text)
+        self._wait(self._backoff(attempt))
+        return attempt
+
+    def _timeouts(self, read: float) -> tuple[float, float]:
+        return (self.settings.connect_timeout, read)
+
+    def _list(self) -> str:
+        """List in pages; emit every item as ADDED, then a RELIST marker with all keys."""
+        keys: list[tuple[str, str]] = []
+        cont: str | None = None
+        rv = ""
+        while not self.stop_event.is_set():
+            args = dict(self._args, limit=self.settings.page_size)
+            if cont:
+                args["_continue"] = cont
+            response = self._call(
+                **args,
+                _preload_content=False,
+                _request_timeout=self._timeouts(self.settings.list_timeout),
+            )
+            try:
+                data = codec.decode(response.data)
+            finally:
+                response.release_conn()
+            page_meta = meta(data)
+            for item in lst(d(data).get("items")):
+                if not isinstance(item, dict):
+                    continue
+                # List items carry no kind or apiVersion; the store and recordings want them.
+                item.setdefault("kind", self.kind)
+                item.setdefault("apiVersion", self.api.api_version)
+                _strip(item)
+                m = meta(item)
+                keys.append((s(m.get("namespace")), s(m.get("name"))))
+                self._emit("ADDED", item)
+            rv = s(page_meta.get("resourceVersion")) or rv
+            cont = s(page_meta.get("continue")) or None
+            if not cont:
+                break
+        self._emit_relist(keys, rv)
+        return rv
+
+    def _emit_relist(self, keys: list[tuple[str, str]], rv: str) -> None:
+        self.sink(relist_marker(self.clock() - self.started, self.kind, keys, rv))
+        self.status = replace(self.status, relists=self.status.relists + 1, resource_version=rv)
+
+    def _watch(self) -> None:
+        low, high = self.settings.watch_timeout
+        response = self._call(
+            **self._args,
+            watch=True,
+            resource_version=self.resource_version,
+            allow_watch_bookmarks=True,
+            timeout_seconds=random.randint(low, high),
+            _preload_content=False,
+            _request_timeout=self._timeouts(self.settings.read_timeout),
+        )
+        with self._lock:
+            self._response = response
+        try:
+            buffer = b""
+            for chunk in response.stream(65536, decode_content=True):
+                if self.stop_event.is_set():
+                    return
+                buffer += chunk
+                start = 0
+                while True:
+                    newline = buffer.find(b"\n", start)
+                    if newline < 0:
+                        break
+                    line = buffer[start:newline]
+                    start = newline + 1
+                    if line.strip():
+                        self._handle_line(line)
+                buffer = buffer[start:]
+            if buffer.strip() and not self.stop_event.is_set():
+                self._handle_line(buffer)
+        finally:
+            with self._lock:
+                self._response = None
+            with contextlib.suppress(Exception):
+                response.release_conn()
+
+    def _handle_line(self, line: bytes) -> None:
+        event = codec.decode(line)
+        etype = s(d(event).get("type"))
+        obj = d(event).get("object")
+        if etype == "ERROR":
+            status = d(obj)
+            code = status.get("code")
+            if code == 410 or s(status.get("reason")) in ("Expired", "Gone"):
+                self._emit("ERROR", obj)
+                raise _Expired
+            raise _StreamError(s(status.get("message")) or "watch ERROR event")
+        if not isinstance(obj, dict) or etype not in ("ADDED", "MODIFIED", "DELETED", "BOOKMARK"):
+            return
+        rv = s(meta(obj).get("resourceVersion"))
+        if rv:
+            self.resource_version = rv
+        _strip(obj)
+        self._emit(etype, obj)
+        current = self.status
+        self.status = replace(
+            current,
+            events=current.events + (etype != "BOOKMARK"),
+            resource_version=rv or current.resource_version,
+            attempt=0,
+        )
+
+
+def _is_read_timeout(exc: BaseException) -> bool:
+    name = type(exc).__name__
+    if name in ("ReadTimeoutError", "TimeoutError", "socket.timeout"):
+        return True
+    reason = getattr(exc, "reason", None)
+    return type(reason).__name__ == "ReadTimeoutError"
