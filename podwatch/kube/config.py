@@ -171,15 +171,17 @@ def connect(
             files = _existing(path)
             if not files:
                 raise ConfigError(f"kubeconfig {path} does not exist")
-            contexts, current = k8s_config.list_kube_config_contexts(config_file=path)
-            names = [c.get("name") for c in contexts or []]
+            contexts, current = _contexts(path)
+            names = [c.get("name") for c in contexts]
             if context is not None and context not in names:
                 have = ", ".join(map(str, names)) or "none"
                 raise ConfigError(f"context {context!r} not found in {path} (have: {have})")
-            chosen = context or (current or {}).get("name")
+            chosen = context or current
             if not chosen:
                 raise ConfigError(f"{path} has no current-context; pass --context")
-            ctx = next((c for c in contexts if c.get("name") == chosen), {}) or {}
+            if chosen not in names:
+                raise ConfigError(f"current-context {chosen!r} is not defined in {path}")
+            ctx = next(c for c in contexts if c.get("name") == chosen)
             ns = namespace or (ctx.get("context") or {}).get("namespace") or "default"
             configuration = k8s_client.Configuration()
             _tune(configuration)
@@ -219,6 +221,25 @@ def connect(
         field_selector=field_selector,
     )
     return cluster, scope
+
+
+def _contexts(path: str) -> tuple[list[dict], str | None]:
+    """Contexts and current-context of the merged kubeconfig(s), read the way the client
+    merges them (first definition of a name wins), without requiring a current-context
+    when --context names one."""
+    from kubernetes.config.kube_config import KubeConfigMerger
+
+    merged = KubeConfigMerger(path).config
+    if merged is None:
+        raise ConfigError(f"{path} holds no configuration")
+    raw = merged.value if hasattr(merged, "value") else merged
+    contexts = []
+    for node in raw.get("contexts") or []:
+        value = node.value if hasattr(node, "value") else node
+        if isinstance(value, dict):
+            contexts.append(value)
+    current = raw.get("current-context")
+    return contexts, current if isinstance(current, str) and current else None
 
 
 def _read_in_cluster_namespace() -> str | None:
