@@ -37,6 +37,7 @@ from podwatch.model.watch import WatchEvent, relist_marker
 Sink = Callable[[WatchEvent], None]
 
 STATES = (
+    "failed",
     "connecting",
     "listing",
     "watching",
@@ -280,12 +281,17 @@ class KindWatcher:
                 except _Expired:
                     self.resource_version = None
                     continue
-                except Exception as exc:
+                except Exception as exc:  # every failure is a state, not a crash
                     if self.stop_event.is_set():
                         break
+                    if getattr(exc, "status", None) in (400, 422):
+                        # The request itself is wrong (a malformed selector): retrying cannot help.
+                        self._set("failed", last_error=_error_text(exc), attempt=0)
+                        return
                     attempt = self._handle_failure(exc, attempt)
         finally:
-            self._set("stopped")
+            if self.status.state != "failed":
+                self._set("stopped")
 
     def _handle_failure(self, exc: BaseException, attempt: int) -> int:
         status = getattr(exc, "status", None)

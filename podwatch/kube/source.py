@@ -300,19 +300,29 @@ class LiveSource:
         return min(down) if down else None
 
     def settled(self) -> bool:
-        """Every kind has delivered its list, or is refused (forbidden / not served)."""
+        """Every kind has delivered its list, or is refused (forbidden, not served, failed)."""
         return all(
-            kind in self.store.synced or st.state in ("forbidden", "unavailable")
+            kind in self.store.synced or st.state in ("forbidden", "unavailable", "failed")
             for kind, st in self.statuses().items()
         )
 
+    def unreachable(self, attempts: int = 4) -> bool:
+        """Nothing ever listed and every kind has failed `attempts` times in a row."""
+        return not self.store.synced and all(
+            st.state == "failed" or (st.state == "reconnecting" and st.attempt >= attempts)
+            for st in self.statuses().values()
+        )
+
     def wait_settled(self, timeout: float, interval: float = 0.05) -> bool:
-        """Poll until `settled()` (for --once); bounded by `timeout`."""
+        """Poll until `settled()` (for --once); bounded by `timeout`, and given up early
+        when the server is plainly unreachable."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.poll()
             if self.settled():
                 return True
+            if self.unreachable():
+                break
             time.sleep(interval)
         self.poll()
         return self.settled()

@@ -356,3 +356,22 @@ def test_record_while_watching_replays_to_the_same_store(double, live, tmp_path)
     assert replay.store.endpoints == source.store.endpoints
     assert replay.store.nodes == source.store.nodes
     assert set(replay.store.events) == set(source.store.events)
+
+
+def test_a_malformed_selector_fails_that_kind_instead_of_retrying(double, live):
+    source = live(field_selector="spec.bogus=x")
+    assert source.wait_settled(10)
+    st = source.statuses()["Pod"]
+    assert st.state == "failed" and "400" in st.last_error
+    assert not source.watchers["Pod"].alive
+    assert source.statuses()["Node"].state == "watching"
+
+
+def test_unreachable_server_is_given_up_on_quickly_by_once(double, live):
+    double.stop()
+    source = live()
+    started = time.monotonic()
+    assert not source.wait_settled(30)
+    assert time.monotonic() - started < 15
+    assert source.unreachable()
+    assert all(st.last_error for st in source.statuses().values())
