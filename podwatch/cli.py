@@ -203,15 +203,12 @@ def run_live(args: argparse.Namespace) -> int:
     source = LiveSource(cluster, scope, recorder=recorder).start()
     try:
         settled = source.wait_settled(args.timeout)
+        statuses = source.statuses()  # before stop(), which turns every state into "stopped"
     finally:
         source.stop()
         cluster.close()
-    statuses = source.statuses()
     if not source.store.synced:
-        errors = "; ".join(
-            f"{k}: {st.last_error or st.state}" for k, st in statuses.items() if st.last_error
-        )
-        _error(f"could not list anything from {cluster.context}: {errors or 'no answer'}")
+        _error(f"could not list anything from {cluster.context}: {_errors_text(statuses)}")
         return EXIT_BAD_INPUT
     for kind, st in statuses.items():
         if st.state in ("forbidden", "unavailable"):
@@ -225,6 +222,16 @@ def run_live(args: argparse.Namespace) -> int:
     return render_once(
         _console(), source.store, title=title, pod=args.pod, all_namespaces=scope.all_namespaces
     )
+
+
+def _errors_text(statuses) -> str:
+    """The kinds' errors, each distinct one once (six kinds usually fail alike)."""
+    by_error: dict[str, list[str]] = {}
+    for kind, st in statuses.items():
+        by_error.setdefault(st.last_error or st.state, []).append(kind)
+    if len(by_error) == 1:
+        return next(iter(by_error))
+    return "; ".join(f"{', '.join(kinds)}: {error}" for error, kinds in by_error.items())
 
 
 def run_record(args: argparse.Namespace) -> int:
@@ -277,6 +284,9 @@ def run_record(args: argparse.Namespace) -> int:
         source.stop()
         cluster.close()
     _progress(args.file, recorder.count, source, tty, final=True)
+    if not source.store.synced:
+        _error(f"nothing was listed from {cluster.context}: {_errors_text(source.statuses())}")
+        return EXIT_BAD_INPUT
     return 0
 
 

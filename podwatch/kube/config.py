@@ -212,9 +212,13 @@ def connect(
         raise ConfigError(f"cannot read {path}: not valid YAML{where}") from None
     except ConfigException as exc:
         raise ConfigError(f"cannot use {path or 'in-cluster config'}: {_one_line(exc)}") from None
-    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        # yaml errors are ValueErrors; malformed structures surface as the others.
+    except OSError as exc:
         raise ConfigError(f"cannot read {path or 'in-cluster config'}: {_one_line(exc)}") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # A section of the wrong shape (a string where a mapping belongs, ...).
+        raise ConfigError(
+            f"cannot use {path or 'in-cluster config'}: malformed kubeconfig ({_one_line(exc)})"
+        ) from None
     scope = Scope(
         namespace=None if all_namespaces else ns,
         label_selector=label_selector,
