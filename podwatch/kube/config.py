@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-IN_CLUSTER_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
+"""Where a pod's service account is mounted (token, ca.crt, namespace)."""
 DEFAULT_KUBECONFIG = "~/.kube/config"
 
 
@@ -114,10 +115,7 @@ def kubeconfig_path(explicit: str | None, environ: dict[str, str] | None = None)
 
 
 def _in_cluster_available(environ: dict[str, str]) -> bool:
-    return (
-        bool(environ.get("KUBERNETES_SERVICE_HOST"))
-        and Path("/var/run/secrets/kubernetes.io/serviceaccount/token").exists()
-    )
+    return bool(environ.get("KUBERNETES_SERVICE_HOST")) and (SERVICE_ACCOUNT_DIR / "token").exists()
 
 
 def _existing(paths: str) -> list[str]:
@@ -155,8 +153,9 @@ def connect(
                 )
             configuration = k8s_client.Configuration()
             loader = k8s_config.incluster_config.InClusterConfigLoader(
-                token_filename=k8s_config.incluster_config.SERVICE_TOKEN_FILENAME,
-                cert_filename=k8s_config.incluster_config.SERVICE_CERT_FILENAME,
+                token_filename=str(SERVICE_ACCOUNT_DIR / "token"),
+                cert_filename=str(SERVICE_ACCOUNT_DIR / "ca.crt"),
+                environ=env,
             )
             loader.load_and_set(configuration)
             _tune(configuration)
@@ -248,7 +247,7 @@ def _contexts(path: str) -> tuple[list[dict], str | None]:
 
 def _read_in_cluster_namespace() -> str | None:
     try:
-        return IN_CLUSTER_NAMESPACE.read_text().strip() or None
+        return (SERVICE_ACCOUNT_DIR / "namespace").read_text().strip() or None
     except OSError:
         return None
 

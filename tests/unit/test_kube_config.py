@@ -192,3 +192,27 @@ def test_no_configuration_at_all(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     with pytest.raises(ConfigError, match="no cluster configuration"):
         connect(environ=env())
+
+
+def test_in_cluster_service_account(tmp_path, monkeypatch):
+    import podwatch.kube.config as config_module
+
+    sa = tmp_path / "sa"
+    sa.mkdir()
+    (sa / "token").write_text("in-cluster-token")
+    (sa / "ca.crt").write_text("-----BEGIN CERTIFICATE-----\n")
+    (sa / "namespace").write_text("payments\n")
+    monkeypatch.setattr(config_module, "SERVICE_ACCOUNT_DIR", sa)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    cluster, scope = connect(
+        environ=env(KUBERNETES_SERVICE_HOST="10.96.0.1", KUBERNETES_SERVICE_PORT="443")
+    )
+    cfg = cluster.api_client.configuration
+    assert cfg.host == "https://10.96.0.1:443"
+    assert cfg.get_api_key_with_prefix("BearerToken").lower() == "bearer in-cluster-token"
+    assert (cluster.context, scope.namespace) == ("in-cluster", "payments")
+    _, scope = connect(
+        namespace="other",
+        environ=env(KUBERNETES_SERVICE_HOST="10.96.0.1", KUBERNETES_SERVICE_PORT="443"),
+    )
+    assert scope.namespace == "other"
