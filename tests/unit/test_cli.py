@@ -165,7 +165,7 @@ def test_pod_table_fits_the_terminal_and_keeps_the_health_mark(width):
     from podwatch.cli import demo_path
     from podwatch.kube.source import ReplaySource
     from podwatch.recording import read_recording
-    from podwatch.report import SEVERITY_MARK, pods_table
+    from podwatch.render import SEVERITY_MARK, pods_table
 
     src = ReplaySource(read_recording(demo_path()), paused=True)
     src.seek(200)

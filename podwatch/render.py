@@ -1,0 +1,326 @@
+"""Rich renderables of what podwatch derives: the tables `--once` prints and the
+dashboard's panes show, built in one place.
+
+Every cluster string goes through `safe.plain`, so nothing from the cluster
+is read as markup or reaches the terminal as a control sequence.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from podwatch.model.k8s import format_age, format_duration, format_rfc3339
+from podwatch.model.store import Store
+from podwatch.model.view import PodDetail, node_rows, pod_rows, service_views
+from podwatch.safe import plain
+
+SEVERITY_STYLE = {0: "green", 1: "dim", 2: "yellow", 3: "bold red"}
+SEVERITY_MARK = {0: "✓", 1: "·", 2: "!", 3: "✗"}
+"""A symbol beside every colour, so that no meaning rests on colour alone."""
+STATUS_STYLE = {"True": "green", "False": "red", "Unknown": "yellow", "missing": "dim"}
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    return table
+
+
+def _age(store: Store, t: float | None) -> str:
+    return format_age(store.now - t) if t is not None else "-"
+
+
+def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 160) -> Table:
+    """The pod list; below 110 columns PHASE, QoS and restart ages give way to the rest.
+
+    Column widths are computed here so that the table always fits and no column
+    (least of all the health mark) is squeezed away: NAME takes what is left.
+    """
+    wide = width >= 110
+    # (header, max width)
+    columns: list[tuple[str, int]] = [("", 1)]
+    if all_namespaces:
+        columns.append(("NAMESPACE", 16 if wide else 12))
+    columns += [("NAME", 0), ("STATUS", 24 if wide else 16)]
+    if wide:
+        columns.append(("PHASE", 9))
+    columns += [("READY", 5), ("RESTARTS" if wide else "RST", 14 if wide else 4)]
+    columns += [("PROBE r/l/s" if wide else "PROBE", 11), ("NODE", 24 if wide else 10)]
+    columns.append(("AGE", 6))
+    if wide:
+        columns.append(("QOS", 10))
+    rows: list[list[Text]] = []
+    for row in pod_rows(store):
+        sm = row.summary
+        style = SEVERITY_STYLE[sm.severity]
+        restarts = str(sm.restarts)
+        if wide and sm.last_restart is not None and sm.restarts:
+            restarts += f" ({_age(store, sm.last_restart)} ago)"
+        cells = [Text(SEVERITY_MARK[sm.severity], style=style)]
+        if all_namespaces:
+            cells.append(plain(sm.namespace))
+        cells += [plain(sm.name), plain(sm.status, style)]
+        if wide:
+            cells.append(plain(sm.phase))
+        cells += [
+            Text(sm.ready_text),
+            Text(restarts),
+            Text(row.probe_text),
+            plain(sm.node or "-"),
+            Text(_age(store, sm.created)),
+        ]
+        if wide:
+            cells.append(plain(sm.qos or "-"))
+        rows.append(cells)
+    widths = []
+    for index, (header, most) in enumerate(columns):
+        natural = max([len(header)] + [r[index].cell_len for r in rows])
+        widths.append(natural if header == "NAME" else min(natural, most))
+    name_index = [h for h, _ in columns].index("NAME")
+    # Between two columns: padding, a (blank) divider, padding.
+    others = sum(w for i, w in enumerate(widths) if i != name_index) + 3 * (len(columns) - 1)
+    widths[name_index] = max(10, min(widths[name_index], width - others))
+    table = Table(
+        title=f"Pods ({len(store.pods)})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+    for (header, _most), w in zip(columns, widths, strict=True):
+        table.add_column(header, no_wrap=True, overflow="ellipsis", width=w)
+    for cells in rows:
+        table.add_row(*cells)
+    return table
+
+
+def summary_text(detail: PodDetail) -> Text:
+    """Two lines: who and where, then the one-line answer."""
+    sm = detail.summary
+    head = Text()
+    head.append(f"{SEVERITY_MARK[sm.severity]} ", style=SEVERITY_STYLE[sm.severity])
+    head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
+    head.append("  ")
+    head.append_text(
+        plain(f"{sm.status} ({sm.phase}) {sm.ready_text} ready", SEVERITY_STYLE[sm.severity])
+    )
+    head.append("  node ")
+    head.append_text(plain(sm.node or "-"))
+    head.append("  IP ")
+    head.append_text(plain(sm.pod_ip or "-"))
+    head.append("  QoS ")
+    head.append_text(plain(sm.qos or "-"))
+    if sm.restarts:
+        head.append(f"  restarts {sm.restarts}")
+    head.append("\n")
+    head.append("why: ", style="bold")
+    head.append_text(plain(detail.why, limit=None))
+    return head
+
+
+def _ago(detail: PodDetail, t: float | None) -> str:
+    return format_age(detail.now - t) if t is not None else "-"
+
+
+def conditions_table(detail: PodDetail) -> Table:
+    conds = _table("Conditions", "TYPE", "STATUS", "REASON", "MESSAGE", "SINCE")
+    for c in detail.conditions:
+        conds.add_row(
+            plain(c.type),
+            plain(c.status, STATUS_STYLE.get(c.status, "")),
+            plain(c.reason or "-"),
+            plain(c.message or "-"),
+            Text(_ago(detail, c.last_transition)),
+        )
+    return conds
+
+
+def containers_table(detail: PodDetail) -> Table:
+    ctab = _table(
+        "Containers", "KIND", "NAME", "STATE", "READY", "STARTED", "RESTARTS", "LAST STATE", "IMAGE"
+    )
+    for c in detail.containers:
+        ctab.add_row(
+            plain(c.kind),
+            plain(c.name),
+            plain(c.state_text + (f": {c.message}" if c.message else "")),
+            Text(_tri(c.ready)),
+            Text(_tri(c.started)),
+            Text(str(c.restarts)),
+            plain(c.last_state_text or "-"),
+            plain(c.image or "-"),
+        )
+    if not detail.containers:
+        ctab.add_row(Text("(no containers in the spec)"), *[""] * 7)
+    return ctab
+
+
+def probes_table(detail: PodDetail) -> Table:
+    ptab = _table(
+        "Probes",
+        "CONTAINER",
+        "PROBE",
+        "HANDLER",
+        "TIMING",
+        "FAILS",
+        "RECENT",
+        "LAST FAILURE",
+        "NOTE",
+    )
+    for p in detail.probes:
+        last = "-"
+        if p.last_failure:
+            last = f"{_ago(detail, p.last_failure_at)} ago: {p.last_failure}"
+        ptab.add_row(
+            plain(p.container),
+            plain(p.probe),
+            plain(p.handler),
+            Text(p.timing_text if p.period else "-"),
+            Text(str(p.failures_total)),
+            Text(str(p.failures_recent)),
+            plain(last),
+            plain(p.note or "-"),
+        )
+    if not detail.probes:
+        ptab.add_row(Text("(no probes)"), *[""] * 7)
+    return ptab
+
+
+def endpoints_table(detail: PodDetail) -> Table:
+    etab = _table("Endpoints", "SERVICE", "STATE", "IP", "PORTS", "FROM")
+    for m in detail.memberships:
+        style = "green" if m.state == "ready" else "red" if m.state == "NotReady" else "yellow"
+        etab.add_row(
+            plain(m.service[1]),
+            plain(m.state, style),
+            plain(m.ip or "-"),
+            plain(", ".join(m.ports) or "-"),
+            plain(m.source),
+        )
+    if not detail.memberships:
+        etab.add_row(Text("(no Service lists or selects this pod)"), "", "", "", "")
+    return etab
+
+
+def node_table(detail: PodDetail) -> Table:
+    now = detail.now
+    ntab = _table("Node & taints", "WHAT", "DETAIL")
+    if detail.node is not None:
+        nv = detail.node
+        ntab.add_row(plain(f"node {nv.name}"), plain(nv.status_text))
+        for c in nv.conditions:
+            if c.type == "Ready" or c.status not in ("False", "missing"):
+                ntab.add_row(plain(f"  {c.type}"), plain(f"{c.status} {c.reason}".strip()))
+    for m in detail.taints:
+        text = f"tolerated by {m.toleration}" if m.tolerated else "NOT tolerated"
+        since = f", since {_ago(detail, m.since)}" if m.since is not None else ""
+        ntab.add_row(plain(f"taint {m.taint.text}"), plain(text + since))
+    if detail.eviction is not None:
+        ev = detail.eviction
+        if ev.immediate:
+            text = "evicted at once (untolerated NoExecute: " + ", ".join(ev.taints) + ")"
+        elif ev.deadline is None:
+            text = "tolerated forever: " + ", ".join(ev.taints)
+        else:
+            text = f"eviction {format_duration(ev.deadline - now)} ({format_rfc3339(ev.deadline)})"
+        ntab.add_row(Text("NoExecute"), plain(text, "bold"))
+    if detail.scheduling is not None:
+        sc = detail.scheduling
+        ntab.add_row(plain("not scheduled"), plain(f"{sc.reason}: {sc.message} [{sc.source}]"))
+        for u in sc.untolerated:
+            ntab.add_row(Text("  untolerated"), plain(u))
+        for fit in sc.fits:
+            ntab.add_row(
+                plain(f"  node {fit.node}"), plain("fits" if fit.fits else "; ".join(fit.reasons))
+            )
+    for label, text in detail.placement:
+        ntab.add_row(plain(label), plain(text))
+    return ntab
+
+
+def timeline_table(detail: PodDetail, limit: int = 40) -> Table:
+    """podwatch's record of changes merged with the pod's Events, oldest first."""
+    ttab = _table("Timeline", "WHEN", "WHAT")
+    entries = [(e.t, e.text) for e in detail.timeline]
+    entries += [
+        (
+            e.last or 0.0,
+            f"event {e.type} {e.reason}"
+            + (f" ×{e.count}" if e.count > 1 else "")
+            + f": {e.message}",
+        )
+        for e in detail.events
+    ]
+    entries.sort(key=lambda x: x[0])
+    for t, text in entries[-limit:]:
+        ttab.add_row(Text(f"-{format_age(detail.now - t)}"), plain(text))
+    return ttab
+
+
+PANES = (
+    ("conditions", "Conditions", conditions_table),
+    ("containers", "Containers", containers_table),
+    ("probes", "Probes", probes_table),
+    ("endpoints", "Endpoints", endpoints_table),
+    ("node", "Node & taints", node_table),
+    ("timeline", "Timeline", timeline_table),
+)
+"""The detail panes after the summary, in the order SPEC 1 gives them."""
+
+
+def pod_section(detail: PodDetail) -> Group:
+    """A pod's whole story, as --once prints it."""
+    parts: list[RenderableType] = [Text(""), summary_text(detail)]
+    parts += [build(detail) for _key, _title, build in PANES]
+    return Group(*parts)
+
+
+def _tri(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+def _lines(parts: list[Text]) -> Text:
+    return Text("\n").join(parts) if parts else Text("-")
+
+
+def services_table(store: Store) -> Table:
+    table = _table("Services", "SERVICE", "READY", "NOT READY", "PORTS", "FROM")
+    for sv in service_views(store):
+
+        def fmt(addrs, style):
+            return _lines(
+                [
+                    plain(f"{a.ip} → {a.pod[1] if a.pod else '?'} @ {a.node or '?'}", style)
+                    for a in addrs
+                ]
+            )
+
+        table.add_row(
+            plain(f"{sv.key[0]}/{sv.key[1]}"),
+            fmt(sv.ready, "green"),
+            fmt(sv.not_ready, "red"),
+            plain(sv.ports_text or "-"),
+            plain(sv.source),
+        )
+    return table
+
+
+def nodes_table(store: Store) -> Table:
+    table = _table("Nodes", "NODE", "STATUS", "PODS", "UNHEALTHY", "TAINTS (pods not tolerating)")
+    for row in node_rows(store):
+        taints = []
+        for t in row.view.taints:
+            pods = row.not_tolerating.get(t.text, [])
+            taints.append(plain(t.text + (f" ({', '.join(p[1] for p in pods)})" if pods else "")))
+        table.add_row(
+            plain(row.view.name),
+            plain(row.view.status_text, "green" if row.view.ready == "True" else "red"),
+            Text(str(row.pods)),
+            Text(str(row.unhealthy)),
+            _lines(taints),
+        )
+    return table
