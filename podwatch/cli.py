@@ -37,6 +37,7 @@ def _add_view_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pod", metavar="NAME", help="with --once: show only this pod's details")
     p.add_argument("--speed", type=float, default=1.0, help="replay speed factor (default 1)")
     p.add_argument("--paused", action="store_true", help="start the replay paused")
+    p.add_argument("--ansi", action="store_true", help="use the terminal's own ANSI palette")
 
 
 def _add_cluster_options(p: argparse.ArgumentParser) -> None:
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, default=30.0, help="with --once: seconds to wait for the lists"
     )
+    parser.add_argument("--ansi", action="store_true", help="use the terminal's own ANSI palette")
     return parser
 
 
@@ -99,6 +101,16 @@ def build_sub_parser(command: str) -> argparse.ArgumentParser:
     )
     _add_view_options(p)
     return p
+
+
+def _many_namespaces(recording) -> bool:
+    namespaces = set()
+    for event in recording.events:
+        if event.kind == "Pod" and isinstance(event.object, dict):
+            namespaces.add((event.object.get("metadata") or {}).get("namespace"))
+            if len(namespaces) > 1:
+                return True
+    return False
 
 
 def _console() -> Console:
@@ -141,13 +153,21 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
         _error(f"warning: {warning}")
     if recording.skipped_lines:
         _error(f"warning: skipped {recording.skipped_lines} unreadable line(s)")
-    source = ReplaySource(recording)
     once = args.once or not sys.stdout.isatty()
     if not once:
-        _error(
-            "the full-screen dashboard is not built yet; showing the --once tables "
-            "(use --at SECONDS for another moment)"
+        from podwatch.ui.app import PodwatchApp
+
+        source = ReplaySource(recording, speed=args.speed, paused=args.paused)
+        if args.at is not None:
+            source.seek(args.at)
+        app = PodwatchApp(
+            source,
+            all_namespaces=_many_namespaces(recording),
+            ansi_color=True if args.ansi else None,
         )
+        app.run()
+        return app.return_code or 0
+    source = ReplaySource(recording)
     at = recording.duration if args.at is None else args.at
     source.seek(at)
     console = _console()
@@ -188,10 +208,6 @@ def run_live(args: argparse.Namespace) -> int:
         _error(str(exc))
         return EXIT_USAGE
     once = args.once or not sys.stdout.isatty()
-    if not once:
-        _error("the full-screen dashboard is not built yet; use --once, or 'podwatch record FILE'")
-        cluster.close()
-        return EXIT_USAGE
     try:
         recorder = (
             _recorder(args.record, cluster, scope, not args.no_redact) if args.record else None
@@ -201,6 +217,27 @@ def run_live(args: argparse.Namespace) -> int:
         cluster.close()
         return EXIT_BAD_INPUT
     source = LiveSource(cluster, scope, recorder=recorder).start()
+    if not once:
+        from podwatch.ui.app import PodwatchApp
+
+        def restart(namespace: str) -> LiveSource:
+            # `:ns NAME`: the same cluster, another namespace; recording stops with the old one.
+            from dataclasses import replace
+
+            return LiveSource(cluster, replace(scope, namespace=namespace)).start()
+
+        app = PodwatchApp(
+            source,
+            all_namespaces=scope.all_namespaces,
+            restart=restart,
+            ansi_color=True if args.ansi else None,
+        )
+        try:
+            app.run()
+        finally:
+            app.source.stop()
+            cluster.close()
+        return app.return_code or 0
     try:
         settled = source.wait_settled(args.timeout)
         statuses = source.statuses()  # before stop(), which turns every state into "stopped"

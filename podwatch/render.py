@@ -23,10 +23,35 @@ SEVERITY_MARK = {0: "✓", 1: "·", 2: "!", 3: "✗"}
 STATUS_STYLE = {"True": "green", "False": "red", "Unknown": "yellow", "missing": "dim"}
 
 
+FREE_TEXT = frozenset(
+    {
+        "MESSAGE",
+        "DETAIL",
+        "WHAT",
+        "LAST FAILURE",
+        "NOTE",
+        "HANDLER",
+        "IMAGE",
+        "STATE",
+        "LAST STATE",
+        "READY",
+        "NOT READY",
+        "TAINTS (pods not tolerating)",
+        "TIMING",
+        "SERVICE",
+    }
+)
+"""Columns of free text, which wrap; the others (names, states, counts) never do, so a
+narrow pane squeezes the prose rather than breaking `PodScheduled` in two."""
+
+
 def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in columns:
-        table.add_column(col, overflow="fold")
+        if col in FREE_TEXT:
+            table.add_column(col, overflow="fold", ratio=1)
+        else:
+            table.add_column(col, no_wrap=True)
     return table
 
 
@@ -310,15 +335,29 @@ def services_table(store: Store) -> Table:
 
 
 def nodes_table(store: Store) -> Table:
-    table = _table("Nodes", "NODE", "STATUS", "PODS", "UNHEALTHY", "TAINTS (pods not tolerating)")
+    table = _table(
+        "Nodes", "NODE", "STATUS", "CONDITIONS", "PODS", "UNHEALTHY", "TAINTS (pods affected)"
+    )
     for row in node_rows(store):
         taints = []
         for t in row.view.taints:
             pods = row.not_tolerating.get(t.text, [])
-            taints.append(plain(t.text + (f" ({', '.join(p[1] for p in pods)})" if pods else "")))
+            verb = "evicts" if t.effect == "NoExecute" else "keeps out"
+            since = row.taint_since.get(t.text)
+            text = t.text + (f" for {format_age(store.now - since)}" if since else "")
+            if pods:
+                text += f" ({verb} {', '.join(p[1] for p in pods)})"
+            taints.append(plain(text))
+        # Conditions worth a look: Ready not True, any pressure or NetworkUnavailable True.
+        odd = [
+            f"{c.type}={c.status}"
+            for c in row.view.conditions
+            if (c.type == "Ready") != (c.status == "True")
+        ]
         table.add_row(
             plain(row.view.name),
             plain(row.view.status_text, "green" if row.view.ready == "True" else "red"),
+            plain(", ".join(odd) or "ok"),
             Text(str(row.pods)),
             Text(str(row.unhealthy)),
             _lines(taints),

@@ -372,7 +372,8 @@ class NodeRow:
     pods: int
     unhealthy: int
     not_tolerating: dict[str, list[Key]]
-    """Per taint text: pods on or pending for this node that do not tolerate it."""
+    """Per taint text, the pods it acts on: for NoExecute the pods on the node that do
+    not tolerate it (evicted), for NoSchedule the pending pods that do not (kept out)."""
     taint_since: dict[str, float | None]
 
 
@@ -390,7 +391,8 @@ def node_rows(store: Store) -> list[NodeRow]:
             )
             if t.effect == "PreferNoSchedule":
                 continue
-            candidates = on_node if t.effect == "NoExecute" else on_node | store.pods_on_node("")
+            # NoExecute evicts the pods already here; NoSchedule only keeps pending ones out.
+            candidates = on_node if t.effect == "NoExecute" else store.pods_on_node("")
             not_tol[t.text] = sorted(
                 k
                 for k in candidates

@@ -1,0 +1,264 @@
+"""The dashboard: one App over any source (live or replay), drained on a timer.
+
+Watch threads parse and queue; this app, on its own thread, drains the queue a
+few times a second, applies the batch to the store and redraws only the rows
+that changed and, if the selected pod changed, its panes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from podwatch.kube.source import LiveSource, ReplaySource
+from podwatch.model.store import Changes
+from podwatch.ui.screens.main import MainScreen
+from podwatch.ui.screens.modals import HelpScreen, PromptScreen
+from podwatch.ui.screens.views import NodesScreen, ServicesScreen, TableScreen
+from podwatch.ui.status import stale_banner, status_line
+
+POLL_INTERVAL = 0.25
+TICK_INTERVAL = 1.0
+AGE_INTERVAL = 5.0
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 30.0, 100.0)
+SEEK_STEP = 10.0
+
+
+class PodwatchApp(App):
+    CSS_PATH = "podwatch.tcss"
+    TITLE = "podwatch"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("colon", "command", "Command"),
+        Binding("space", "pause", "Pause", show=False),
+        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
+        Binding("minus", "speed(-1)", "Slower", show=False),
+        Binding("full_stop", "step", "Step", show=False),
+        Binding("left_square_bracket", "seek(-1)", "Back 10s", show=False),
+        Binding("right_square_bracket", "seek(1)", "Fwd 10s", show=False),
+        Binding("g", "goto", "Go to", show=False),
+    ]
+
+    def __init__(
+        self,
+        source: Any,
+        *,
+        all_namespaces: bool = False,
+        restart: Callable[[str], Any] | None = None,
+        ansi_color: bool | None = None,
+        poll_interval: float = POLL_INTERVAL,
+    ) -> None:
+        super().__init__(ansi_color=ansi_color)
+        self.source = source
+        self.all_namespaces = all_namespaces
+        self.restart = restart
+        self.poll_interval = poll_interval
+        self._ticks = 0
+        if os.environ.get("SSH_CONNECTION"):
+            # Over SSH every animation frame is bytes on a slow link.
+            self.animation_level = "none"
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def on_mount(self) -> None:
+        self.install_screen(MainScreen(all_namespaces=self.all_namespaces), name="pods")
+        self.push_screen("pods")
+        self.set_interval(self.poll_interval, self.drain, name="drain")
+        self.set_interval(TICK_INTERVAL, self.tick, name="tick")
+        if isinstance(self.source, LiveSource):
+            self.source.cluster.reauth_wrapper = self._reauth_in_terminal
+        self.update_status()
+
+    def on_unmount(self) -> None:
+        if isinstance(self.source, LiveSource):
+            self.source.stop()
+
+    def _reauth_in_terminal(self, renew: Callable[[], None]) -> None:
+        """Run an exec credential plugin with the real terminal (it may ask for a password)."""
+
+        def suspended() -> None:
+            try:
+                with self.suspend():
+                    renew()
+            except Exception:
+                renew()
+
+        try:
+            self.call_from_thread(suspended)
+        except RuntimeError:
+            renew()  # called on the app's own thread
+
+    # ----------------------------------------------------------------- data flow
+
+    def drain(self) -> None:
+        changes = self.source.poll()
+        if changes:
+            self.apply_changes(changes)
+        self.update_status()
+
+    def apply_changes(self, changes: Changes) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen | TableScreen):
+            screen.refresh_from(self.source.store, changes)
+        if not isinstance(screen, MainScreen):
+            # The pod view catches up when it is shown again.
+            self._pending_reset = True
+
+    def tick(self) -> None:
+        self._ticks += 1
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.tick(self.source.store)
+            if self._ticks % int(AGE_INTERVAL / TICK_INTERVAL) == 0:
+                screen.table.refresh_ages(self.source.store)
+
+    def update_status(self) -> None:
+        screen = self.screen
+        try:
+            status = screen.query_one("#status")
+        except Exception:
+            return
+        filter_text = sort = ""
+        if isinstance(screen, MainScreen):
+            filter_text = screen.table.view.describe
+            sort = screen.table.sort_mode
+        elif isinstance(screen, TableScreen):
+            filter_text = f"view: {screen.view_name}"
+        status.update(status_line(self.source, filter_text=filter_text, sort=sort))
+        try:
+            stale = screen.query_one("#stale")
+        except Exception:
+            return
+        banner = stale_banner(self.source)
+        stale.display = banner is not None
+        if banner is not None:
+            stale.update(banner)
+
+    # ----------------------------------------------------------------- views
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_show_pods(self) -> None:
+        while len(self.screen_stack) > 2 or not isinstance(self.screen, MainScreen):
+            if len(self.screen_stack) <= 1:
+                break
+            self.pop_screen()
+        if isinstance(self.screen, MainScreen):
+            self.screen.refresh_from(self.source.store, None)
+        self.update_status()
+
+    def _show_view(self, screen: TableScreen) -> None:
+        if isinstance(self.screen, TableScreen):
+            self.pop_screen()
+        self.push_screen(screen)
+        self.call_after_refresh(self.update_status)
+
+    def action_command(self) -> None:
+        self.push_screen(PromptScreen(":", ":pods  :svc  :nodes  :ns NAME  :q"), self.run_command)
+
+    def run_command(self, text: str | None) -> None:
+        if not text:
+            return
+        words = text.strip().lstrip(":").split()
+        if not words:
+            return
+        verb, args = words[0].lower(), words[1:]
+        if verb in ("pods", "pod", "po"):
+            self.action_show_pods()
+        elif verb in ("svc", "service", "services"):
+            self._show_view(ServicesScreen())
+        elif verb in ("nodes", "node", "no"):
+            self._show_view(NodesScreen())
+        elif verb in ("ns", "namespace"):
+            self.switch_namespace(args[0] if args else None)
+        elif verb in ("q", "quit"):
+            self.exit()
+        else:
+            self.notify(f"unknown command: {text[:40]}", severity="warning")
+
+    def switch_namespace(self, namespace: str | None) -> None:
+        """`:ns NAME`: watch that namespace instead (live, single-namespace scope) or
+        show only it (all namespaces, or a recording); `:ns` alone shows all."""
+        self.action_show_pods()
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return
+        live = isinstance(self.source, LiveSource)
+        if live and namespace and not self.source.scope.all_namespaces and self.restart:
+            if namespace != self.source.scope.namespace:
+                self.source.stop()
+                self.source = self.restart(namespace)
+                if isinstance(self.source, LiveSource):
+                    self.source.cluster.reauth_wrapper = self._reauth_in_terminal
+                screen.set_namespace(None)
+            return
+        screen.set_namespace(namespace)
+
+    # ----------------------------------------------------------------- replay
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pause", "speed", "step", "seek", "goto"):
+            return isinstance(self.source, ReplaySource)
+        return True
+
+    def _after_jump(self, changes: Changes) -> None:
+        if changes.reset or changes:
+            self.apply_changes(changes if not changes.reset else _reset())
+        self.update_status()
+
+    def action_pause(self) -> None:
+        self.source.toggle_pause()
+        self.update_status()
+
+    def action_speed(self, direction: int) -> None:
+        current = self.source.speed
+        faster = [s for s in SPEEDS if s > current]
+        slower = [s for s in SPEEDS if s < current]
+        if direction > 0 and faster:
+            self.source.set_speed(faster[0])
+        elif direction < 0 and slower:
+            self.source.set_speed(slower[-1])
+        self.update_status()
+
+    def action_step(self) -> None:
+        self._after_jump(self.source.step())
+
+    def action_seek(self, direction: int) -> None:
+        self._after_jump(self.source.seek(self.source.position + direction * SEEK_STEP))
+
+    def action_goto(self) -> None:
+        self.push_screen(PromptScreen("go to time (seconds, or m:ss):"), self._goto)
+
+    def _goto(self, text: str | None) -> None:
+        if not text:
+            return
+        seconds = parse_time_of_day(text)
+        if seconds is None:
+            self.notify(f"not a time: {text[:20]}", severity="warning")
+            return
+        self._after_jump(self.source.seek(seconds))
+
+
+def _reset() -> Changes:
+    changes = Changes()
+    changes.reset = True
+    return changes
+
+
+_MMSS = re.compile(r"^\s*(?:(\d+):)?(\d+(?:\.\d+)?)\s*$")
+
+
+def parse_time_of_day(text: str) -> float | None:
+    """`75`, `75.5`, `1:15` → seconds."""
+    match = _MMSS.match(text)
+    if not match:
+        return None
+    minutes = int(match.group(1) or 0)
+    return minutes * 60 + float(match.group(2))

@@ -1,0 +1,157 @@
+"""The pod view: status bar, pod table, the selected pod's panes, a filter line."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from podwatch.model.k8s import Key
+from podwatch.model.store import Changes, Store
+from podwatch.model.view import pod_detail
+from podwatch.ui.widgets.details import Pane, PodDetails
+from podwatch.ui.widgets.pod_table import PodTable, ViewFilter
+
+SIDE_BY_SIDE_WIDTH = 160
+"""From this width the panes sit beside the table; below, under it at full width."""
+TABS_WIDTH = 100
+TABS_HEIGHT = 30
+"""Below either, the panes become tabs (80x24 over SSH)."""
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("j", "cursor(1)", "Down", show=False),
+        Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("enter", "details", "Details"),
+        Binding("slash", "filter", "Filter"),
+        Binding("u", "unhealthy", "Unhealthy"),
+        Binding("s", "sort", "Sort"),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self, *, all_namespaces: bool = False) -> None:
+        super().__init__()
+        self.all_namespaces = all_namespaces
+        self._shown: Key | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        yield Static(id="stale")
+        with Container(id="body"):
+            yield PodTable(all_namespaces=self.all_namespaces, id="pods")
+            yield PodDetails(id="details")
+        yield Input(placeholder="filter: words, or -l key=value", id="filter")
+        yield Footer()
+
+    @property
+    def table(self) -> PodTable:
+        return self.query_one(PodTable)
+
+    @property
+    def details(self) -> PodDetails:
+        return self.query_one(PodDetails)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.table.focus()
+        self._layout(self.size.width, self.size.height)
+        self.refresh_from(self.app.source.store, None)
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout(event.size.width, event.size.height)
+
+    def _layout(self, width: int, height: int) -> None:
+        self.set_class(width < SIDE_BY_SIDE_WIDTH, "narrow")
+        mode = "tabs" if width < TABS_WIDTH or height < TABS_HEIGHT else "stack"
+        if self.details.mode != mode:
+            self.details.mode = mode
+
+    # ----------------------------------------------------------------- data
+
+    def refresh_from(self, store: Store, changes: Changes | None) -> None:
+        """Apply a batch: changed rows only, and the panes only if the selected pod moved."""
+        full = changes is None or changes.reset
+        self.table.sync(store, None if full else changes.pods)
+        selected = self.table.selected_key
+        if full or selected != self._shown or (selected is not None and selected in changes.pods):
+            self.show_selected(store)
+
+    def show_selected(self, store: Store) -> None:
+        key = self.table.selected_key
+        self._shown = key
+        self.details.show(pod_detail(store, key) if key is not None else None)
+
+    def tick(self, store: Store) -> None:
+        """Once a second: countdowns and ages move even when nothing arrives."""
+        if self._shown is not None:
+            self.details.show(pod_detail(store, self._shown))
+
+    @on(DataTable.RowHighlighted, "#pods")
+    def _row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        if self.table.selected_key != self._shown:
+            self.show_selected(self.app.source.store)
+
+    # ----------------------------------------------------------------- actions
+
+    def action_cursor(self, step: int) -> None:
+        table = self.table
+        table.focus()
+        if step > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
+    def action_details(self) -> None:
+        self.details.focus_first()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_unhealthy(self) -> None:
+        view = self.table.view
+        view.unhealthy_only = not view.unhealthy_only
+        self._rebuild()
+
+    def action_sort(self) -> None:
+        self.table.cycle_sort()
+        self._rebuild()
+
+    def action_back(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.display:
+            field.display = False
+            self.table.focus()
+            return
+        if isinstance(self.focused, Pane):
+            self.table.focus()
+            return
+        if self.table.view.describe:
+            self.table.view = ViewFilter()
+            self._rebuild()
+
+    def set_namespace(self, namespace: str | None) -> None:
+        self.table.view.namespace = namespace
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        store = self.app.source.store
+        self.table.rebuild(store)
+        self.show_selected(store)
+        self.app.update_status()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.view = ViewFilter.parse(event.value, self.table.view)
+        self._rebuild()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, _event: Input.Submitted) -> None:
+        self.query_one("#filter", Input).display = False
+        self.table.focus()

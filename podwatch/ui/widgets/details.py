@@ -1,0 +1,117 @@
+"""The selected pod's panes (SPEC section 1): stacked on wide screens, tabs on small ones.
+
+Each pane renders one builder from `podwatch.render`, the same code `--once`
+prints with, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static, TabbedContent, TabPane
+
+from podwatch.model.view import PodDetail
+from podwatch.render import PANES, summary_text
+
+EMPTY = Text("No pod selected: pick one in the table (j/k, arrows).", style="dim")
+
+
+class Pane(Static, can_focus=True):
+    """One detail pane; focusable so `tab` walks them and the arrow keys scroll."""
+
+    DEFAULT_CSS = """
+    Pane { height: auto; padding: 0 1; border: round $primary 40%; }
+    Pane:focus { border: round $accent; }
+    """
+
+
+class PodDetails(Widget):
+    mode: reactive[str] = reactive("stack", recompose=True)
+    """"stack" shows every pane in one scrolling column; "tabs" one pane at a time."""
+
+    DEFAULT_CSS = """
+    PodDetails { height: 1fr; }
+    PodDetails #summary { height: auto; padding: 0 1; border: round $primary 40%; }
+    PodDetails TabbedContent { height: 1fr; }
+    PodDetails TabPane { padding: 0; }
+    PodDetails TabPane VerticalScroll { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.detail: PodDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        summary = Static(EMPTY, id="summary")
+        summary.border_title = "Summary"
+        if self.mode == "tabs":
+            yield summary
+            with TabbedContent(id="detail-tabs"):
+                for key, title, _build in PANES:
+                    with TabPane(title, id=f"tab-{key}"), VerticalScroll():
+                        yield self._pane(key, title)
+        else:
+            with VerticalScroll(id="detail-stack"):
+                yield summary
+                for key, title, _build in PANES:
+                    yield self._pane(key, title)
+
+    @staticmethod
+    def _pane(key: str, title: str) -> Pane:
+        pane = Pane(Text(""), id=f"pane-{key}")
+        pane.border_title = title
+        return pane
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    def watch_mode(self, _old: str, _new: str) -> None:
+        # recompose replaces the children; fill the new ones once they exist.
+        self.call_after_refresh(self._fill)
+
+    def show(self, detail: PodDetail | None) -> None:
+        self.detail = detail
+        self._fill()
+
+    def _fill(self) -> None:
+        detail = self.detail
+        try:
+            summary = self.query_one("#summary", Static)
+        except Exception:
+            return
+        if detail is None:
+            summary.update(EMPTY)
+            for key, _title, _build in PANES:
+                self.query_one(f"#pane-{key}", Pane).update(Text(""))
+            return
+        summary.update(summary_text(detail))
+        for key, _title, build in PANES:
+            table = build(detail)
+            table.title = None  # the pane's border already says it
+            table.show_edge = False
+            self.query_one(f"#pane-{key}", Pane).update(table)
+
+    def focus_first(self) -> None:
+        panes = list(self.query(Pane))
+        if self.mode == "tabs":
+            tabs = self.query_one(TabbedContent)
+            active = tabs.active_pane
+            if active is not None:
+                inner = list(active.query(Pane))
+                if inner:
+                    inner[0].focus()
+                    return
+        if panes:
+            panes[0].focus()
+
+    def next_tab(self, step: int = 1) -> None:
+        if self.mode != "tabs":
+            return
+        tabs = self.query_one(TabbedContent)
+        ids = [f"tab-{key}" for key, _t, _b in PANES]
+        current = tabs.active or ids[0]
+        index = (ids.index(current) + step) % len(ids) if current in ids else 0
+        tabs.active = ids[index]
