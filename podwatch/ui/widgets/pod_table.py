@@ -98,6 +98,9 @@ class MarkCell:
     def __rich__(self) -> Text:
         return Text(self.symbol, style=self.style)
 
+    def __str__(self) -> str:
+        return self.symbol
+
 
 class PodTable(DataTable):
     """Rows are keyed by namespace/name: a changed pod updates its own cells, a new

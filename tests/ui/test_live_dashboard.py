@@ -1,0 +1,122 @@
+"""The dashboard over a live source, against the API server double."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from podwatch.kube.config import connect
+from podwatch.kube.source import LiveSource
+from podwatch.ui.app import PodwatchApp
+from podwatch.ui.widgets.pod_table import PodTable
+from tests.apiserver import ApiServerDouble
+from tests.live.conftest import FAST, pod_obj
+from tests.ui.textshot import shown
+
+
+def endpoints(ready=(), not_ready=()):
+    def addr(ip, pod):
+        return {
+            "ip": ip,
+            "nodeName": "node-1",
+            "targetRef": {"kind": "Pod", "name": pod, "namespace": "default"},
+        }
+
+    subset = {"ports": [{"port": 80, "protocol": "TCP"}]}
+    if ready:
+        subset["addresses"] = [addr(ip, p) for ip, p in ready]
+    if not_ready:
+        subset["notReadyAddresses"] = [addr(ip, p) for ip, p in not_ready]
+    return {
+        "kind": "Endpoints",
+        "metadata": {"name": "web", "namespace": "default"},
+        "subsets": [subset],
+    }
+
+
+@pytest.fixture
+def double():
+    server = ApiServerDouble(bookmark_interval=0.3).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def wait_until(pilot, predicate, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        if predicate():
+            return True
+    return predicate()
+
+
+def text_of(widget) -> str:
+    return shown(widget)
+
+
+async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_is_down(
+    double, tmp_path
+):
+    double.create(pod_obj("web-1", ip="10.0.0.1"))
+    double.create(
+        {
+            "kind": "Service",
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
+        }
+    )
+    double.create(endpoints(ready=[("10.0.0.1", "web-1")]))
+    cluster, scope = connect(kubeconfig=str(double.write_kubeconfig(tmp_path / "kc")))
+    source = LiveSource(cluster, scope, settings=FAST).start()
+    app = PodwatchApp(source, poll_interval=0.05)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            table = screen.query_one(PodTable)
+            assert await wait_until(pilot, lambda: table.row_count == 1)
+            summary = screen.query_one("#summary")
+            assert await wait_until(
+                pilot, lambda: "Ready; ready in Service web" in text_of(summary)
+            )
+            status = text_of(screen.query_one("#status"))
+            assert "double" in status and "namespace default" in status and "Pod ✓" in status
+
+            double.update(pod_obj("web-1", ip="10.0.0.1", ready=False))
+            double.update(endpoints(not_ready=[("10.0.0.1", "web-1")]))
+            assert await wait_until(
+                pilot,
+                lambda: (
+                    "NotReady in Service web" in text_of(summary)
+                    or "NotReady in web" in text_of(summary)
+                ),
+            ), text_of(summary)
+            endpoints_pane = screen.query_one("#pane-endpoints")
+            assert "NotReady" in text_of(endpoints_pane)
+            row = table.get_row_at(0)
+            assert str(row[0]) == "!" and "0/1" in str(row[3])
+
+            await pilot.press("colon")
+            await pilot.press(*"svc", "enter")
+            assert await wait_until(
+                pilot, lambda: "web-1" in text_of(app.screen.query_one("#table"))
+            )
+            services = text_of(app.screen.query_one("#table"))
+            assert "default/web" in services and "10.0.0.1 → web-1" in services
+            await pilot.press("escape")
+
+            stale = app.screen.query_one("#stale")
+            assert not stale.display
+            double.stop()
+            assert await wait_until(
+                pilot, lambda: stale.display and "STALE since" in text_of(stale)
+            )
+            assert "not watching" in text_of(stale)
+            assert "reconnecting" in text_of(app.screen.query_one("#status"))
+            double.start()
+            assert await wait_until(pilot, lambda: not stale.display, timeout=15)
+    finally:
+        source.stop()
+        cluster.close()
