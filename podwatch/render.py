@@ -36,9 +36,9 @@ FREE_TEXT = frozenset(
         "LAST STATE",
         "READY",
         "NOT READY",
-        "TAINTS (pods not tolerating)",
+        "TAINTS (pods affected)",
         "TIMING",
-        "SERVICE",
+        "CONDITIONS",
     }
 )
 """Columns of free text, which wrap; the others (names, states, counts) never do, so a
@@ -49,7 +49,7 @@ def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in columns:
         if col in FREE_TEXT:
-            table.add_column(col, overflow="fold", ratio=1)
+            table.add_column(col, overflow="fold")
         else:
             table.add_column(col, no_wrap=True)
     return table
@@ -347,6 +347,11 @@ def nodes_table(store: Store) -> Table:
             text = t.text + (f" for {format_age(store.now - since)}" if since else "")
             if pods:
                 text += f" ({verb} {', '.join(p[1] for p in pods)})"
+            timed = row.leaving.get(t.text, [])
+            if timed:
+                soonest = min(deadline for _k, deadline in timed)
+                names = ", ".join(k[1] for k, _d in timed)
+                text += f" (evicts {names} {format_duration(soonest - store.now)})"
             taints.append(plain(text))
         # Conditions worth a look: Ready not True, any pressure or NetworkUnavailable True.
         odd = [

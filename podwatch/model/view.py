@@ -375,6 +375,8 @@ class NodeRow:
     """Per taint text, the pods it acts on: for NoExecute the pods on the node that do
     not tolerate it (evicted), for NoSchedule the pending pods that do not (kept out)."""
     taint_since: dict[str, float | None]
+    leaving: dict[str, list[tuple[Key, float]]] = field(default_factory=dict)
+    """Per NoExecute taint: pods that tolerate it for a while, and when they go."""
 
 
 def node_rows(store: Store) -> list[NodeRow]:
@@ -385,6 +387,7 @@ def node_rows(store: Store) -> list[NodeRow]:
         unhealthy = sum(1 for k in on_node if summarize(store.pods[k]).severity >= 2)
         not_tol: dict[str, list[Key]] = {}
         since: dict[str, float | None] = {}
+        leaving: dict[str, list[tuple[Key, float]]] = {}
         for t in view.taints:
             since[t.text] = t.time_added or store.taint_first_seen.get(
                 (name, t.key, t.value, t.effect)
@@ -401,5 +404,10 @@ def node_rows(store: Store) -> list[NodeRow]:
                     for tol in lst(d(store.pods[k].get("spec")).get("tolerations"))
                 )
             )
-        rows.append(NodeRow(view, len(on_node), unhealthy, not_tol, since))
+            if t.effect == "NoExecute":
+                for k in sorted(on_node - set(not_tol[t.text])):
+                    ev = eviction_for(match_taints(store.pods[k], node, store.taint_first_seen))
+                    if ev is not None and ev.deadline is not None:
+                        leaving.setdefault(t.text, []).append((k, ev.deadline))
+        rows.append(NodeRow(view, len(on_node), unhealthy, not_tol, since, leaving))
     return rows

@@ -124,13 +124,13 @@ class PodwatchApp(App):
             status = screen.query_one("#status")
         except Exception:
             return
-        filter_text = sort = ""
+        filter_text = sort = view = ""
         if isinstance(screen, MainScreen):
             filter_text = screen.table.view.describe
             sort = screen.table.sort_mode
         elif isinstance(screen, TableScreen):
-            filter_text = f"view: {screen.view_name}"
-        status.update(status_line(self.source, filter_text=filter_text, sort=sort))
+            view = screen.view_name
+        status.update(status_line(self.source, filter_text=filter_text, sort=sort, view=view))
         try:
             stale = screen.query_one("#stale")
         except Exception:

@@ -32,7 +32,7 @@ def mmss(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def status_line(source: Any, *, filter_text: str = "", sort: str = "") -> Text:
+def status_line(source: Any, *, filter_text: str = "", sort: str = "", view: str = "") -> Text:
     """Context and scope, per-kind watch state, events per second (live) or position,
     length, speed and pause state (replay); then the view's filter and sort."""
     text = Text()
@@ -60,6 +60,8 @@ def status_line(source: Any, *, filter_text: str = "", sort: str = "") -> Text:
         if source.finished:
             text.append("  (end)")
         text.append(f"  event {source.next_index}/{len(source.events)}")
+    if view:
+        text.append(f"  view: {view}", style="bold")
     if filter_text:
         text.append("  filter: ")
         text.append_text(plain(filter_text, "bold"))
