@@ -11,28 +11,8 @@ import pytest
 from podwatch.kube.source import ReplaySource
 from podwatch.model.view import pod_detail, service_views
 from podwatch.recording import RecordingWriter, read_recording
+from tests.factories import endpoints
 from tests.live.conftest import pod_obj, pump, server_truth, store_truth
-
-
-def endpoints_obj(svc: str, *, ready=(), not_ready=(), namespace="default") -> dict:
-    def addr(ip, pod):
-        return {
-            "ip": ip,
-            "nodeName": "node-1",
-            "targetRef": {"kind": "Pod", "name": pod, "namespace": namespace},
-        }
-
-    subset = {"ports": [{"port": 80, "protocol": "TCP"}]}
-    if ready:
-        subset["addresses"] = [addr(ip, p) for ip, p in ready]
-    if not_ready:
-        subset["notReadyAddresses"] = [addr(ip, p) for ip, p in not_ready]
-    return {
-        "apiVersion": "v1",
-        "kind": "Endpoints",
-        "metadata": {"name": svc, "namespace": namespace},
-        "subsets": [subset],
-    }
 
 
 def test_lists_then_watches_every_kind(double, live):
@@ -71,13 +51,13 @@ def test_pod_turns_not_ready_and_its_service_lists_it_not_ready(double, live):
             "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
         }
     )
-    double.create(endpoints_obj("web", ready=[("10.0.0.1", "web-1")]))
+    double.create(endpoints("web", ready=[("10.0.0.1", "web-1")]))
     source = live()
     assert source.wait_settled(10)
     key = ("default", "web-1")
     assert [m.state for m in pod_detail(source.store, key).memberships] == ["ready"]
     double.update(pod_obj("web-1", ip="10.0.0.1", ready=False))
-    double.update(endpoints_obj("web", not_ready=[("10.0.0.1", "web-1")]))
+    double.update(endpoints("web", not_ready=[("10.0.0.1", "web-1")]))
     assert pump(
         source, lambda: [m.state for m in pod_detail(source.store, key).memberships] == ["NotReady"]
     )
@@ -221,7 +201,7 @@ def test_forbidden_kinds_are_reported_and_pods_still_flow(double, live):
 def test_cluster_without_endpointslices_uses_endpoints(double, live):
     double.unavailable("EndpointSlice")
     double.create(pod_obj("web-1", ip="10.0.0.1"))
-    double.create(endpoints_obj("web", not_ready=[("10.0.0.1", "web-1")]))
+    double.create(endpoints("web", not_ready=[("10.0.0.1", "web-1")]))
     source = live()
     assert source.wait_settled(10)
     assert source.statuses()["EndpointSlice"].state == "unavailable"
@@ -327,7 +307,7 @@ def test_bookmarks_advance_the_resource_version_of_a_quiet_kind(double, live):
 def test_record_while_watching_replays_to_the_same_store(double, live, tmp_path):
     for i in range(5):
         double.create(pod_obj(f"p{i}", ip=f"10.0.0.{i}"))
-    double.create(endpoints_obj("web", ready=[("10.0.0.1", "p1")], not_ready=[("10.0.0.2", "p2")]))
+    double.create(endpoints("web", ready=[("10.0.0.1", "p1")], not_ready=[("10.0.0.2", "p2")]))
     path = tmp_path / "live.jsonl.gz"
     recorder = RecordingWriter(path, context="double", scope={"namespace": "default"})
     source = live(recorder=recorder)

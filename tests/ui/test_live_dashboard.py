@@ -11,28 +11,9 @@ from podwatch.kube.source import LiveSource
 from podwatch.ui.app import PodwatchApp
 from podwatch.ui.widgets.pod_table import PodTable
 from tests.apiserver import ApiServerDouble
+from tests.factories import endpoints
 from tests.live.conftest import FAST, pod_obj
 from tests.ui.textshot import shown
-
-
-def endpoints(ready=(), not_ready=()):
-    def addr(ip, pod):
-        return {
-            "ip": ip,
-            "nodeName": "node-1",
-            "targetRef": {"kind": "Pod", "name": pod, "namespace": "default"},
-        }
-
-    subset = {"ports": [{"port": 80, "protocol": "TCP"}]}
-    if ready:
-        subset["addresses"] = [addr(ip, p) for ip, p in ready]
-    if not_ready:
-        subset["notReadyAddresses"] = [addr(ip, p) for ip, p in not_ready]
-    return {
-        "kind": "Endpoints",
-        "metadata": {"name": "web", "namespace": "default"},
-        "subsets": [subset],
-    }
 
 
 @pytest.fixture
@@ -68,7 +49,7 @@ async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_i
             "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
         }
     )
-    double.create(endpoints(ready=[("10.0.0.1", "web-1")]))
+    double.create(endpoints("web", ready=[("10.0.0.1", "web-1")]))
     cluster, scope = connect(kubeconfig=str(double.write_kubeconfig(tmp_path / "kc")))
     source = LiveSource(cluster, scope, settings=FAST).start()
     app = PodwatchApp(source, poll_interval=0.05)
@@ -85,7 +66,7 @@ async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_i
             assert "double" in status and "namespace default" in status and "Pod ✓" in status
 
             double.update(pod_obj("web-1", ip="10.0.0.1", ready=False))
-            double.update(endpoints(not_ready=[("10.0.0.1", "web-1")]))
+            double.update(endpoints("web", not_ready=[("10.0.0.1", "web-1")]))
             assert await wait_until(
                 pilot,
                 lambda: (
