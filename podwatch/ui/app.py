@@ -73,7 +73,7 @@ class PodwatchApp(App):
         self.set_interval(TICK_INTERVAL, self.tick, name="tick")
         if isinstance(self.source, LiveSource):
             self.source.cluster.reauth_wrapper = self._reauth_in_terminal
-        self.update_status()
+        self.call_after_refresh(self.update_status)
 
     def on_unmount(self) -> None:
         if isinstance(self.source, LiveSource):
@@ -181,7 +181,7 @@ class PodwatchApp(App):
         elif verb in ("q", "quit"):
             self.exit()
         else:
-            self.notify(f"unknown command: {text[:40]}", severity="warning")
+            self.notify(f"unknown command: {text[:40]}", severity="warning", markup=False)
 
     def switch_namespace(self, namespace: str | None) -> None:
         """`:ns NAME`: watch that namespace instead (live, single-namespace scope) or
@@ -241,7 +241,7 @@ class PodwatchApp(App):
             return
         seconds = parse_time_of_day(text)
         if seconds is None:
-            self.notify(f"not a time: {text[:20]}", severity="warning")
+            self.notify(f"not a time: {text[:20]}", severity="warning", markup=False)
             return
         self._after_jump(self.source.seek(seconds))
 

@@ -32,6 +32,8 @@ class MainScreen(Screen):
         Binding("u", "unhealthy", "Unhealthy"),
         Binding("s", "sort", "Sort"),
         Binding("escape", "back", "Back", show=False),
+        Binding("tab", "pane(1)", "Next pane", show=False, priority=True),
+        Binding("shift+tab", "pane(-1)", "Previous pane", show=False, priority=True),
     ]
 
     def __init__(self, *, all_namespaces: bool = False) -> None:
@@ -66,6 +68,8 @@ class MainScreen(Screen):
         self._layout(event.size.width, event.size.height)
 
     def _layout(self, width: int, height: int) -> None:
+        if not self.query(PodDetails):
+            return  # a resize can arrive before the children are mounted
         self.set_class(width < SIDE_BY_SIDE_WIDTH, "narrow")
         mode = "tabs" if width < TABS_WIDTH or height < TABS_HEIGHT else "stack"
         if self.details.mode != mode:
@@ -108,6 +112,24 @@ class MainScreen(Screen):
 
     def action_details(self) -> None:
         self.details.focus_first()
+
+    @on(DataTable.RowSelected, "#pods")
+    def _row_selected(self, _event: DataTable.RowSelected) -> None:
+        # `enter` on the table: DataTable's own binding fires first and selects the row.
+        self.details.focus_first()
+
+    def action_pane(self, step: int) -> None:
+        """`tab`: table → each pane (on small screens, each tab) → table."""
+        if self.query_one("#filter", Input).has_focus:
+            return
+        stops = self.details.stops()
+        focused = self.focused
+        index = stops.index(focused) + 1 if focused in stops else 0
+        target = (index + step) % (len(stops) + 1)
+        if target == 0:
+            self.table.focus()
+        else:
+            self.details.focus_pane(stops[target - 1])
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)

@@ -107,6 +107,19 @@ class PodDetails(Widget):
         if panes:
             panes[0].focus()
 
+    def stops(self) -> list[Pane]:
+        """The panes `tab` visits, in order (in tabs mode, one per tab)."""
+        return list(self.query(Pane))
+
+    def focus_pane(self, pane: Pane) -> None:
+        if self.mode == "tabs":
+            tab = next((a for a in pane.ancestors if isinstance(a, TabPane)), None)
+            if tab is not None and tab.id:
+                self.query_one(TabbedContent).active = tab.id
+                self.call_after_refresh(pane.focus)
+                return
+        pane.focus()
+
     def next_tab(self, step: int = 1) -> None:
         if self.mode != "tabs":
             return
