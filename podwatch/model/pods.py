@@ -480,24 +480,81 @@ def qos_class(pod: Any) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
-def pod_facts(pod: Any) -> dict[str, str]:
-    """The facts whose changes make the pod's timeline (SPEC 1.7)."""
-    facts: dict[str, str] = {}
-    summary = summarize(pod)
-    facts["phase"] = summary.phase
-    facts["status"] = summary.status
-    facts["node"] = summary.node or "-"
-    for cv in condition_views(pod):
-        if cv.status == MISSING:
+def pod_facts(pod: Any, summary: PodSummary | None = None) -> dict[str, str]:
+    """The facts whose changes make the pod's timeline (SPEC 1.7).
+
+    Read straight from the object rather than through the view dataclasses: this
+    runs for every pod event, and is several times faster this way. It says
+    exactly what `container_views`/`condition_views` would (tests pin that).
+    """
+    pod = d(pod)
+    if summary is None:
+        summary = summarize(pod)
+    facts: dict[str, str] = {
+        "phase": summary.phase,
+        "status": summary.status,
+        "node": summary.node or "-",
+    }
+    status = d(pod.get("status"))
+    seen_conditions: set[str] = set()
+    conditions: dict[str, str] = {}
+    for cond in lst(status.get("conditions")):
+        cond = d(cond)
+        ctype = s(cond.get("type"))
+        if not ctype or ctype in seen_conditions:
             continue
-        facts[f"condition {cv.type}"] = cv.status + (f" ({cv.reason})" if cv.reason else "")
-    for cv in container_views(pod):
-        text = cv.state_text
-        if cv.state == "running":
-            text += ", ready" if cv.ready else ", not ready"
-        facts[f"{cv.kind} {cv.name}"] = text
-        if cv.restarts:
-            facts[f"restarts {cv.name}"] = str(cv.restarts)
+        seen_conditions.add(ctype)
+        cstatus = s(cond.get("status"))
+        if cstatus not in ("True", "False", "Unknown"):
+            cstatus = "Unknown"
+        reason = s(cond.get("reason"))
+        conditions[f"condition {ctype}"] = cstatus + (f" ({reason})" if reason else "")
+    for ctype in STANDARD_CONDITIONS:
+        key = f"condition {ctype}"
+        if key in conditions:
+            facts[key] = conditions.pop(key)
+    facts.update(conditions)
+    spec = d(pod.get("spec"))
+    groups = (
+        ("initContainers", "initContainerStatuses"),
+        ("containers", "containerStatuses"),
+        ("ephemeralContainers", "ephemeralContainerStatuses"),
+    )
+    for spec_key, status_key in groups:
+        statuses = _statuses(status, status_key)
+        in_spec = set()
+        for container in lst(spec.get(spec_key)):
+            container = d(container)
+            name = s(container.get("name"))
+            in_spec.add(name)
+            if spec_key == "initContainers":
+                kind = "sidecar" if is_sidecar(container) else "init"
+            else:
+                kind = "app" if spec_key == "containers" else "ephemeral"
+            _container_fact(facts, kind, name, statuses.get(name))
+        for name, cs in statuses.items():
+            if name not in in_spec:
+                kind = {"initContainers": "init", "containers": "app"}.get(spec_key, "ephemeral")
+                _container_fact(facts, kind, name, cs)
     if summary.deleting is not None:
         facts["deletion"] = "requested"
     return facts
+
+
+def _container_fact(facts: dict[str, str], kind: str, name: str, cs: dict | None) -> None:
+    if cs is None:
+        facts[f"{kind} {name}"] = "no status"
+        return
+    state, block = _state(cs, "state")
+    text = state or "unknown"
+    reason = s(block.get("reason"))
+    if reason:
+        text += f" {reason}"
+    if state == "terminated":
+        text += _exit_suffix(i(block.get("exitCode")), i(block.get("signal")))
+    elif state == "running":
+        text += ", ready" if b(cs.get("ready")) else ", not ready"
+    facts[f"{kind} {name}"] = text
+    restarts = i(cs.get("restartCount"), 0) or 0
+    if restarts:
+        facts[f"restarts {name}"] = str(restarts)

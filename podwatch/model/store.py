@@ -21,7 +21,7 @@ from podwatch.model.endpoints import Membership, service_addresses, slice_servic
 from podwatch.model.events import KEvent, ProbeFailures, normalize_event
 from podwatch.model.k8s import Key, d, key_of, lst, meta, s
 from podwatch.model.nodes import TaintId, node_taints
-from podwatch.model.pods import pod_facts
+from podwatch.model.pods import PodSummary, pod_facts, summarize
 from podwatch.model.timeline import Timeline
 from podwatch.model.watch import WatchEvent
 
@@ -95,6 +95,8 @@ class Store:
         self.event_ttl = event_ttl
         self.max_events = max_events
         self.pods: dict[Key, dict] = {}
+        self.summaries: dict[Key, PodSummary] = {}
+        """Each pod's summary, derived once per change (the table reads it, not re-derives it)."""
         self.services: dict[Key, dict] = {}
         self.endpoints: dict[Key, dict] = {}
         self.slices: dict[Key, dict] = {}
@@ -210,6 +212,7 @@ class Store:
             if old is None and key not in self.pods:
                 return
             self.pods.pop(key, None)
+            self.summaries.pop(key, None)
             self._unindex_pod(key, old)
             self.probe_failures.forget_pod(key)
             self.timeline.mark_deleted(key, self.now)
@@ -234,7 +237,9 @@ class Store:
         ip = s(d(obj.get("status")).get("podIP"))
         if ip:
             self._ip_pod[ip] = key
-        self.timeline.observe(key, self.now, "pod", pod_facts(obj))
+        summary = summarize(obj)
+        self.summaries[key] = summary
+        self.timeline.observe(key, self.now, "pod", pod_facts(obj, summary))
 
     def _unindex_pod(self, key: Key, old: dict | None) -> None:
         node = self._pod_node.pop(key, None)

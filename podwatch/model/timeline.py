@@ -48,46 +48,42 @@ class Timeline:
         self.per_pod = per_pod
         self.forgotten_limit = forgotten
         self._entries: dict[Key, deque[TimelineEntry]] = {}
-        self._facts: dict[Key, dict[str, str]] = {}
+        self._facts: dict[Key, dict[str, dict[str, str]]] = {}
+        """Per pod, per scope (pod, node, svc X), the facts last seen."""
         self._deleted: OrderedDict[Key, None] = OrderedDict()
 
     def observe(self, key: Key, t: float, scope: str, facts: dict[str, str]) -> list[TimelineEntry]:
         """Replace the facts of `scope` for `key`; record and return what changed."""
-        current = self._facts.setdefault(key, {})
+        scopes = self._facts.get(key)
+        if scopes is None:
+            scopes = self._facts[key] = {}
         if key in self._deleted:
             self._deleted.pop(key, None)
-        prefix = scope + "\x00"
-        old_scoped = {k[len(prefix) :]: v for k, v in current.items() if k.startswith(prefix)}
+        old = scopes.get(scope)
+        if old == facts:
+            return []  # the common case: a MODIFIED that changed nothing shown here
+        scopes[scope] = dict(facts)
         added: list[TimelineEntry] = []
-        if not old_scoped and scope == "pod" and facts:
+        if not old and scope == "pod" and facts:
             # First sight: one line with the essentials, not one per fact.
             summary = ", ".join(f"{k} {v}" for k, v in facts.items() if k in ("status", "node"))
             added.append(TimelineEntry(t, "first seen", "", summary or "present"))
+        else:
+            old = old or {}
             for name, value in facts.items():
-                current[prefix + name] = value
-            self._append(key, added)
-            return added
-        for name, value in facts.items():
-            old = old_scoped.get(name)
-            if old != value:
-                added.append(TimelineEntry(t, name, old or "", value))
-                current[prefix + name] = value
-        for name, old in old_scoped.items():
-            if name not in facts:
-                added.append(TimelineEntry(t, name, old, "gone"))
-                del current[prefix + name]
+                before = old.get(name)
+                if before != value:
+                    added.append(TimelineEntry(t, name, before or "", value))
+            for name, before in old.items():
+                if name not in facts:
+                    added.append(TimelineEntry(t, name, before, "gone"))
         if added:
             self._append(key, added)
         return added
 
     def seed(self, key: Key, scope: str, facts: dict[str, str]) -> None:
         """Set the facts of `scope` without recording them as changes."""
-        current = self._facts.setdefault(key, {})
-        prefix = scope + "\x00"
-        for name in [k for k in current if k.startswith(prefix)]:
-            del current[name]
-        for name, value in facts.items():
-            current[prefix + name] = value
+        self._facts.setdefault(key, {})[scope] = dict(facts)
 
     def note(self, key: Key, t: float, what: str, text: str) -> TimelineEntry:
         """Record a one-off happening (a probe failure, a deletion)."""

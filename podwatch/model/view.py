@@ -96,7 +96,8 @@ def pod_row(store: Store, key: Key) -> PodRow | None:
     totals: dict[str, int] = {}
     for (_container, kind), tally in store.probe_failures.for_pod(key).items():
         totals[kind] = totals.get(kind, 0) + tally.total
-    return PodRow(summarize(pod), totals)
+    summary = store.summaries.get(key)
+    return PodRow(summary if summary is not None else summarize(pod), totals)
 
 
 def pod_rows(store: Store, *, unhealthy_first: bool = True) -> list[PodRow]:
