@@ -237,6 +237,14 @@ class Store:
         ip = s(d(obj.get("status")).get("podIP"))
         if ip:
             self._ip_pod[ip] = key
+        if (
+            old is not None
+            and key in self.summaries
+            and old.get("status") == obj.get("status")
+            and old.get("spec") == obj.get("spec")
+            and _same_lifecycle(old, obj)
+        ):
+            return  # only metadata moved (a label, an annotation): nothing derived changes
         summary = summarize(obj)
         self.summaries[key] = summary
         self.timeline.observe(key, self.now, "pod", pod_facts(obj, summary))
@@ -319,7 +327,11 @@ class Store:
                 continue  # seen again since; a newer heap entry covers it
             self._drop_event(key, scratch)
         if len(heap) > 4 * max(len(self.events), 1024):
-            self._expiry = [(e, k) for e, k in heap if k in self.events]
+            # An Event MODIFIED again leaves its older entries behind; compact to one
+            # entry per live Event, or the heap outgrows the threshold for good.
+            self._expiry = [
+                ((ev.last or self.now) + self.event_ttl, key) for key, ev in self.events.items()
+            ]
             heapq.heapify(self._expiry)
 
     def pod_events(self, pod: Key) -> list[KEvent]:
@@ -483,6 +495,15 @@ class Store:
 def _labels_match(selector: dict, pod: dict) -> bool:
     labels = d(meta(pod).get("labels"))
     return all(labels.get(k) == v for k, v in selector.items())
+
+
+def _same_lifecycle(old: dict, new: dict) -> bool:
+    a, b = meta(old), meta(new)
+    return (
+        a.get("deletionTimestamp") == b.get("deletionTimestamp")
+        and a.get("uid") == b.get("uid")
+        and a.get("creationTimestamp") == b.get("creationTimestamp")
+    )
 
 
 def _node_facts(name: str, node: dict | None) -> dict[str, str]:

@@ -187,3 +187,35 @@ def test_recreated_pod_resets_probe_counts():
     feed(store, pod(uid="two"), etype="MODIFIED")
     assert store.probe_failures.for_pod(WEB) == {}
     assert any("re-created" in e.text for e in store.timeline.entries(WEB))
+
+
+def test_metadata_only_change_keeps_the_derived_summary_and_a_status_change_replaces_it():
+    store = feed(Store(), pod(statuses=[running()], conditions=ready_conditions()))
+    before = store.summaries[WEB]
+    entries = len(store.timeline.entries(WEB))
+    relabelled = pod(statuses=[running()], conditions=ready_conditions(), labels={"team": "x"})
+    feed(store, relabelled, etype="MODIFIED")
+    assert store.summaries[WEB] is before
+    assert store.pods[WEB]["metadata"]["labels"] == {"team": "x"}
+    assert len(store.timeline.entries(WEB)) == entries
+    feed(
+        store,
+        pod(statuses=[running(ready=False)], conditions=ready_conditions(False)),
+        etype="MODIFIED",
+    )
+    assert store.summaries[WEB] is not before
+    assert store.summaries[WEB].ready_text == "0/1"
+    assert len(store.timeline.entries(WEB)) > entries
+
+
+def test_an_event_modified_many_times_keeps_the_expiry_heap_small():
+    store = Store()
+    for n in range(6000):
+        feed(
+            store,
+            event("web.1", "web", "Pulled", "x", count=n + 1, last=n, etype="Normal"),
+            etype="MODIFIED",
+            at=n * 0.01,
+        )
+    assert len(store.events) == 1
+    assert len(store._expiry) <= 4 * 1024 + 1  # compacted, not one entry per update

@@ -1,0 +1,933 @@
+"""podwatch at scale: every figure measured side by side in one run.
+
+    python bench/run.py            # full (a few minutes)
+    python bench/run.py --quick    # under ~90 s
+    python bench/run.py --smoke    # tiny sizes; what the test suite runs
+
+Writes bench/RESULTS.md (or --out PATH). The API server double runs in a
+separate process (bench/server.py) on 127.0.0.1; memory and replay are
+measured in child processes so that nothing else pollutes their RSS. Each
+section runs on its own: a failure is reported in RESULTS.md, not raised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import msgspec  # noqa: E402
+
+NAMESPACE = "bench"
+
+SIZES: dict[str, dict[str, Any]] = {
+    "full": dict(
+        ingest_pods=1000,
+        ingest_events=20_000,
+        cold_pods=10_000,
+        churn_pods=10_000,
+        churn_rate=500,
+        churn_seconds=60,
+        mem_pods=10_000,
+        mem_events_per_pod=5,
+        idle_seconds=30,
+        idle_pods=10_000,
+        replay_events=1_000_000,
+        replay_pods=1000,
+    ),
+    "quick": dict(
+        ingest_pods=500,
+        ingest_events=4000,
+        cold_pods=10_000,
+        churn_pods=10_000,
+        churn_rate=500,
+        churn_seconds=10,
+        mem_pods=10_000,
+        mem_events_per_pod=5,
+        idle_seconds=5,
+        idle_pods=10_000,
+        replay_events=100_000,
+        replay_pods=1000,
+    ),
+    "smoke": dict(
+        ingest_pods=20,
+        ingest_events=100,
+        cold_pods=150,
+        churn_pods=100,
+        churn_rate=50,
+        churn_seconds=1,
+        mem_pods=50,
+        mem_events_per_pod=2,
+        idle_seconds=0.5,
+        idle_pods=20,
+        replay_events=1000,
+        replay_pods=20,
+    ),
+}
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+@dataclass
+class Section:
+    name: str
+    title: str
+    ok: bool = False
+    seconds: float = 0.0
+    error: str = ""
+    figures: dict[str, float] = field(default_factory=dict)
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(figure, value, target, verdict)"""
+    notes: list[str] = field(default_factory=list)
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+class Server:
+    """bench/server.py in a child process: the API server double on 127.0.0.1."""
+
+    def __init__(self, tmp: Path, namespace: str = NAMESPACE) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "server.py"), namespace],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=str(ROOT),
+        )
+        self._lock = threading.Lock()
+        hello = self._read()
+        if not hello.get("ready"):
+            raise RuntimeError(f"server did not start: {hello}")
+        self.url = hello["url"]
+        self.kubeconfig = str(tmp / f"kubeconfig-{self.proc.pid}.json")
+        self.call(op="kubeconfig", path=self.kubeconfig, namespace=namespace)
+
+    def _read(self) -> dict:
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        if not line:
+            raise RuntimeError(f"server exited (code {self.proc.poll()})")
+        return json.loads(line)
+
+    def call(self, **cmd: Any) -> dict:
+        with self._lock:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(json.dumps(cmd) + "\n")
+            self.proc.stdin.flush()
+            reply = self._read()
+        if "error" in reply:
+            raise RuntimeError(reply["error"])
+        return reply
+
+    def close(self) -> None:
+        try:
+            if self.proc.poll() is None:
+                self.call(op="quit")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _connect(server: Server):
+    from podwatch.kube.config import connect
+
+    return connect(kubeconfig=server.kubeconfig, namespace=NAMESPACE)
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+
+def _fmt(x: float, unit: str = "") -> str:
+    if x >= 100:
+        s = f"{x:,.0f}"
+    elif x >= 10:
+        s = f"{x:.1f}"
+    else:
+        s = f"{x:.3g}"
+    return f"{s} {unit}".strip()
+
+
+# --------------------------------------------------------------------------- 1 ingest
+
+
+def _count_lines_raw(api, rv: int, n: int, decode: bool) -> tuple[float, float]:
+    """Read the watch stream raw (`_preload_content=False`); optionally msgspec-decode."""
+    dec = msgspec.json.Decoder()
+    t0, c0 = time.perf_counter(), time.process_time()
+    resp = api.list_namespaced_pod(
+        NAMESPACE,
+        watch=True,
+        resource_version=str(rv),
+        timeout_seconds=120,
+        _preload_content=False,
+        _request_timeout=(10, 60),
+    )
+    count = 0
+    buffer = b""
+    try:
+        for chunk in resp.stream(65536, decode_content=True):
+            buffer += chunk
+            start = 0
+            while count < n:
+                nl = buffer.find(b"\n", start)
+                if nl < 0:
+                    break
+                if decode:
+                    ev = dec.decode(buffer[start:nl])
+                    if ev["type"] != "BOOKMARK":
+                        count += 1
+                else:
+                    count += 1
+                start = nl + 1
+            buffer = buffer[start:]
+            if count >= n:
+                break
+    finally:
+        resp.close()
+        resp.release_conn()
+    if count < n:
+        raise RuntimeError(f"raw stream ended after {count} of {n} events")
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def _client_models(api, rv: int, n: int) -> tuple[float, float]:
+    from kubernetes import watch
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    w = watch.Watch()
+    count = 0
+    for ev in w.stream(
+        api.list_namespaced_pod,
+        NAMESPACE,
+        resource_version=str(rv),
+        timeout_seconds=300,
+        _request_timeout=(10, 60),
+    ):
+        if ev["type"] in ("ADDED", "MODIFIED", "DELETED"):
+            count += 1
+            if count >= n:
+                w.stop()
+                break
+    if count < n:
+        raise RuntimeError(f"Watch.stream ended after {count} of {n} events")
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def _podwatch_ingest(cluster, scope, rv: int, n: int) -> tuple[float, float, int]:
+    from podwatch.kube.listwatch import KindWatcher, WatchSettings
+    from podwatch.model.store import Store
+    from podwatch.model.view import pod_row
+
+    store = Store()
+    done = threading.Event()
+    state = {"events": 0, "rows": 0}
+
+    def sink(ev) -> None:
+        changes = store.apply(ev, time.time())
+        for key in changes.pods:
+            if pod_row(store, key) is not None:
+                state["rows"] += 1
+        if ev.type in ("ADDED", "MODIFIED", "DELETED"):
+            state["events"] += 1
+            if state["events"] >= n:
+                done.set()
+
+    watcher = KindWatcher(
+        cluster,
+        scope,
+        "Pod",
+        sink,
+        started=time.time(),
+        settings=WatchSettings(read_timeout=60.0),
+    )
+    watcher.resource_version = str(rv)  # skip the list: watch history from here
+    t0, c0 = time.perf_counter(), time.process_time()
+    watcher.start()
+    finished = done.wait(timeout=300)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    watcher.stop()
+    watcher.join(5)
+    if not finished:
+        raise RuntimeError(f"podwatch watcher got {state['events']} of {n} events")
+    return wall, cpu, state["rows"]
+
+
+def section_ingest(sz: dict, tmp: Path, sec: Section) -> None:
+    from kubernetes import client
+
+    n, pods = sz["ingest_events"], sz["ingest_pods"]
+    with Server(tmp) as server:
+        server.call(op="populate", n=pods)
+        span = server.call(op="modify", count=n, pods=pods)
+        rv = span["rv_before"]
+        cluster, scope = _connect(server)
+        api = client.CoreV1Api(cluster.api_client)
+        # warm-up (connection, imports, page cache of the server)
+        _count_lines_raw(api, rv, min(n, 200), decode=True)
+        sock_wall, _ = _count_lines_raw(api, rv, n, decode=False)
+        b_wall, b_cpu = _count_lines_raw(api, rv, n, decode=True)
+        c_wall, c_cpu, rows = _podwatch_ingest(cluster, scope, rv, n)
+        a_wall, a_cpu = _client_models(api, rv, n)
+    eps = {k: n / w for k, w in (("a", a_wall), ("b", b_wall), ("c", c_wall), ("s", sock_wall))}
+    ca, bc = eps["c"] / eps["a"], eps["b"] / eps["c"]
+    sec.figures.update(
+        cpu_us_a=1e6 * a_cpu / n,
+        cpu_us_b=1e6 * b_cpu / n,
+        cpu_us_c=1e6 * c_cpu / n,
+        events=n,
+        client_models_eps=eps["a"],
+        raw_msgspec_eps=eps["b"],
+        podwatch_eps=eps["c"],
+        socket_only_eps=eps["s"],
+        ratio_c_over_a=ca,
+        ratio_b_over_c=bc,
+        rows_derived=rows,
+    )
+    sec.rows += [
+        (
+            "(a) kubernetes `Watch.stream` + models",
+            f"{_fmt(eps['a'])} ev/s ({1e6 / eps['a']:.0f} µs/ev)",
+            "",
+            "",
+        ),
+        (
+            "(b) raw socket + msgspec decode",
+            f"{_fmt(eps['b'])} ev/s ({1e6 / eps['b']:.0f} µs/ev)",
+            "",
+            "",
+        ),
+        (
+            "(c) podwatch: KindWatcher → Store → pod_row",
+            f"{_fmt(eps['c'])} ev/s ({1e6 / eps['c']:.0f} µs/ev)",
+            "",
+            "",
+        ),
+        ("socket read alone (lines counted)", f"{_fmt(eps['s'])} ev/s", "", ""),
+        (
+            "client CPU per event: a / b / c",
+            f"{1e6 * a_cpu / n:.0f} / {1e6 * b_cpu / n:.0f} / {1e6 * c_cpu / n:.0f} µs",
+            "",
+            "",
+        ),
+        (
+            "by client CPU: c / a, b / c",
+            f"{a_cpu / c_cpu:.1f}x, {b_cpu / c_cpu:.2f}x" if c_cpu and b_cpu else "-",
+            "",
+            "",
+        ),
+        ("c / a", f"{ca:.1f}x", "≥ 25x", _verdict(ca >= 25)),
+        ("b / c", f"{bc:.2f}x", "≤ 2x", _verdict(bc <= 2)),
+    ]
+    sec.notes.append(
+        f"{n:,} MODIFIED events of {pods:,} pods (~5.7 KB each with managedFields), "
+        f"replayed from the double's history; CPU s: a {a_cpu:.2f}, b {b_cpu:.2f}, c {c_cpu:.2f}."
+    )
+
+
+# --------------------------------------------------------------------------- app helpers
+
+
+async def _wait_rows(app, pilot, n: int, deadline: float) -> Any:
+    table = app.screen.query_one("#pods")
+    while time.perf_counter() < deadline:
+        if table.row_count >= n:
+            return table
+        await pilot.pause(0.01)
+        table = app.screen.query_one("#pods")
+    raise RuntimeError(f"table has {table.row_count} of {n} rows after waiting")
+
+
+def _live_source(server: Server, marks: dict):
+    from podwatch.kube.listwatch import WatchSettings
+    from podwatch.kube.source import LiveSource
+
+    cluster, scope = _connect(server)
+    source = LiveSource(cluster, scope, settings=WatchSettings(page_size=500))
+    watcher = source.watchers["Pod"]
+    inner = watcher.sink
+
+    def sink(ev) -> None:
+        if ev.type == "ADDED" and "first_item" not in marks:
+            marks["first_item"] = time.perf_counter()
+        if ev.type == "RELIST" and "last_page" not in marks:
+            marks["last_page"] = time.perf_counter()
+        inner(ev)
+
+    watcher.sink = sink
+    return source
+
+
+# --------------------------------------------------------------------------- 2 cold start
+
+
+def section_cold(sz: dict, tmp: Path, sec: Section) -> None:
+    from podwatch.ui.app import PodwatchApp
+
+    n = sz["cold_pods"]
+    with Server(tmp) as server:
+        server.call(op="populate", n=n)
+        marks: dict[str, float] = {}
+        source = _live_source(server, marks)
+        app = PodwatchApp(source)
+
+        async def run() -> None:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                marks["start"] = time.perf_counter()
+                source.start()
+                await _wait_rows(app, pilot, n, marks["start"] + 120)
+                marks["rows"] = time.perf_counter()
+                await pilot.pause()  # let the screen refresh
+                marks["painted"] = time.perf_counter()
+                app.exit()
+
+        asyncio.run(run())
+        source.stop()
+    list_s = marks["last_page"] - marks["start"]
+    after = marks["painted"] - marks["last_page"]
+    sec.figures.update(
+        pods=n,
+        list_seconds=list_s,
+        paint_after_last_page=after,
+        total=marks["painted"] - marks["start"],
+    )
+    sec.rows += [
+        (f"list {n:,} pods (pages of 500), start → last page", f"{list_s:.2f} s", "", ""),
+        ("last page → rows in table", f"{marks['rows'] - marks['last_page']:.2f} s", "", ""),
+        ("last page → first painted table", f"{after:.2f} s", "≤ 1.5 s", _verdict(after <= 1.5)),
+        ("start → first painted table", f"{marks['painted'] - marks['start']:.2f} s", "", ""),
+    ]
+    kubectl = shutil.which("kubectl")
+    if kubectl:
+        with Server(tmp) as server:
+            server.call(op="populate", n=n)
+            t0 = time.perf_counter()
+            proc = subprocess.run(
+                [kubectl, "--kubeconfig", server.kubeconfig, "get", "pods", "-A"],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            k = time.perf_counter() - t0
+        lines = max(0, len(proc.stdout.splitlines()) - 1)
+        sec.figures["kubectl_seconds"] = k
+        what = f"{k:.2f} s ({lines:,} rows, exit {proc.returncode})"
+        sec.rows.append(("`kubectl get pods -A` (same server), whole command", what, "", ""))
+        if proc.returncode != 0:
+            err = " ".join((proc.stderr or "").strip().splitlines()[-1:])[:200]
+            sec.notes.append(f"kubectl failed against the double: {err}")
+    else:
+        sec.notes.append("kubectl is not installed here: no side-by-side `kubectl get pods -A`.")
+
+
+# --------------------------------------------------------------------------- 3 churn
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def section_churn(sz: dict, tmp: Path, sec: Section) -> None:
+    from bench.corpus import PodFactory
+    from podwatch.ui.app import PodwatchApp
+
+    n, rate, seconds = sz["churn_pods"], sz["churn_rate"], sz["churn_seconds"]
+    seen: dict[tuple[str, int], float] = {}
+    result: dict[str, Any] = {}
+    with Server(tmp) as server:
+        server.call(op="populate", n=n)
+        marks: dict[str, float] = {}
+        source = _live_source(server, marks)
+        app = PodwatchApp(source)
+
+        def observe(table) -> None:
+            inner_update, inner_add = table.update_cell, table.add_row
+
+            def update_cell(row_key, column_key, value, *a, **kw):
+                if str(getattr(column_key, "value", column_key)) == "restarts":
+                    rid = str(getattr(row_key, "value", row_key))
+                    try:
+                        r = int(str(value).split()[0])
+                    except (ValueError, IndexError):
+                        r = -1
+                    seen.setdefault((rid, r), time.time())
+                return inner_update(row_key, column_key, value, *a, **kw)
+
+            table.update_cell = update_cell
+            table.add_row = inner_add
+
+        async def run() -> None:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                source.start()
+                table = await _wait_rows(app, pilot, n, time.perf_counter() + 120)
+                observe(table)
+                await pilot.pause(0.5)
+                t0, c0 = time.perf_counter(), time.process_time()
+                job = asyncio.get_running_loop().run_in_executor(
+                    None, lambda: server.call(op="churn", rate=rate, duration=seconds, pods=n)
+                )
+                deadline = t0 + seconds * 3 + 30
+                while not job.done() and time.perf_counter() < deadline:
+                    await pilot.pause(0.1)
+                reply = await asyncio.wait_for(
+                    job, timeout=max(1.0, deadline - time.perf_counter())
+                )
+                sent_end = time.perf_counter()
+                # grace: let the last events reach the table (bounded)
+                want = {(f"{NAMESPACE}/{PodFactory.name(i)}", r) for i, r, _ in reply["stamps"]}
+                grace = sent_end + 3.0
+                while time.perf_counter() < grace and not want <= seen.keys():
+                    await pilot.pause(0.05)
+                result["wall"] = time.perf_counter() - t0
+                result["cpu"] = time.process_time() - c0
+                result["reply"] = reply
+                app.exit()
+
+        asyncio.run(run())
+        source.stop()
+    reply = result["reply"]
+    lat = []
+    for i, r, t in reply["stamps"]:
+        t_seen = seen.get((f"{NAMESPACE}/{PodFactory.name(i)}", r))
+        if t_seen is not None:
+            lat.append(max(0.0, t_seen - t))
+    sent = reply["sent"]
+    dropped = sent - len(lat)
+    p50, p99 = _pct(lat, 50) * 1000, _pct(lat, 99) * 1000
+    cpu_share = result["cpu"] / result["wall"]
+    achieved = sent / reply["elapsed"] if reply["elapsed"] else 0.0
+    sec.figures.update(
+        sent=sent,
+        seen=len(lat),
+        dropped=dropped,
+        p50_ms=p50,
+        p99_ms=p99,
+        max_ms=max(lat) * 1000 if lat else float("nan"),
+        cpu_share=cpu_share,
+        achieved_rate=achieved,
+    )
+    sec.rows += [
+        (
+            f"updates sent ({n:,} pods, {rate}/s × {seconds} s)",
+            f"{sent:,} (achieved {achieved:.0f}/s)",
+            "",
+            "",
+        ),
+        ("event → table latency p50", f"{p50:.0f} ms", "", ""),
+        ("event → table latency p99", f"{p99:.0f} ms", "≤ 250 ms", _verdict(p99 <= 250)),
+        ("max latency", f"{sec.figures['max_ms']:.0f} ms", "", ""),
+        ("CPU share of the podwatch process", f"{cpu_share * 100:.0f} % of one core", "", ""),
+        ("dropped (sent − seen in table)", f"{dropped:,}", "0", _verdict(dropped == 0)),
+    ]
+    sec.notes.append(
+        "Each update raises the pod's restartCount; latency is from the server committing "
+        "the update (wall clock) to the RESTARTS cell of that row taking the new value in the "
+        "DataTable (rows off screen are never painted; visible ones paint on the next refresh). "
+        "The app drains its queue every 250 ms (POLL_INTERVAL)."
+    )
+
+
+# --------------------------------------------------------------------------- 4 memory
+
+
+def _rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def memory_child(pods: int, per_pod: int) -> dict:
+    """In a fresh process: the store after `pods` pods and `per_pod` Events each,
+    fed through podwatch's ingest path (bytes → codec.decode → strip → Store.apply)."""
+    from bench.corpus import PodFactory, pod_event
+    from podwatch import codec
+    from podwatch.kube.listwatch import _strip
+    from podwatch.model.store import Store
+    from podwatch.model.view import pod_row
+    from podwatch.model.watch import WatchEvent
+
+    enc = msgspec.json.Encoder()
+    factory = PodFactory(NAMESPACE)
+    gc.collect()
+    base = _rss_mb()
+    store = Store()
+    now = time.time()
+    rv = 1
+    for i in range(pods):
+        raw = enc.encode({"type": "ADDED", "object": factory.pod(i)})
+        ev = codec.decode(raw)
+        obj = ev["object"]
+        obj["metadata"]["resourceVersion"] = str(rv)
+        rv += 1
+        _strip(obj)
+        store.apply(WatchEvent(0.0, "Pod", "ADDED", obj), now)
+    for k in range(per_pod):
+        for i in range(pods):
+            raw = enc.encode({"type": "ADDED", "object": pod_event(factory.name(i), NAMESPACE, k)})
+            obj = codec.decode(raw)["object"]
+            _strip(obj)
+            store.apply(WatchEvent(0.0, "Event", "ADDED", obj), now)
+    for key in list(store.pods):
+        pod_row(store, key)
+    gc.collect()
+    rss = _rss_mb()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    events_kept = len(getattr(store, "events", {}) or {})
+    return {
+        "rss_mb": rss,
+        "base_mb": base,
+        "peak_mb": peak,
+        "pods": len(store.pods),
+        "events_kept": events_kept,
+    }
+
+
+def _child(args: list[str], timeout: float) -> dict:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(ROOT),
+        check=False,
+    )
+    if proc.returncode != 0:
+        tail = (proc.stderr or "").strip().splitlines()[-3:]
+        raise RuntimeError(f"child {args[0]} failed: {' | '.join(tail)}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def section_memory(sz: dict, tmp: Path, sec: Section) -> None:
+    pods, per = sz["mem_pods"], sz["mem_events_per_pod"]
+    res = _child(["--memory-child", str(pods), str(per)], timeout=300)
+    sec.figures.update(res)
+    sec.rows += [
+        ("interpreter + imports (before loading)", f"{res['base_mb']:.0f} MB", "", ""),
+        (
+            f"RSS with {pods:,} pods + {pods * per:,} Events",
+            f"{res['rss_mb']:.0f} MB",
+            "≤ 250 MB",
+            _verdict(res["rss_mb"] <= 250),
+        ),
+        ("peak RSS", f"{res['peak_mb']:.0f} MB", "", ""),
+    ]
+    sec.notes.append(
+        f"Store holds {res['pods']:,} pods; Events kept by the store: {res['events_kept']:,} "
+        "(its own TTL/cap apply). Fresh child process; app/UI not loaded."
+    )
+
+
+# --------------------------------------------------------------------------- 5 idle
+
+
+def section_idle(sz: dict, tmp: Path, sec: Section) -> None:
+    from podwatch.ui.app import PodwatchApp
+
+    n, seconds = sz["idle_pods"], sz["idle_seconds"]
+    out: dict[str, float] = {}
+    with Server(tmp) as server:
+        server.call(op="populate", n=n)
+        marks: dict[str, float] = {}
+        source = _live_source(server, marks)
+        app = PodwatchApp(source)
+
+        async def run() -> None:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                source.start()
+                await _wait_rows(app, pilot, n, time.perf_counter() + 120)
+                await pilot.pause(1.0)
+                t0, c0 = time.perf_counter(), time.process_time()
+                await asyncio.sleep(seconds)
+                out["wall"] = time.perf_counter() - t0
+                out["cpu"] = time.process_time() - c0
+                app.exit()
+
+        asyncio.run(run())
+        source.stop()
+    share = out["cpu"] / out["wall"]
+    sec.figures.update(cpu_seconds=out["cpu"], wall_seconds=out["wall"], cpu_share=share)
+    sec.rows += [
+        (
+            f"CPU while idle ({n:,} pods shown, {seconds:g} s, no events)",
+            f"{share * 100:.2f} % ({out['cpu']:.2f} s CPU)",
+            "≈ 0 (≤ 2 %)",
+            _verdict(share <= 0.02),
+        )
+    ]
+    sec.notes.append(
+        "The double sends a BOOKMARK every 5 s per watch; the app's 250 ms drain timer, "
+        "1 s tick and 5 s age refresh keep running."
+    )
+
+
+# --------------------------------------------------------------------------- 6 replay
+
+
+def replay_child(path: str, events: int, pods: int) -> dict:
+    """Generate an `events`-line podwatch recording, then read and replay it."""
+    from bench.corpus import PodFactory, pod_event
+    from podwatch.kube.source import ReplaySource
+    from podwatch.model.watch import WatchEvent
+    from podwatch.recording import RecordingWriter, read_recording, sanitize
+
+    enc = msgspec.json.Encoder()
+    factory = PodFactory(NAMESPACE)
+    started = 1_790_000_000.0
+    t0 = time.perf_counter()
+    # The header (and the first events) through podwatch's own writer...
+    with RecordingWriter(path, started=started, context="bench") as w:
+        for i in range(min(pods, events)):
+            w.write(WatchEvent(i * 0.001, "Pod", "ADDED", factory.pod(i)))
+        written = w.count
+    # ...the bulk in the same line format, pre-encoded (sanitized like the writer does).
+    pod_parts = []
+    for i in range(pods):
+        obj = sanitize(factory.pod(i, restarts=987654321))
+        obj["metadata"]["resourceVersion"] = "@RV@"
+        text = enc.encode(obj).decode()
+        pre, post = text.split("987654321", 1)
+        pod_parts.append((pre, post))
+    event_parts = []
+    for i in range(pods):
+        obj = sanitize(pod_event(factory.name(i), NAMESPACE, 0))
+        event_parts.append(enc.encode(obj).decode())
+    with open(path, "a", encoding="utf-8") as f:
+        buf: list[str] = []
+        for k in range(written, events):
+            t = round(1.0 + k * 0.001, 3)
+            i = k % pods
+            rv = 1000 + k
+            if k % 4 == 3:
+                body = event_parts[i]
+                line = f'{{"t":{t},"kind":"Event","type":"MODIFIED","object":{body}}}'
+            else:
+                pre, post = pod_parts[i]
+                obj = f"{pre}{k // pods}{post}".replace("@RV@", str(rv), 1)
+                line = f'{{"t":{t},"kind":"Pod","type":"MODIFIED","object":{obj}}}'
+            buf.append(line)
+            if len(buf) >= 10_000:
+                f.write("\n".join(buf) + "\n")
+                buf = []
+        if buf:
+            f.write("\n".join(buf) + "\n")
+    gen = time.perf_counter() - t0
+    size = os.path.getsize(path)
+    t1 = time.perf_counter()
+    rec = read_recording(path)
+    read_s = time.perf_counter() - t1
+    n = len(rec.events)
+    src = ReplaySource(rec, clock=time.monotonic, paused=True)
+    t2 = time.perf_counter()
+    src.run_to_end()
+    replay_s = time.perf_counter() - t2
+    return {
+        "events": n,
+        "file_mb": size / 1e6,
+        "generate_s": gen,
+        "read_s": read_s,
+        "replay_s": replay_s,
+        "read_eps": n / read_s,
+        "replay_eps": n / replay_s,
+        "total_eps": n / (read_s + replay_s),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "applied": src.next_index,
+    }
+
+
+def section_replay(sz: dict, tmp: Path, sec: Section) -> None:
+    events, pods = sz["replay_events"], sz["replay_pods"]
+    path = tmp / "replay.jsonl"
+    res = _child(["--replay-child", str(path), str(events), str(pods)], timeout=900)
+    path.unlink(missing_ok=True)
+    sec.figures.update(res)
+    sec.rows += [
+        (
+            f"recording: {res['events']:,} events, {res['file_mb']:.0f} MB",
+            f"generated in {res['generate_s']:.1f} s",
+            "",
+            "",
+        ),
+        ("read_recording", f"{res['read_s']:.1f} s ({_fmt(res['read_eps'])} ev/s)", "", ""),
+        (
+            "ReplaySource.run_to_end",
+            f"{res['replay_s']:.1f} s ({_fmt(res['replay_eps'])} ev/s)",
+            "",
+            "",
+        ),
+        ("read + replay", f"{_fmt(res['total_eps'])} ev/s", "", ""),
+        ("peak RSS of the replaying process", f"{res['peak_rss_mb']:.0f} MB", "", ""),
+    ]
+    sec.notes.append(
+        "3 of 4 events are Pod MODIFIED (slimmed as recordings are), 1 of 4 Event MODIFIED, "
+        f"over {pods:,} pods; uncompressed JSON Lines."
+    )
+
+
+# --------------------------------------------------------------------------- report
+
+SECTIONS: list[tuple[str, str, Callable[[dict, Path, Section], None]]] = [
+    ("ingest", "1. Ingest: socket → parse → store → pod health", section_ingest),
+    ("cold", "2. Cold start: 10,000-pod paged list → first painted table", section_cold),
+    ("churn", "3. Sustained churn through the app", section_churn),
+    ("memory", "4. Memory", section_memory),
+    ("idle", "5. Idle CPU", section_idle),
+    ("replay", "6. Replay at maximum speed", section_replay),
+]
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def ver(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "kubernetes": ver("kubernetes"),
+        "msgspec": ver("msgspec"),
+        "textual": ver("textual"),
+        "kubectl": shutil.which("kubectl") or "not installed",
+    }
+
+
+def render(mode: str, sections: list[Section], info: dict[str, str], total: float) -> str:
+    out = [
+        "# podwatch benchmark results",
+        "",
+        f"`python bench/run.py{'' if mode == 'full' else ' --' + mode}` — mode **{mode}**, "
+        f"{time.strftime('%Y-%m-%d %H:%M:%S')}, {total:.0f} s in all.",
+        "",
+        "| Machine | |",
+        "| --- | --- |",
+        *[f"| {k} | {v} |" for k, v in info.items()],
+        "",
+        "All figures below were measured in this one run; the API server double "
+        "(tests/apiserver.py) runs in its own process on 127.0.0.1.",
+        "",
+    ]
+    for sec in sections:
+        out += [f"## {sec.title}", ""]
+        if not sec.ok:
+            out += [f"**FAILED** after {sec.seconds:.1f} s: `{sec.error}`", ""]
+        if sec.rows:
+            out += ["| Figure | Value | Target | |", "| --- | --- | --- | --- |"]
+            out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in sec.rows]
+            out.append("")
+        out += [f"- {n}" for n in sec.notes]
+        out += [f"- section time {sec.seconds:.1f} s", ""]
+    return "\n".join(out)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--quick", action="store_true", help="smaller sizes, under ~90 s")
+    g.add_argument("--smoke", action="store_true", help="tiny sizes (the test suite)")
+    p.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    p.add_argument(
+        "--only", default="", help="comma-separated sections: " + ",".join(s[0] for s in SECTIONS)
+    )
+    p.add_argument("--memory-child", nargs=2, type=int, help=argparse.SUPPRESS)
+    p.add_argument("--replay-child", nargs=3, help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Section]:
+    args = parse_args(argv)
+    if args.memory_child:
+        print(json.dumps(memory_child(*args.memory_child)))
+        return {}
+    if args.replay_child:
+        path, events, pods = args.replay_child
+        print(json.dumps(replay_child(path, int(events), int(pods))))
+        return {}
+    mode = "smoke" if args.smoke else "quick" if args.quick else "full"
+    sz = SIZES[mode]
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    info = machine()
+    results: dict[str, Section] = {}
+    t_all = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="podwatch-bench-") as td:
+        for name, title, fn in SECTIONS:
+            if only and name not in only:
+                continue
+            sec = Section(name, title)
+            log(f"{title} ...")
+            t0 = time.perf_counter()
+            try:
+                fn(sz, Path(td), sec)
+                sec.ok = True
+            except Exception as exc:
+                sec.error = f"{type(exc).__name__}: {exc}"[:300]
+                log(traceback.format_exc())
+            sec.seconds = time.perf_counter() - t0
+            results[name] = sec
+            log(f"  {'ok' if sec.ok else 'FAILED'} in {sec.seconds:.1f} s")
+            for row in sec.rows:
+                log(f"  {row[0]}: {row[1]}" + (f"  [target {row[2]}: {row[3]}]" if row[2] else ""))
+    text = render(mode, list(results.values()), info, time.perf_counter() - t_all)
+    Path(args.out).write_text(text + "\n")
+    print(text)
+    return results
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)

@@ -1,0 +1,34 @@
+"""The benchmark harness runs end to end at tiny sizes (numbers, not timings)."""
+
+from __future__ import annotations
+
+import math
+
+from bench import run
+
+
+def test_every_section_runs_and_reports_numbers(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    results = run.main(["--smoke", "--out", str(out)])
+
+    assert [s[0] for s in run.SECTIONS] == list(results)
+    for name, sec in results.items():
+        assert sec.ok, f"{name}: {sec.error}"
+        assert sec.figures, name
+        for key, value in sec.figures.items():
+            assert isinstance(value, int | float), (name, key)
+            assert not math.isnan(value), (name, key)
+
+    ingest = results["ingest"].figures
+    for key in ("client_models_eps", "raw_msgspec_eps", "podwatch_eps"):
+        assert ingest[key] > 0
+    assert results["cold"].figures["pods"] > 0
+    churn = results["churn"].figures
+    assert churn["sent"] > 0 and churn["seen"] > 0
+    assert results["memory"].figures["pods"] > 0
+    assert results["idle"].figures["wall_seconds"] > 0
+    assert results["replay"].figures["applied"] == results["replay"].figures["events"]
+
+    text = out.read_text()
+    assert "Python" in text and "msgspec" in text
+    assert "FAILED" not in text
