@@ -58,8 +58,30 @@ class Changes:
         )
 
 
+_POD_CONTAINER_DROP = ("env", "envFrom", "volumeMounts", "volumeDevices", "args", "command")
+"""Container fields no pane shows; env may hold secrets, mounts and args are bulky."""
+
+
+def _slim_pod_spec(spec: dict) -> dict:
+    spec = dict(spec)
+    spec.pop("volumes", None)
+    for group in ("containers", "initContainers", "ephemeralContainers"):
+        containers = spec.get(group)
+        if isinstance(containers, list):
+            spec[group] = [
+                {k: v for k, v in c.items() if k not in _POD_CONTAINER_DROP}
+                if isinstance(c, dict)
+                else c
+                for c in containers
+            ]
+    return spec
+
+
 def slim(kind: str, obj: dict) -> dict:
     """Drop what podwatch never shows and what makes objects several KB larger."""
+    if kind == "Pod" and isinstance(obj.get("spec"), dict):
+        obj = dict(obj)
+        obj["spec"] = _slim_pod_spec(obj["spec"])
     m = obj.get("metadata")
     if not isinstance(m, dict):
         return obj

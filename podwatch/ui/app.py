@@ -114,7 +114,7 @@ class PodwatchApp(App):
         self._ticks += 1
         screen = self.screen
         if isinstance(screen, MainScreen):
-            screen.tick(self.source.store)
+            screen.tick(self.source.store, self._ticks)
             if self._ticks % int(AGE_INTERVAL / TICK_INTERVAL) == 0:
                 screen.table.refresh_ages(self.source.store)
 
@@ -130,7 +130,10 @@ class PodwatchApp(App):
             sort = screen.table.sort_mode
         elif isinstance(screen, TableScreen):
             view = screen.view_name
-        status.update(status_line(self.source, filter_text=filter_text, sort=sort, view=view))
+        line = status_line(self.source, filter_text=filter_text, sort=sort, view=view)
+        if line != getattr(status, "_podwatch_line", None):  # idle: draw nothing new
+            status._podwatch_line = line
+            status.update(line)
         try:
             stale = screen.query_one("#stale")
         except Exception:

@@ -219,3 +219,28 @@ def test_an_event_modified_many_times_keeps_the_expiry_heap_small():
         )
     assert len(store.events) == 1
     assert len(store._expiry) <= 4 * 1024 + 1  # compacted, not one entry per update
+
+
+def test_stored_pods_keep_what_panes_show_and_drop_env_mounts_volumes():
+    from tests.factories import container
+
+    p = pod(
+        containers=[
+            container(
+                env=[{"name": "PASSWORD", "value": "hunter2"}],
+                volumeMounts=[{"name": "v", "mountPath": "/x"}],
+                readinessProbe={"exec": {"command": ["true"]}},
+                resources={"limits": {"cpu": "1"}},
+            )
+        ]
+    )
+    p["spec"]["volumes"] = [{"name": "v", "emptyDir": {}}]
+    store = feed(Store(), p)
+    stored = store.pods[WEB]["spec"]
+    assert "volumes" not in stored
+    c = stored["containers"][0]
+    assert "env" not in c and "volumeMounts" not in c
+    assert c["readinessProbe"] and c["resources"] and c["image"]
+    assert (
+        p["spec"]["containers"][0]["env"][0]["value"] == "hunter2"
+    )  # the caller's object untouched

@@ -90,9 +90,19 @@ class MainScreen(Screen):
         self._shown = key
         self.details.show(pod_detail(store, key) if key is not None else None)
 
-    def tick(self, store: Store) -> None:
-        """Once a second: countdowns and ages move even when nothing arrives."""
-        if self._shown is not None:
+    def tick(self, store: Store, count: int = 0) -> None:
+        """Countdowns and ages move even when nothing arrives: every second while an
+        eviction countdown is on screen, else every fifth second (idle costs nothing
+        much either way, but less is less)."""
+        if self._shown is None:
+            return
+        shown = self.details.detail
+        counting = (
+            shown is not None
+            and shown.eviction is not None
+            and (shown.eviction.deadline is not None and shown.eviction.deadline > store.now - 5)
+        )
+        if counting or count % 5 == 0:
             self.details.show(pod_detail(store, self._shown))
 
     @on(DataTable.RowHighlighted, "#pods")
