@@ -101,6 +101,16 @@ class MarkCell:
     def __str__(self) -> str:
         return self.symbol
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MarkCell) and (self.rid, self.symbol, self.style) == (
+            other.rid,
+            other.symbol,
+            other.style,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.rid, self.symbol, self.style))
+
 
 class PodTable(DataTable):
     """Rows are keyed by namespace/name: a changed pod updates its own cells, a new
@@ -116,6 +126,7 @@ class PodTable(DataTable):
         self.sort_mode = "health"
         self.view = ViewFilter()
         self._sort_keys: dict[str, tuple] = {}
+        self._last_cells: dict[str, dict] = {}
         self._name_to_id: dict[str, str] = {}
 
     def on_mount(self) -> None:
@@ -192,30 +203,40 @@ class PodTable(DataTable):
             stale = {k for k in self._sort_keys if _key_of(k) not in store.pods}
             for rid in stale:
                 self._drop(rid)
-        touched = False
+        touched = reorder = False
         now = store.now
         for key in keys:
             rid = row_id(key)
             pod = store.pods.get(key)
             row = pod_row(store, key) if pod is not None else None
             if row is None or not self.view.matches(row, pod):
-                touched |= self._drop(rid)
+                if self._drop(rid):
+                    touched = reorder = True
                 continue
             cells = self._cells(row, now)
-            self._sort_keys[rid] = self._sort_key(row)
+            sort_key = self._sort_key(row)
+            if self._sort_keys.get(rid) != sort_key:
+                reorder = True
+            self._sort_keys[rid] = sort_key
             if rid in self.rows:
+                last = self._last_cells.get(rid, {})
                 for column, value in cells.items():
-                    self.update_cell(rid, column, value)
+                    # Only what changed: every update_cell costs a re-measure.
+                    if last.get(column) != value:
+                        self.update_cell(rid, column, value)
+                        touched = True
             else:
                 ordered = [cells[str(c.key.value)] for c in self.ordered_columns]
                 self.add_row(*ordered, key=rid)
-            touched = True
-        if touched:
+                touched = reorder = True
+            self._last_cells[rid] = cells
+        if reorder:
             self._resort(selected)
-        return touched
+        return touched or reorder
 
     def _drop(self, rid: str) -> bool:
         self._sort_keys.pop(rid, None)
+        self._last_cells.pop(rid, None)
         if rid in self.rows:
             self.remove_row(rid)
             return True
@@ -243,14 +264,18 @@ class PodTable(DataTable):
             if row is None:
                 continue
             cells = self._cells(row, now)
-            self.update_cell(rid, "age", cells["age"])
-            self.update_cell(rid, "restarts", cells["restarts"])
+            last = self._last_cells.setdefault(rid, {})
+            for column in ("age", "restarts"):
+                if last.get(column) != cells[column]:
+                    self.update_cell(rid, column, cells[column])
+                    last[column] = cells[column]
 
     def rebuild(self, store: Store) -> None:
         """After a filter, sort-mode or source change: every row again."""
         selected = self.selected_key
         self.clear()
         self._sort_keys.clear()
+        self._last_cells.clear()
         self.sync(store, None)
         if selected is not None and row_id(selected) in self.rows:
             self.move_cursor(row=self.get_row_index(row_id(selected)), animate=False)
