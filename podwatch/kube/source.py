@@ -168,7 +168,7 @@ class ReplaySource:
         while self._next < n and events[self._next].t <= position:
             ev = events[self._next]
             self._next += 1
-            changes.merge(apply(ev, started + ev.t))
+            apply(ev, started + ev.t, changes)
         self.store.now = started + position
         return changes
 
@@ -274,7 +274,7 @@ class LiveSource:
             count += 1
             if recorder is not None:
                 recorder.write(event)
-            changes.merge(apply(event, started + event.t))
+            apply(event, started + event.t, changes)
         now = self.clock()
         if now > self.store.now:
             self.store.now = now

@@ -149,11 +149,15 @@ class Store:
 
     # ----------------------------------------------------------------- applying
 
-    def apply(self, event: WatchEvent, wall: float) -> Changes:
-        """Apply one event received at `wall` (epoch seconds on the source's clock)."""
+    def apply(self, event: WatchEvent, wall: float, into: Changes | None = None) -> Changes:
+        """Apply one event received at `wall` (epoch seconds on the source's clock).
+
+        `into` accumulates the changes of a whole batch without a Changes per event.
+        """
         if wall > self.now:
             self.now = wall
-        changes = Changes(events=1)
+        changes = Changes() if into is None else into
+        changes.events += 1
         self.applied += 1
         kind = event.kind
         etype = event.type
@@ -180,13 +184,15 @@ class Store:
         self._track_rv(kind, obj)
         changes.kinds.add(kind)
         handler(self, etype, obj, changes)
-        self._expire_events()
+        if kind == "Event" or self.applied % 1024 == 0:
+            # Expiry only matters as Events arrive or time passes; not per pod update.
+            self._expire_events()
         return changes
 
     def apply_many(self, events: list[tuple[WatchEvent, float]]) -> Changes:
         total = Changes()
         for event, wall in events:
-            total.merge(self.apply(event, wall))
+            self.apply(event, wall, total)
         return total
 
     def _track_rv(self, kind: str, obj: Any) -> None:
