@@ -48,7 +48,10 @@ def _patch() -> None:
 def main() -> int:
     _patch()
     namespace = sys.argv[1] if len(sys.argv) > 1 else "bench"
-    double = apiserver.ApiServerDouble(bookmark_interval=5.0, history_limit=10_000_000)
+    # anonymous: kubectl sends no token over plain http; podwatch still sends its own.
+    double = apiserver.ApiServerDouble(
+        bookmark_interval=5.0, history_limit=10_000_000, anonymous=True
+    )
     double.start()
     factory = PodFactory(namespace)
     out = sys.stdout

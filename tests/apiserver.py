@@ -373,9 +373,13 @@ class ApiServerDouble:
         history_limit: int = HISTORY_LIMIT,
         max_watch_timeout: int = DEFAULT_WATCH_TIMEOUT,
         user: str = "system:serviceaccount:default:podwatch",
+        anonymous: bool = False,
     ) -> None:
         self.port = port
         self.token = token
+        self.anonymous = anonymous
+        """Also serve requests without credentials (kubectl sends none over plain http);
+        a wrong token is still refused."""
         self.bookmark_interval = bookmark_interval
         self.http_410 = http_410
         self.history_limit = history_limit
@@ -917,6 +921,60 @@ class ApiServerDouble:
         }
 
 
+def _discovery(segs: list[str], address: Any) -> dict | None:
+    """Legacy discovery documents, enough for kubectl to find the resources served."""
+
+    def resources(group: str, version: str) -> list[dict]:
+        return [
+            {
+                "name": r.plural,
+                "singularName": r.kind.lower(),
+                "namespaced": r.namespaced,
+                "kind": r.kind,
+                "verbs": ["get", "list", "watch"],
+            }
+            for r in RESOURCES.values()
+            if r.group == group and r.version == version
+        ]
+
+    groups = sorted({(r.group, r.version) for r in RESOURCES.values() if r.group})
+    if segs == ["api"]:
+        host = f"{address[0]}:{address[1]}"
+        return {
+            "kind": "APIVersions",
+            "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": host}],
+        }
+    if segs == ["apis"]:
+        return {
+            "kind": "APIGroupList",
+            "apiVersion": "v1",
+            "groups": [
+                {
+                    "name": g,
+                    "versions": [{"groupVersion": f"{g}/{v}", "version": v}],
+                    "preferredVersion": {"groupVersion": f"{g}/{v}", "version": v},
+                }
+                for g, v in groups
+            ],
+        }
+    if segs == ["api", "v1"]:
+        return {
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": "v1",
+            "resources": resources("", "v1"),
+        }
+    if len(segs) == 3 and segs[0] == "apis" and (segs[1], segs[2]) in groups:
+        return {
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": f"{segs[1]}/{segs[2]}",
+            "resources": resources(segs[1], segs[2]),
+        }
+    return None
+
+
 def _not_found() -> _ApiError:
     return _ApiError(
         status_body(404, "NotFound", "the server could not find the requested resource", {})
@@ -1096,10 +1154,16 @@ class _Handler(BaseHTTPRequestHandler):
         scheme, _, token = auth.partition(" ")
         with d._cond:
             expected = d.token
-        if scheme.lower() != "bearer" or token.strip() != expected:
+        if not (d.anonymous and not auth) and (
+            scheme.lower() != "bearer" or token.strip() != expected
+        ):
             raise _ApiError(status_body(401, "Unauthorized", "Unauthorized"))
 
         segs = [s for s in path.split("/") if s]
+        discovery = _discovery(segs, self.server.server_address)
+        if discovery is not None:
+            self._send_json(200, discovery)
+            return
         if segs == ["version"]:
             d._check_gate(None, "get", None)
             if self.command != "GET":

@@ -672,3 +672,33 @@ def test_official_kubernetes_client_talks_to_the_double(api: ApiServerDouble, tm
     with pytest.raises(client.ApiException) as err:
         v1.list_node(_request_timeout=5)
     assert err.value.status == 401
+
+
+def test_discovery_documents_name_every_served_resource(double):
+    assert get(double, "/api")["versions"] == ["v1"]
+    groups = get(double, "/apis")["groups"]
+    assert [g["preferredVersion"]["groupVersion"] for g in groups] == ["discovery.k8s.io/v1"]
+    core = {r["name"]: r for r in get(double, "/api/v1")["resources"]}
+    assert set(core) == {"pods", "events", "services", "endpoints", "nodes"}
+    assert core["pods"]["namespaced"] and not core["nodes"]["namespaced"]
+    assert core["pods"]["verbs"] == ["get", "list", "watch"]
+    slices = get(double, "/apis/discovery.k8s.io/v1")["resources"]
+    assert [r["kind"] for r in slices] == ["EndpointSlice"]
+
+
+def test_anonymous_mode_serves_requests_without_credentials_but_refuses_a_wrong_token():
+    server = ApiServerDouble(anonymous=True).start()
+    try:
+        server.create(pod("p0"))
+        status, _, body = request(server, "/api/v1/namespaces/default/pods", auth=False)
+        assert status == 200 and [i["metadata"]["name"] for i in body["items"]] == ["p0"]
+        status, _, _ = request(server, "/api/v1/namespaces/default/pods", token="wrong")
+        assert status == 401
+    finally:
+        server.stop()
+    strict = ApiServerDouble().start()
+    try:
+        status, _, _ = request(strict, "/api/v1/namespaces/default/pods", auth=False)
+        assert status == 401
+    finally:
+        strict.stop()
