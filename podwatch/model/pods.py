@@ -8,6 +8,7 @@ and every container kind with its last termination.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,17 +150,20 @@ def _state(cs: dict, key: str) -> tuple[str, dict]:
     return "", {}
 
 
-def container_views(pod: Any) -> list[ContainerView]:
-    """Init (with sidecars) in spec order, then app, then ephemeral containers."""
+_CONTAINER_GROUPS = (
+    ("initContainers", "initContainerStatuses"),
+    ("containers", "containerStatuses"),
+    ("ephemeralContainers", "ephemeralContainerStatuses"),
+)
+
+
+def iter_containers(pod: Any) -> Iterator[tuple[str, str, str, dict | None]]:
+    """(kind, name, image, status or None) for init (with sidecars) in spec order, then
+    app, then ephemeral containers; then any status whose container the spec does not
+    list (malformed or racing), so nothing reported is hidden."""
     spec = d(d(pod).get("spec"))
     status = d(d(pod).get("status"))
-    views: list[ContainerView] = []
-    groups = (
-        ("initContainers", "initContainerStatuses"),
-        ("containers", "containerStatuses"),
-        ("ephemeralContainers", "ephemeralContainerStatuses"),
-    )
-    for spec_key, status_key in groups:
+    for spec_key, status_key in _CONTAINER_GROUPS:
         statuses = _statuses(status, status_key)
         names_in_spec = set()
         for container in lst(spec.get(spec_key)):
@@ -168,17 +172,20 @@ def container_views(pod: Any) -> list[ContainerView]:
             names_in_spec.add(name)
             if spec_key == "initContainers":
                 kind = "sidecar" if is_sidecar(container) else "init"
-            elif spec_key == "containers":
-                kind = "app"
             else:
-                kind = "ephemeral"
-            views.append(_container_view(name, kind, s(container.get("image")), statuses.get(name)))
-        # A status for a container the spec does not list (malformed or racing): show it too.
+                kind = "app" if spec_key == "containers" else "ephemeral"
+            yield kind, name, s(container.get("image")), statuses.get(name)
         for name, cs in statuses.items():
             if name not in names_in_spec:
                 kind = {"initContainers": "init", "containers": "app"}.get(spec_key, "ephemeral")
-                views.append(_container_view(name, kind, s(cs.get("image")), cs))
-    return views
+                yield kind, name, s(cs.get("image")), cs
+
+
+def container_views(pod: Any) -> list[ContainerView]:
+    """Init (with sidecars) in spec order, then app, then ephemeral containers."""
+    return [
+        _container_view(name, kind, image, cs) for kind, name, image, cs in iter_containers(pod)
+    ]
 
 
 def _container_view(name: str, kind: str, image: str, cs: dict | None) -> ContainerView:
@@ -514,28 +521,8 @@ def pod_facts(pod: Any, summary: PodSummary | None = None) -> dict[str, str]:
         if key in conditions:
             facts[key] = conditions.pop(key)
     facts.update(conditions)
-    spec = d(pod.get("spec"))
-    groups = (
-        ("initContainers", "initContainerStatuses"),
-        ("containers", "containerStatuses"),
-        ("ephemeralContainers", "ephemeralContainerStatuses"),
-    )
-    for spec_key, status_key in groups:
-        statuses = _statuses(status, status_key)
-        in_spec = set()
-        for container in lst(spec.get(spec_key)):
-            container = d(container)
-            name = s(container.get("name"))
-            in_spec.add(name)
-            if spec_key == "initContainers":
-                kind = "sidecar" if is_sidecar(container) else "init"
-            else:
-                kind = "app" if spec_key == "containers" else "ephemeral"
-            _container_fact(facts, kind, name, statuses.get(name))
-        for name, cs in statuses.items():
-            if name not in in_spec:
-                kind = {"initContainers": "init", "containers": "app"}.get(spec_key, "ephemeral")
-                _container_fact(facts, kind, name, cs)
+    for kind, name, _image, cs in iter_containers(pod):
+        _container_fact(facts, kind, name, cs)
     if summary.deleting is not None:
         facts["deletion"] = "requested"
     return facts
