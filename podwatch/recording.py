@@ -432,7 +432,9 @@ def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents)
     seen: set[tuple[str, str, str]] = set()
 
     def add(kind: str, etype: str, obj: Any) -> None:
-        fe.events.append((object_time(obj), _rv_int(obj), WatchEvent(0.0, kind, etype, obj)))
+        when = object_time(obj)
+        _drop_managed_fields(obj)  # read for the time; then most of the object's bytes
+        fe.events.append((when, _rv_int(obj), WatchEvent(0.0, kind, etype, obj)))
 
     def handle(doc: _Doc) -> None:
         value = doc.value
@@ -468,6 +470,7 @@ def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents)
                 item_kind = s(item.get("kind")) or default_kind or "Unknown"
                 key = (item_kind, *_nsname(item))
                 etype = "MODIFIED" if key in seen else "ADDED"
+                _drop_managed_fields(item)
                 fe.events.append((snapshot, list_rv, WatchEvent(0.0, item_kind, etype, item)))
                 seen.add(key)
             return
@@ -486,6 +489,12 @@ def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents)
             if not fe.skip_bad:
                 raise
             fe.skipped += 1
+
+
+def _drop_managed_fields(obj: Any) -> None:
+    m = obj.get("metadata") if isinstance(obj, dict) else None
+    if isinstance(m, dict):
+        m.pop("managedFields", None)
 
 
 def _chain(first: _Doc, rest: Iterator[_Doc]) -> Iterator[_Doc]:
