@@ -142,3 +142,12 @@ def server_truth(double: ApiServerDouble, kind: str = "Pod", namespace: str | No
         ]
         for o in double.objects(kind, namespace)
     }
+
+
+def seed_web_service(double: ApiServerDouble) -> None:
+    """Pod web-1 (10.0.0.1), Service web selecting it, Endpoints listing it ready."""
+    from tests.factories import endpoints, service
+
+    double.create(pod_obj("web-1", ip="10.0.0.1"))
+    double.create(service("web", selector={"app": "web"}))
+    double.create(endpoints("web", ready=[("10.0.0.1", "web-1")]))

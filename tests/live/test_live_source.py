@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -12,7 +13,7 @@ from podwatch.kube.source import ReplaySource
 from podwatch.model.view import pod_detail, service_views
 from podwatch.recording import RecordingWriter, read_recording
 from tests.factories import endpoints
-from tests.live.conftest import pod_obj, pump, server_truth, store_truth
+from tests.live.conftest import pod_obj, pump, seed_web_service, server_truth, store_truth
 
 
 def test_lists_then_watches_every_kind(double, live):
@@ -43,15 +44,7 @@ def test_lists_then_watches_every_kind(double, live):
 
 
 def test_pod_turns_not_ready_and_its_service_lists_it_not_ready(double, live):
-    double.create(pod_obj("web-1", ip="10.0.0.1"))
-    double.create(
-        {
-            "kind": "Service",
-            "metadata": {"name": "web", "namespace": "default"},
-            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
-        }
-    )
-    double.create(endpoints("web", ready=[("10.0.0.1", "web-1")]))
+    seed_web_service(double)
     source = live()
     assert source.wait_settled(10)
     key = ("default", "web-1")
@@ -89,27 +82,32 @@ def churn(double, stop: threading.Event, names: list[str], rng: random.Random, p
         time.sleep(pause)
 
 
+@contextlib.contextmanager
+def churning(double, names: list[str], seed: int):
+    """Churn pods in a background thread for the duration of the block; bounded."""
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=churn, args=(double, stop, names, random.Random(seed)), daemon=True
+    )
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join(10)
+
+
 def test_ten_forced_disconnects_during_churn_end_in_the_servers_truth(double, live):
     for i in range(20):
         double.create(pod_obj(f"seed-{i}"))
     source = live()
     assert source.wait_settled(10)
-    stop = threading.Event()
-    worker = threading.Thread(
-        target=churn,
-        args=(double, stop, [f"p{i}" for i in range(40)], random.Random(7)),
-        daemon=True,
-    )
-    worker.start()
     drops = 0
-    try:
+    with churning(double, [f"p{i}" for i in range(40)], seed=7):
         for _ in range(10):
             pump(source, lambda: False, timeout=0.25)
             assert double.wait_for(lambda: double.open_watches("Pod") > 0, timeout=10)
             drops += double.drop_connections() > 0
-    finally:
-        stop.set()
-        worker.join(10)
     assert drops == 10
     assert pump(source, lambda: store_truth(source) == server_truth(double), timeout=15), set(
         store_truth(source).items()
@@ -312,19 +310,11 @@ def test_record_while_watching_replays_to_the_same_store(double, live, tmp_path)
     recorder = RecordingWriter(path, context="double", scope={"namespace": "default"})
     source = live(recorder=recorder)
     assert source.wait_settled(10)
-    stop = threading.Event()
-    worker = threading.Thread(
-        target=churn,
-        args=(double, stop, [f"p{i}" for i in range(12)], random.Random(3)),
-        daemon=True,
-    )
-    worker.start()
-    time.sleep(1.0)
-    double.drop_connections()
-    double.expire_watches()  # a re-list inside the recording
-    time.sleep(1.0)
-    stop.set()
-    worker.join(10)
+    with churning(double, [f"p{i}" for i in range(12)], seed=3):
+        time.sleep(1.0)
+        double.drop_connections()
+        double.expire_watches()  # a re-list inside the recording
+        time.sleep(1.0)
     assert pump(source, lambda: store_truth(source) == server_truth(double), timeout=15)
     source.stop()
     recording = read_recording(path)

@@ -12,7 +12,7 @@ from podwatch.ui.app import PodwatchApp
 from podwatch.ui.widgets.pod_table import PodTable
 from tests.apiserver import ApiServerDouble
 from tests.factories import endpoints
-from tests.live.conftest import FAST, pod_obj
+from tests.live.conftest import FAST, pod_obj, seed_web_service
 from tests.ui.textshot import shown
 
 
@@ -41,15 +41,7 @@ def text_of(widget) -> str:
 async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_is_down(
     double, tmp_path
 ):
-    double.create(pod_obj("web-1", ip="10.0.0.1"))
-    double.create(
-        {
-            "kind": "Service",
-            "metadata": {"name": "web", "namespace": "default"},
-            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
-        }
-    )
-    double.create(endpoints("web", ready=[("10.0.0.1", "web-1")]))
+    seed_web_service(double)
     cluster, scope = connect(kubeconfig=str(double.write_kubeconfig(tmp_path / "kc")))
     source = LiveSource(cluster, scope, settings=FAST).start()
     app = PodwatchApp(source, poll_interval=0.05)
