@@ -385,7 +385,9 @@ def node_rows(store: Store) -> list[NodeRow]:
     for name, node in sorted(store.nodes.items()):
         view = node_view(node)
         on_node = store.pods_on_node(name)
-        unhealthy = sum(1 for k in on_node if summarize(store.pods[k]).severity >= 2)
+        unhealthy = sum(
+            1 for k in on_node if (store.summaries.get(k) or summarize(store.pods[k])).severity >= 2
+        )
         not_tol: dict[str, list[Key]] = {}
         since: dict[str, float | None] = {}
         leaving: dict[str, list[tuple[Key, float]]] = {}
