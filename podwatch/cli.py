@@ -15,7 +15,13 @@ from pathlib import Path
 from rich.console import Console
 
 from podwatch import __version__
-from podwatch.recording import RecordingError, read_recording
+from podwatch.recording import (
+    Recording,
+    RecordingError,
+    RecordingStream,
+    open_stream,
+    read_recording,
+)
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -140,20 +146,33 @@ def _error(message: str) -> None:
     print(f"podwatch: {clean(message, limit=2000)}", file=sys.stderr)
 
 
-def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int:
-    from podwatch.kube.source import ReplaySource
-    from podwatch.report import render_once
-
-    try:
-        recording = read_recording(files, skip_bad_lines=getattr(args, "skip_bad_lines", False))
-    except RecordingError as exc:
-        _error(str(exc))
-        return EXIT_BAD_INPUT
+def _report_reading(recording: Recording | RecordingStream) -> None:
     for warning in recording.warnings:
         _error(f"warning: {warning}")
     if recording.skipped_lines:
         _error(f"warning: skipped {recording.skipped_lines} unreadable line(s)")
+
+
+def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int:
+    from podwatch.kube.source import ReplaySource
+    from podwatch.report import render_once
+
+    skip_bad = getattr(args, "skip_bad_lines", False)
     once = args.once or not sys.stdout.isatty()
+    if once and len(files) == 1:
+        try:
+            stream = open_stream(files[0], skip_bad_lines=skip_bad)
+            if stream is not None:
+                return _replay_stream_once(stream, args, title=title)
+        except RecordingError as exc:
+            _error(str(exc))
+            return EXIT_BAD_INPUT
+    try:
+        recording = read_recording(files, skip_bad_lines=skip_bad)
+    except RecordingError as exc:
+        _error(str(exc))
+        return EXIT_BAD_INPUT
+    _report_reading(recording)
     if not once:
         from podwatch.ui.app import PodwatchApp
 
@@ -176,6 +195,35 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
         f"({len(recording.events)} events, started {recording.header.get('started', '?')})"
     )
     return render_once(console, source.store, title=header, pod=args.pod)
+
+
+def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, title: str) -> int:
+    """`replay --once` of one podwatch recording, read as it is applied: a recording of
+    millions of events costs the memory of the store, not of the events."""
+    from podwatch.model.store import Changes, Store
+    from podwatch.report import render_once
+
+    store = Store()
+    store.now = stream.started
+    changes = Changes()
+    apply = store.apply
+    started = stream.started
+    at = args.at
+    applied = 0
+    for event in stream:  # read to the end even past --at: the title gives the length
+        if at is None or event.t <= at:
+            apply(event, started + event.t, changes)
+            applied += 1
+            if applied % 4096 == 0:
+                changes = Changes()  # nobody reads them: keep them from growing
+    at = stream.duration if at is None else at
+    store.now = max(store.now, started + at)
+    _report_reading(stream)
+    header = (
+        f"{title} at {at:.0f}s of {stream.duration:.0f}s "
+        f"({stream.count} events, started {stream.header.get('started', '?')})"
+    )
+    return render_once(_console(), store, title=header, pod=args.pod)
 
 
 def _connect(args: argparse.Namespace):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import gzip
-import io
 import json
 import os
 import time
@@ -228,53 +227,117 @@ class _FileEvents:
     skipped: int = 0
     skip_bad: bool = False
     """Skip (and count) bad lines instead of stopping at the first."""
+    started: float = 0.0
 
 
-def _read_bytes(path: str) -> tuple[bytes, list[str]]:
-    """The file's bytes, gunzipped when it is gzip, tolerating a truncated gzip stream."""
-    warnings: list[str] = []
+class _Oversize:
+    """Stands for a line longer than MAX_LINE_BYTES, which is skipped, never held."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def _split_lines(chunks: Iterable[bytes]) -> Iterator[bytes | _Oversize]:
+    """Lines (each with its newline, except a last unfinished one) from byte chunks,
+    holding at most one line (up to MAX_LINE_BYTES) in memory."""
+    tail = b""
+    oversize = 0
+    for chunk in chunks:
+        start = 0
+        while True:
+            newline = chunk.find(b"\n", start)
+            if newline < 0:
+                piece = chunk[start:]
+                if oversize:
+                    oversize += len(piece)
+                elif len(tail) + len(piece) > MAX_LINE_BYTES:
+                    oversize, tail = len(tail) + len(piece), b""
+                else:
+                    tail += piece
+                break
+            piece = chunk[start : newline + 1]
+            start = newline + 1
+            if oversize or len(tail) + len(piece) > MAX_LINE_BYTES + 1:
+                yield _Oversize(oversize + len(tail) + len(piece))
+                oversize, tail = 0, b""
+            else:
+                yield tail + piece if tail else piece
+                tail = b""
+    if oversize:
+        yield _Oversize(oversize + len(tail))
+    elif tail:
+        yield tail
+
+
+def _file_chunks(path: str, fe: _FileEvents, size: int = 1 << 20) -> Iterator[bytes]:
+    """The file's bytes in chunks, gunzipped as they come when it is gzip; a gzip stream
+    cut short (a recorder killed) or damaged part-way gives what was whole, and a warning."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        fh = open(path, "rb")  # noqa: SIM115 - closed below, after the generator's last chunk
     except OSError as exc:
         raise RecordingError(path, None, f"cannot read: {exc.strerror or exc}") from None
-    if data[:2] == b"\x1f\x8b":
-        out = io.BytesIO()
+    with fh:
+        first = fh.read(size)
+        if first[:2] != b"\x1f\x8b":
+            while first:
+                yield first
+                first = fh.read(size)
+            return
         decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            out.write(decomp.decompress(data))
-            out.write(decomp.flush())
-        except zlib.error as exc:
-            if out.tell() == 0:
-                raise RecordingError(path, None, f"corrupt gzip data: {exc}") from None
-            warnings.append(f"{path}: gzip data damaged after {out.tell()} bytes; read up to there")
-        if not decomp.eof and not warnings:
-            warnings.append(
-                f"{path}: gzip stream ends early (recorder killed?); read what is whole"
-            )
-        data = out.getvalue()
-    return data, warnings
+        produced = 0
+        chunk = first
+        while chunk:
+            for at in range(0, len(chunk), 65536):
+                piece = chunk[at : at + 65536]
+                saved = decomp.copy()
+                try:
+                    out = decomp.decompress(piece)
+                except zlib.error as exc:
+                    # Salvage what decompresses before the damage, a little at a time.
+                    decomp, out, damage = saved, b"", exc
+                    for small in range(len(piece)):  # once per file: byte by byte is fine
+                        try:
+                            out += decomp.decompress(piece[small : small + 1])
+                        except zlib.error:
+                            break
+                    produced += len(out)
+                    if produced == 0:
+                        raise RecordingError(path, None, f"corrupt gzip data: {damage}") from None
+                    if out:
+                        yield out
+                    fe.warnings.append(
+                        f"{path}: gzip data damaged after {produced} bytes; read up to there"
+                    )
+                    return
+                produced += len(out)
+                if out:
+                    yield out
+                if decomp.eof:
+                    return
+            chunk = fh.read(size)
+        out = decomp.flush()
+        if out:
+            yield out
+        fe.warnings.append(f"{path}: gzip stream ends early (recorder killed?); read what is whole")
 
 
-def _iter_lines(path: str, data: bytes, skip_bad: bool, fe: _FileEvents) -> Iterator[_Doc]:
+def _iter_lines(
+    path: str, lines: Iterable[bytes | _Oversize], skip_bad: bool, fe: _FileEvents
+) -> Iterator[_Doc]:
     """One JSON document per line; a bad last line without newline is a truncation."""
-    lines = data.split(b"\n")
-    truncated_tail = not data.endswith(b"\n")
-    last_index = len(lines) - 1
-    for index, raw in enumerate(lines):
-        if not raw.strip():
-            continue
-        lineno = index + 1
-        if len(raw) > MAX_LINE_BYTES:
-            err = f"line is {len(raw)} bytes, longer than the {MAX_LINE_BYTES} podwatch reads"
+    for lineno, raw in enumerate(lines, 1):
+        if isinstance(raw, _Oversize):
+            err = f"line is {raw.size} bytes, longer than the {MAX_LINE_BYTES} podwatch reads"
             if skip_bad:
                 fe.skipped += 1
                 continue
             raise RecordingError(path, lineno, err)
+        if not raw.strip():
+            continue
         try:
             value = codec.decode(raw)
         except (codec.DecodeError, UnicodeDecodeError) as exc:
-            if index == last_index and truncated_tail:
+            if not raw.endswith(b"\n"):
                 fe.warnings.append(f"{path}:{lineno}: last line is incomplete; ignored")
                 continue
             if skip_bad:
@@ -346,6 +409,12 @@ def _read_podwatch(path: str, docs: Iterator[_Doc], header_doc: _Doc, fe: _FileE
     if started is None:
         raise RecordingError(path, header_doc.line, "header has no valid 'started' time")
     fe.header = header
+    fe.started = started
+    for event in _podwatch_events(path, docs, fe):
+        fe.events.append((started + event.t, _rv_int(event.object), event))
+
+
+def _podwatch_events(path: str, docs: Iterator[_Doc], fe: _FileEvents) -> Iterator[WatchEvent]:
     for doc in docs:
         value = doc.value
         problem = _check_event_line(value)
@@ -354,9 +423,7 @@ def _read_podwatch(path: str, docs: Iterator[_Doc], header_doc: _Doc, fe: _FileE
                 fe.skipped += 1
                 continue
             raise RecordingError(path, doc.line, problem)
-        t = float(value["t"])
-        event = WatchEvent(t, value["kind"], value["type"], value.get("object"))
-        fe.events.append((started + t, _rv_int(event.object), event))
+        yield WatchEvent(float(value["t"]), value["kind"], value["type"], value.get("object"))
 
 
 def _check_event_line(value: Any) -> str | None:
@@ -509,12 +576,11 @@ def _nsname(obj: Any) -> tuple[str, str]:
 
 def _read_file(path: str, skip_bad: bool) -> _FileEvents:
     fe = _FileEvents(path, [], skip_bad=skip_bad)
-    data, warnings = _read_bytes(path)
-    fe.warnings.extend(warnings)
+    data = b"".join(_file_chunks(path, fe))
     stripped = data.lstrip()
     if not stripped:
         raise RecordingError(path, 1, "file is empty")
-    if b"\x00" in data[:4096]:
+    if b"\x00" in stripped[:4096].split(b"\n", 1)[0]:  # a bad line further on is only a line
         raise RecordingError(path, 1, "binary data, not a recording or kubectl JSON output")
     first_line = stripped.split(b"\n", 1)[0].strip()
     pretty = first_line in (b"{", b"[")
@@ -526,7 +592,7 @@ def _read_file(path: str, skip_bad: bool) -> _FileEvents:
             raise RecordingError(path, line, "not UTF-8 text") from None
         docs = _iter_documents(path, text, skip_bad, fe)
     else:
-        docs = _iter_lines(path, data, skip_bad, fe)
+        docs = _iter_lines(path, _split_lines([data]), skip_bad, fe)
     first = next(docs, None)
     if first is None:
         raise RecordingError(path, 1, "no complete JSON document in file")
@@ -638,3 +704,65 @@ def _merge(files: list[_FileEvents]) -> Recording:
         warnings=warnings,
         skipped_lines=sum(f.skipped for f in files),
     )
+
+
+class RecordingStream:
+    """One podwatch recording read a line at a time, for a replay straight to the end
+    (`replay --once`): memory stays that of the store however long the recording.
+    Times never run backwards, as in `read_recording`."""
+
+    def __init__(self, path: str, fe: _FileEvents, docs: Iterator[_Doc]) -> None:
+        self.path = path
+        self._fe = fe
+        self._docs = docs
+        self.header: dict = fe.header or {}
+        self.started = fe.started
+        self.count = 0
+        self.duration = 0.0
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._fe.warnings
+
+    @property
+    def skipped_lines(self) -> int:
+        return self._fe.skipped
+
+    def __iter__(self) -> Iterator[WatchEvent]:
+        last = 0.0
+        for event in _podwatch_events(self.path, self._docs, self._fe):
+            if event.t < last:
+                event.t = last
+            last = event.t
+            self.count += 1
+            self.duration = last
+            yield event
+
+
+def open_stream(
+    path: str | os.PathLike[str], *, skip_bad_lines: bool = False
+) -> RecordingStream | None:
+    """A stream over `path` if it is a podwatch recording; None for anything else (kubectl
+    output needs the whole file to sort), so that `read_recording` reads it, and reports
+    whatever is wrong with it."""
+    path = os.fspath(path)
+    fe = _FileEvents(path, [], skip_bad=skip_bad_lines)
+    lines = _split_lines(_file_chunks(path, fe))
+    first = next(lines, None)
+    if isinstance(first, _Oversize) or not first or b"\x00" in first:
+        return None
+    try:
+        header = codec.decode(first)
+    except (codec.DecodeError, UnicodeDecodeError):
+        return None
+    if not (isinstance(header, dict) and header.get("format") == FORMAT):
+        return None
+    docs = _iter_lines(path, _chain_lines(first, lines), skip_bad_lines, fe)
+    header_doc = next(docs)
+    _read_podwatch(path, iter(()), header_doc, fe)  # checks version and start time
+    return RecordingStream(path, fe, docs)
+
+
+def _chain_lines(first: bytes, rest: Iterator[bytes | _Oversize]) -> Iterator[bytes | _Oversize]:
+    yield first
+    yield from rest

@@ -7,6 +7,8 @@ is read as markup or reaches the terminal as a control sequence.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -14,7 +16,7 @@ from rich.text import Text
 
 from podwatch.model.k8s import format_age, format_duration, format_rfc3339
 from podwatch.model.store import Store
-from podwatch.model.view import PodDetail, node_rows, pod_rows, service_views
+from podwatch.model.view import PodDetail, PodRow, node_rows, pod_rows, service_views
 from podwatch.safe import plain
 
 SEVERITY_STYLE = {0: "green", 1: "dim", 2: "yellow", 3: "bold red"}
@@ -59,56 +61,102 @@ def _age(store: Store, t: float | None) -> str:
     return format_age(store.now - t) if t is not None else "-"
 
 
-def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 160) -> Table:
-    """The pod list; below 110 columns PHASE, QoS and restart ages give way to the rest.
+@dataclass(frozen=True)
+class PodColumn:
+    """One column of the pod list: `most` caps its width; 0 means it takes what is left."""
 
-    Column widths are computed here so that the table always fits and no column
-    (least of all the health mark) is squeezed away: NAME takes what is left.
-    """
-    wide = width >= 110
-    # (header, max width)
-    columns: list[tuple[str, int]] = [("", 1)]
+    key: str
+    header: str
+    most: int
+
+
+def pod_columns(*, all_namespaces: bool, width: int) -> list[PodColumn]:
+    """The pod list's columns at this width; below 110 columns PHASE, QoS and restart
+    ages give way to the rest. Shared by `--once` and the dashboard's table."""
+    wide = width >= WIDE
+    columns = [PodColumn("mark", "", 1)]
     if all_namespaces:
-        columns.append(("NAMESPACE", 16 if wide else 12))
-    columns += [("NAME", 0), ("STATUS", 24 if wide else 16)]
+        columns.append(PodColumn("ns", "NAMESPACE", 16 if wide else 12))
+    columns += [PodColumn("name", "NAME", 0), PodColumn("status", "STATUS", 24 if wide else 16)]
     if wide:
-        columns.append(("PHASE", 9))
-    columns += [("READY", 5), ("RESTARTS" if wide else "RST", 14 if wide else 4)]
-    columns += [("PROBE r/l/s" if wide else "PROBE", 11), ("NODE", 24 if wide else 10)]
-    columns.append(("AGE", 6))
+        columns.append(PodColumn("phase", "PHASE", 9))
+    columns += [
+        PodColumn("ready", "READY", 5),
+        PodColumn("restarts", "RESTARTS" if wide else "RST", 14 if wide else 4),
+        PodColumn("probes", "PROBE r/l/s" if wide else "PROBE", 11),
+        PodColumn("node", "NODE", 24 if wide else 10),
+        PodColumn("age", "AGE", 6),
+    ]
     if wide:
-        columns.append(("QOS", 10))
-    rows: list[list[Text]] = []
-    for row in pod_rows(store):
-        sm = row.summary
-        style = SEVERITY_STYLE[sm.severity]
-        restarts = str(sm.restarts)
-        if wide and sm.last_restart is not None and sm.restarts:
-            restarts += f" ({_age(store, sm.last_restart)} ago)"
-        cells = [Text(SEVERITY_MARK[sm.severity], style=style)]
-        if all_namespaces:
-            cells.append(plain(sm.namespace))
-        cells += [plain(sm.name), plain(sm.status, style)]
-        if wide:
-            cells.append(plain(sm.phase))
-        cells += [
-            Text(sm.ready_text),
-            Text(restarts),
-            Text(row.probe_text),
-            plain(sm.node or "-"),
-            Text(_age(store, sm.created)),
-        ]
-        if wide:
-            cells.append(plain(sm.qos or "-"))
-        rows.append(cells)
+        columns.append(PodColumn("qos", "QOS", 10))
+    return columns
+
+
+WIDE = 110
+"""From this many columns the pod list has room for PHASE, QoS and restart ages."""
+
+
+def pod_cells(row: PodRow, now: float, *, wide: bool) -> dict[str, Text]:
+    """Every cell of a pod's row, keyed like `pod_columns` (a superset of them)."""
+    sm = row.summary
+    style = SEVERITY_STYLE[sm.severity]
+    restarts = str(sm.restarts)
+    if wide and sm.last_restart is not None and sm.restarts:
+        restarts += f" ({format_age(now - sm.last_restart)} ago)"
+    return {
+        "mark": Text(SEVERITY_MARK[sm.severity], style=style),
+        "ns": plain(sm.namespace, limit=253),
+        "name": plain(sm.name, limit=253),
+        "status": plain(sm.status, style, limit=60),
+        "phase": plain(sm.phase, limit=30),
+        "ready": Text(sm.ready_text),
+        "restarts": Text(restarts),
+        "probes": Text(row.probe_text),
+        "node": plain(sm.node or "-", limit=253),
+        "age": Text(format_age(now - sm.created) if sm.created is not None else "-"),
+        "qos": plain(sm.qos or "-", limit=30),
+    }
+
+
+def fit_widths(
+    columns: list[PodColumn], natural: dict[str, int], width: int, gap: int
+) -> list[int]:
+    """Each column at its natural width up to its cap; NAME takes what is left (at least
+    10), so that the table always fits and the health mark is never squeezed away.
+    Room still left over goes to the capped columns that were cut (NODE, STATUS...)."""
     widths = []
-    for index, (header, most) in enumerate(columns):
-        natural = max([len(header)] + [r[index].cell_len for r in rows])
-        widths.append(natural if header == "NAME" else min(natural, most))
-    name_index = [h for h, _ in columns].index("NAME")
+    wanted = []
+    flex = 0
+    for index, col in enumerate(columns):
+        n = max(len(col.header), natural.get(col.key, 0))
+        wanted.append(n)
+        if col.most:
+            n = min(n, col.most)
+        else:
+            flex = index
+        widths.append(n)
+    others = sum(w for i, w in enumerate(widths) if i != flex) + gap * (len(columns) - 1)
+    widths[flex] = max(10, min(widths[flex], width - others))
+    spare = width - others - widths[flex]
+    for index in range(len(columns)):
+        if spare <= 0:
+            break
+        grow = min(spare, wanted[index] - widths[index])
+        if grow > 0:
+            widths[index] += grow
+            spare -= grow
+    return widths
+
+
+def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 160) -> Table:
+    """The pod list, as `--once` prints it; widths computed so that it always fits."""
+    columns = pod_columns(all_namespaces=all_namespaces, width=width)
+    wide = width >= WIDE
+    now = store.now
+    rows = [pod_cells(row, now, wide=wide) for row in pod_rows(store)]
+    natural = {c.key: max((r[c.key].cell_len for r in rows), default=0) for c in columns}
     # Between two columns: padding, a (blank) divider, padding.
-    others = sum(w for i, w in enumerate(widths) if i != name_index) + 3 * (len(columns) - 1)
-    widths[name_index] = max(10, min(widths[name_index], width - others))
+    widths = fit_widths(columns, natural, width, gap=3)
     table = Table(
         title=f"Pods ({len(store.pods)})",
         title_justify="left",
@@ -116,10 +164,10 @@ def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 160) 
         pad_edge=False,
         show_edge=False,
     )
-    for (header, _most), w in zip(columns, widths, strict=True):
-        table.add_column(header, no_wrap=True, overflow="ellipsis", width=w)
+    for col, w in zip(columns, widths, strict=True):
+        table.add_column(col.header, no_wrap=True, overflow="ellipsis", width=w)
     for cells in rows:
-        table.add_row(*cells)
+        table.add_row(*(cells[c.key] for c in columns))
     return table
 
 

@@ -12,6 +12,11 @@ from podwatch.model.view import pod_detail, pod_rows
 from podwatch.render import nodes_table, pod_section, pods_table, services_table
 from podwatch.safe import plain
 
+DETAIL_ALL = 30
+"""Up to this many pods, `--once` details every one; beyond, only the unhealthy."""
+DETAIL_MOST = 100
+"""At most this many pods detailed without --pod."""
+
 
 def render_once(
     console: Console,
@@ -26,16 +31,27 @@ def render_once(
         all_namespaces = len({k[0] for k in store.pods}) > 1
     console.print(plain(title, "bold"))
     console.print(pods_table(store, all_namespaces=all_namespaces, width=console.width))
-    keys: list[Key] = [r.summary.key for r in pod_rows(store)]
+    rows = pod_rows(store)
+    keys: list[Key] = [r.summary.key for r in rows]
+    left_out = ""
     if pod is not None:
         keys = [k for k in keys if k[1] == pod or f"{k[0]}/{k[1]}" == pod]
         if not keys:
             console.print(plain(f"no pod named {pod!r} at this moment"))
             return 1
+    elif len(keys) > DETAIL_ALL:
+        # Thousands of healthy pods' details would bury the ones that matter.
+        keys = [r.summary.key for r in rows if r.summary.severity >= 2][:DETAIL_MOST]
+        left_out = (
+            f"Details of {len(rows) - len(keys)} of {len(rows)} pods left out (healthy first, "
+            f"then any past {DETAIL_MOST} unhealthy); --pod NAME shows one."
+        )
     for key in keys:
         detail = pod_detail(store, key)
         if detail is not None:
             console.print(pod_section(detail))
+    if left_out:
+        console.print(Text(left_out, style="dim"))
     console.print(Text(""))
     console.print(services_table(store))
     console.print(nodes_table(store))

@@ -27,6 +27,7 @@ Clock = Callable[[], float]
 
 class Source(Protocol):
     store: Store
+    received: int
 
     def poll(self) -> Changes: ...
 
@@ -60,6 +61,8 @@ class ReplaySource:
         self._store_factory = store_factory
         self.store = store_factory()
         self._next = 0
+        self.received = 0
+        """Events applied in all, counting those applied again after a seek back."""
         self._anchor_pos = 0.0
         self._anchor_clock = clock()
         self._position = 0.0
@@ -165,10 +168,12 @@ class ReplaySource:
         apply = self.store.apply
         started = self.started
         n = len(events)
+        first = self._next
         while self._next < n and events[self._next].t <= position:
             ev = events[self._next]
             self._next += 1
             apply(ev, started + ev.t, changes)
+        self.received += self._next - first
         self.store.now = started + position
         return changes
 
@@ -225,12 +230,16 @@ class LiveSource:
         self.rate = EventRate()
         self._queue: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()
         self._stop = threading.Event()
+        self.on_arrival: Callable[[], None] | None = None
+        """Called (from a watch thread) when events arrive while none are waiting, so a
+        consumer can drain at once instead of polling; at most once per `poll()`."""
+        self._wake_pending = False
         self.watchers = {
             kind: KindWatcher(
                 cluster,
                 scope,
                 kind,
-                self._queue.put,
+                self._push,
                 started=self.started,
                 stop=self._stop,
                 settings=settings,
@@ -260,7 +269,14 @@ class LiveSource:
             self.poll()  # what arrived before the stop still goes into the file
             self.recorder.close()
 
+    def _push(self, event: WatchEvent) -> None:
+        self._queue.put(event)
+        if not self._wake_pending and self.on_arrival is not None:
+            self._wake_pending = True
+            self.on_arrival()
+
     def poll(self) -> Changes:
+        self._wake_pending = False
         changes = Changes()
         apply = self.store.apply
         started = self.started

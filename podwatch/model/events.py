@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from podwatch.model.k8s import Key, d, i, meta, parse_time, s
@@ -131,22 +132,25 @@ def normalize_event(obj: Any) -> KEvent | None:
     if last is None:
         last = first
     count = max(legacy_count, i(series.get("count"), 0) or 0, 1)
+    namespace = intern(s(m.get("namespace")))
+    # Interned: tens of thousands of Events repeat a few kinds, reasons, namespaces,
+    # pods and containers; one copy of each string instead of one per Event.
     return KEvent(
-        key=(s(m.get("namespace")), name),
+        key=(namespace, name),
         uid=s(m.get("uid")),
         api=api,
-        involved_kind=s(involved.get("kind")),
-        involved_namespace=s(involved.get("namespace")) or s(m.get("namespace")),
-        involved_name=s(involved.get("name")),
-        involved_uid=s(involved.get("uid")),
-        field_path=s(involved.get("fieldPath")),
-        reason=s(obj.get("reason")),
-        type=s(obj.get("type")),
-        message=cap_text(message),
+        involved_kind=intern(s(involved.get("kind"))),
+        involved_namespace=intern(s(involved.get("namespace"))) or namespace,
+        involved_name=intern(s(involved.get("name"))),
+        involved_uid=intern(s(involved.get("uid"))),
+        field_path=intern(s(involved.get("fieldPath"))),
+        reason=intern(s(obj.get("reason"))),
+        type=intern(s(obj.get("type"))),
+        message=intern(message) if len(message) <= 256 else cap_text(message),
         count=count,
         first=first,
         last=last,
-        source=source,
+        source=intern(source),
     )
 
 

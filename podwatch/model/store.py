@@ -58,18 +58,47 @@ class Changes:
         )
 
 
-_POD_CONTAINER_DROP = ("env", "envFrom", "volumeMounts", "volumeDevices", "args", "command")
-"""Container fields no pane shows; env may hold secrets, mounts and args are bulky."""
+_POD_SPEC_KEEP = frozenset(
+    {
+        "containers",
+        "initContainers",
+        "ephemeralContainers",
+        "nodeName",
+        "nodeSelector",
+        "affinity",
+        "tolerations",
+        "restartPolicy",
+        "readinessGates",
+        "schedulingGates",
+        "priorityClassName",
+        "terminationGracePeriodSeconds",
+    }
+)
+"""Pod spec fields some pane reads (placement, probes, readiness gates); the rest (volumes,
+security contexts, DNS, service accounts...) is never shown and costs memory per pod."""
+_POD_CONTAINER_KEEP = frozenset(
+    {
+        "name",
+        "image",
+        "ports",
+        "resources",
+        "readinessProbe",
+        "livenessProbe",
+        "startupProbe",
+        "restartPolicy",
+    }
+)
+"""Container fields the panes show. env (which may hold secrets), mounts, args and commands
+are left out."""
 
 
 def _slim_pod_spec(spec: dict) -> dict:
-    spec = dict(spec)
-    spec.pop("volumes", None)
+    spec = {k: v for k, v in spec.items() if k in _POD_SPEC_KEEP}
     for group in ("containers", "initContainers", "ephemeralContainers"):
         containers = spec.get(group)
         if isinstance(containers, list):
             spec[group] = [
-                {k: v for k, v in c.items() if k not in _POD_CONTAINER_DROP}
+                {k: v for k, v in c.items() if k in _POD_CONTAINER_KEEP}
                 if isinstance(c, dict)
                 else c
                 for c in containers

@@ -12,17 +12,22 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 
+from podwatch.gcpolicy import FreezePolicy
 from podwatch.kube.source import LiveSource, ReplaySource
 from podwatch.model.store import Changes
+from podwatch.ui.messages import EventsArrived
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.views import NodesScreen, ServicesScreen, TableScreen
 from podwatch.ui.status import stale_banner, status_line
 
 POLL_INTERVAL = 0.25
+COALESCE = 0.05
+"""After the first event of a burst, wait this long so the burst drains as one batch."""
 TICK_INTERVAL = 1.0
 AGE_INTERVAL = 5.0
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 30.0, 100.0)
@@ -60,6 +65,8 @@ class PodwatchApp(App):
         self.restart = restart
         self.poll_interval = poll_interval
         self._ticks = 0
+        self._drain_scheduled = False
+        self.gc_policy = FreezePolicy()
         if os.environ.get("SSH_CONNECTION"):
             # Over SSH every animation frame is bytes on a slow link.
             self.animation_level = "none"
@@ -73,10 +80,12 @@ class PodwatchApp(App):
         self.set_interval(TICK_INTERVAL, self.tick, name="tick")
         if isinstance(self.source, LiveSource):
             self.source.cluster.reauth_wrapper = self._reauth_in_terminal
+            self.watch_arrivals(self.source)
         self.call_after_refresh(self.update_status)
 
     def on_unmount(self) -> None:
         if isinstance(self.source, LiveSource):
+            self.source.on_arrival = None
             self.source.stop()
 
     def _reauth_in_terminal(self, renew: Callable[[], None]) -> None:
@@ -96,10 +105,30 @@ class PodwatchApp(App):
 
     # ----------------------------------------------------------------- data flow
 
+    def watch_arrivals(self, source: LiveSource) -> None:
+        """Drain soon after events arrive rather than on the next timer tick: the first
+        event of a burst schedules one drain `COALESCE` seconds later, which takes the
+        whole burst as one batch (the timer remains as a fallback)."""
+        source.on_arrival = lambda: self.post_message(EventsArrived())
+
+    @on(EventsArrived)
+    def _drain_soon(self) -> None:
+        if self._drain_scheduled:
+            return
+        self._drain_scheduled = True
+
+        def run() -> None:
+            self._drain_scheduled = False
+            self.drain()
+
+        self.set_timer(COALESCE, run, name="drain-soon")
+
     def drain(self) -> None:
+        before = self.source.received
         changes = self.source.poll()
         if changes:
             self.apply_changes(changes)
+        self.gc_policy.applied(self.source.received - before)
         self.update_status()
 
     def apply_changes(self, changes: Changes) -> None:
@@ -133,7 +162,7 @@ class PodwatchApp(App):
         line = status_line(self.source, filter_text=filter_text, sort=sort, view=view)
         if line != getattr(status, "_podwatch_line", None):  # idle: draw nothing new
             status._podwatch_line = line
-            status.update(line)
+            status.update(line, layout=False)  # one fixed line: no relayout
         try:
             stale = screen.query_one("#stale")
         except Exception:

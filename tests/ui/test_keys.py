@@ -57,18 +57,16 @@ def table(app) -> PodTable:
 
 def names(app) -> list[str]:
     t = table(app)
-    col = t.get_column_index("name")
-    return [str(t.get_row_at(i)[col]) for i in range(t.row_count)]
+    return [str(t.cells_at(i)["name"]) for i in range(t.row_count)]
 
 
 def marks(app) -> list[str]:
     t = table(app)
-    return [t.get_row_at(i)[0].symbol for i in range(t.row_count)]
+    return [str(t.cells_at(i)["mark"]) for i in range(t.row_count)]
 
 
 def cell(app, pod: str, column: str) -> str:
-    t = table(app)
-    return str(t.get_cell(f"demo/{pod}", column))
+    return str(table(app).cells_of(f"demo/{pod}")[column])
 
 
 def status(app) -> str:

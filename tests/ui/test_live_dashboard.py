@@ -68,8 +68,8 @@ async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_i
             ), text_of(summary)
             endpoints_pane = screen.query_one("#pane-endpoints")
             assert "NotReady" in text_of(endpoints_pane)
-            row = table.get_row_at(0)
-            assert str(row[0]) == "!" and "0/1" in str(row[3])
+            row = table.cells_at(0)
+            assert str(row["mark"]) == "!" and str(row["ready"]) == "0/1"
 
             await pilot.press("colon")
             await pilot.press(*"svc", "enter")
@@ -93,3 +93,26 @@ async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_i
     finally:
         source.stop()
         cluster.close()
+
+
+async def test_arriving_events_are_drained_at_once_not_on_the_next_timer_tick(double, tmp_path):
+    """With the fallback drain timer at 60 s, only the watch thread's wake-up can bring a
+    change to the table within seconds."""
+    seed_web_service(double)
+    cluster, scope = connect(kubeconfig=str(double.write_kubeconfig(tmp_path / "kc")))
+    source = LiveSource(cluster, scope, settings=FAST).start()
+    app = PodwatchApp(source, poll_interval=60.0)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.screen.query_one(PodTable)
+            assert await wait_until(pilot, lambda: table.row_count == 1)
+            assert str(table.cells_at(0)["ready"]) == "1/1"
+            double.update(pod_obj("web-1", ip="10.0.0.1", ready=False))
+            assert await wait_until(
+                pilot, lambda: str(table.cells_at(0)["ready"]) == "0/1", timeout=5.0
+            )
+            for number in range(2, 6):
+                double.create(pod_obj(f"web-{number}", ip=f"10.0.0.{number}"))
+            assert await wait_until(pilot, lambda: table.row_count == 5, timeout=5.0)
+    finally:
+        source.stop()

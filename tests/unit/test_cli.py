@@ -177,3 +177,51 @@ def test_pod_table_fits_the_terminal_and_keeps_the_health_mark(width):
     assert len(rows) == len(src.store.pods)
     assert any("CrashLoopBackOff" in r for r in rows)
     assert ("PHASE" in lines[1]) is (width >= 110)
+
+
+@pytest.mark.parametrize("at", [None, "35", "150", "400"])
+def test_streaming_once_prints_what_the_whole_file_reader_prints(capsys, monkeypatch, at):
+    """`replay --once` streams one podwatch recording; the dashboard's reader holds it
+    whole. On the bundled demo, at several moments, both print the same."""
+    import podwatch.cli
+    from podwatch.cli import demo_path
+
+    argv = ["replay", str(demo_path()), "--once"] + (["--at", at] if at else [])
+    code, streamed, _ = run(capsys, *argv)
+    assert code == 0
+    monkeypatch.setattr(podwatch.cli, "open_stream", lambda *a, **k: None)
+    code, whole, _ = run(capsys, *argv)
+    assert code == 0
+    assert streamed == whole
+    assert "Pods (" in streamed
+
+
+def test_once_details_only_unhealthy_pods_when_there_are_many(tmp_path, capsys):
+    from tests.factories import waiting
+
+    path = tmp_path / "many.jsonl"
+    with RecordingWriter(path, started=T0) as w:
+        for i in range(40):
+            w.write(
+                WatchEvent(
+                    0,
+                    "Pod",
+                    "ADDED",
+                    pod(f"ok-{i}", statuses=[running()], conditions=ready_conditions()),
+                )
+            )
+        w.write(
+            WatchEvent(
+                1,
+                "Pod",
+                "ADDED",
+                pod("sick", statuses=[waiting(reason="CrashLoopBackOff", restarts=3)]),
+            )
+        )
+    code, out, _ = run(capsys, "replay", str(path), "--once")
+    assert code == 0
+    assert "Pods (41)" in out
+    assert "default/sick" in out and "default/ok-3 " not in out
+    assert "Details of 40 of 41 pods left out" in out
+    code, out, _ = run(capsys, "replay", str(path), "--once", "--pod", "ok-3")
+    assert code == 0 and "default/ok-3" in out

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from podwatch.model.k8s import Key
 from podwatch.model.store import Changes, Store
@@ -105,8 +105,8 @@ class MainScreen(Screen):
         if counting or count % 5 == 0:
             self.details.show(pod_detail(store, self._shown))
 
-    @on(DataTable.RowHighlighted, "#pods")
-    def _row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+    @on(PodTable.Highlighted, "#pods")
+    def _row_highlighted(self, _event: PodTable.Highlighted) -> None:
         if self.table.selected_key != self._shown:
             self.show_selected(self.app.source.store)
 
@@ -123,9 +123,9 @@ class MainScreen(Screen):
     def action_details(self) -> None:
         self.details.focus_first()
 
-    @on(DataTable.RowSelected, "#pods")
-    def _row_selected(self, _event: DataTable.RowSelected) -> None:
-        # `enter` on the table: DataTable's own binding fires first and selects the row.
+    @on(PodTable.Selected, "#pods")
+    def _row_selected(self, _event: PodTable.Selected) -> None:
+        # `enter` on the table: the table's own binding fires first and selects the row.
         self.details.focus_first()
 
     def action_pane(self, step: int) -> None:

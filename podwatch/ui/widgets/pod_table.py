@@ -1,21 +1,47 @@
-"""The pod table: one keyed row per pod, updated in place as pods change."""
+"""The pod table: a virtual list that draws only the rows on screen.
+
+Textual's DataTable measures every cell of every row it holds, which costs
+seconds at 10,000 pods (bench/RESULTS.md). This table keeps one `PodRow` per
+pod and a sorted index of row ids; a changed pod moves in the index by
+bisection, and only the lines in view are rendered, from the row and the
+current clock, when Textual asks for them (the Line API). Ages therefore need
+no per-row updates: a repaint shows them.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+from collections import Counter
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from podwatch.model.k8s import Key, d, format_age, meta
+from podwatch.model.k8s import Key, d, meta
 from podwatch.model.store import Store
 from podwatch.model.view import PodRow, pod_row
-from podwatch.render import SEVERITY_MARK, SEVERITY_STYLE
-from podwatch.safe import plain
+from podwatch.render import WIDE, PodColumn, fit_widths, pod_cells, pod_columns
+from podwatch.safe import clean
 
 SORTS = ("health", "name", "age", "restarts", "node")
 """`s` cycles through these; health puts the unhealthy first."""
+
+GAP = 2
+"""Blank cells between two columns."""
+
+BULK = 256
+"""More changed pods than this in one batch: update the index, then sort it once."""
+
+MEASURED = ("ns", "name", "status", "phase", "restarts", "probes", "node", "qos", "ready")
+"""Columns whose width follows their longest cell (up to the column's cap)."""
 
 
 @dataclass
@@ -84,88 +110,138 @@ def row_id(key: Key) -> str:
     return f"{key[0]}/{key[1]}"
 
 
-class MarkCell:
-    """The health mark (✓ · ! ✗), carrying its row's id so the table can be sorted
-    by podwatch's own key through DataTable's public `sort`."""
-
-    __slots__ = ("rid", "style", "symbol")
-
-    def __init__(self, rid: str, symbol: str, style: str) -> None:
-        self.rid = rid
-        self.symbol = symbol
-        self.style = style
-
-    def __rich__(self) -> Text:
-        return Text(self.symbol, style=self.style)
-
-    def __str__(self) -> str:
-        return self.symbol
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, MarkCell) and (self.rid, self.symbol, self.style) == (
-            other.rid,
-            other.symbol,
-            other.style,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.rid, self.symbol, self.style))
+def _key_of(rid: str) -> Key:
+    ns, _, name = rid.partition("/")
+    return (ns, name)
 
 
-class PodTable(DataTable):
-    """Rows are keyed by namespace/name: a changed pod updates its own cells, a new
-    one is added, a deleted one removed; nothing is rebuilt wholesale."""
+def _widths_of(row: PodRow) -> dict[str, int]:
+    """Cell widths of the measured columns, without building the cells."""
+    sm = row.summary
+    restarts = len(str(sm.restarts)) + (9 if sm.restarts and sm.last_restart is not None else 0)
+    return {
+        "ns": cell_len(clean(sm.namespace, 253)),
+        "name": cell_len(clean(sm.name, 253)),
+        "status": cell_len(clean(sm.status, 60)),
+        "phase": cell_len(clean(sm.phase, 30)),
+        "restarts": restarts,
+        "probes": len(row.probe_text),
+        "node": cell_len(clean(sm.node or "-", 253)),
+        "qos": cell_len(clean(sm.qos or "-", 30)),
+        "ready": len(sm.ready_text),
+    }
+
+
+class PodTable(ScrollView, can_focus=True):
+    """One line per pod, keyed by namespace/name; the cursor stays on its pod while the
+    rows re-sort under it."""
+
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Select", show=False),
+    ]
+
+    COMPONENT_CLASSES = {"pod-table--header", "pod-table--cursor"}
 
     DEFAULT_CSS = """
-    PodTable { height: 1fr; }
+    PodTable {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .pod-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .pod-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .pod-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .pod-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
     """
 
+    class Highlighted(Message):
+        """The cursor is on another pod (or on none)."""
+
+        def __init__(self, table: PodTable, key: Key | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> PodTable:
+            return self.table
+
+    class Selected(Message):
+        """`enter` (or a click on the selected row) on a pod."""
+
+        def __init__(self, table: PodTable, key: Key) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> PodTable:
+            return self.table
+
     def __init__(self, *, all_namespaces: bool = False, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self.all_namespaces = all_namespaces
         self.sort_mode = "health"
         self.view = ViewFilter()
+        self.now = 0.0
+        self._rows: dict[str, PodRow] = {}
         self._sort_keys: dict[str, tuple] = {}
-        self._last_cells: dict[str, dict] = {}
-        self._name_to_id: dict[str, str] = {}
+        self._order: list[tuple[tuple, str]] = []
+        self._measured: dict[str, dict[str, int]] = {}
+        self._lengths: dict[str, Counter[int]] = {c: Counter() for c in MEASURED}
+        self._layout: tuple[tuple, list[tuple[PodColumn, int]]] | None = None
+        self._cursor = 0
+        self._cursor_rid: str | None = None
 
-    def on_mount(self) -> None:
-        self.add_column("", key="mark", width=1)
-        if self.all_namespaces:
-            self.add_column("NAMESPACE", key="ns")
-        self.add_column("NAME", key="name")
-        self.add_column("STATUS", key="status")
-        self.add_column("READY", key="ready")
-        self.add_column("RESTARTS", key="restarts")
-        self.add_column("PROBES r/l/s", key="probes")
-        self.add_column("NODE", key="node")
-        self.add_column("AGE", key="age")
-        self.add_column("PHASE", key="phase")
-        self.add_column("QOS", key="qos")
+    # ----------------------------------------------------------------- queries
 
-    # ----------------------------------------------------------------- cells
+    @property
+    def row_count(self) -> int:
+        return len(self._order)
 
-    def _cells(self, row: PodRow, now: float) -> dict[str, Text | MarkCell]:
-        sm = row.summary
-        style = SEVERITY_STYLE[sm.severity]
-        restarts = str(sm.restarts)
-        if sm.restarts and sm.last_restart is not None:
-            restarts += f" ({format_age(now - sm.last_restart)})"
-        cells = {
-            "mark": MarkCell(row_id(sm.key), SEVERITY_MARK[sm.severity], style),
-            "name": plain(sm.name, limit=253),
-            "status": plain(sm.status, style, limit=60),
-            "ready": Text(sm.ready_text),
-            "restarts": Text(restarts),
-            "probes": Text(row.probe_text),
-            "node": plain(sm.node or "-", limit=253),
-            "age": Text(format_age(now - sm.created) if sm.created else "-"),
-            "phase": plain(sm.phase, limit=30),
-            "qos": plain(sm.qos or "-", limit=30),
-        }
-        if self.all_namespaces:
-            cells["ns"] = plain(sm.namespace, limit=253)
-        return cells
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def selected_key(self) -> Key | None:
+        return _key_of(self._cursor_rid) if self._cursor_rid is not None else None
+
+    def row_ids(self) -> list[str]:
+        """Row ids in display order."""
+        return [rid for _, rid in self._order]
+
+    def cells_at(self, index: int) -> dict[str, Text]:
+        """The cells row `index` shows, keyed by column (see `render.pod_cells`)."""
+        return self.cells_of(self._order[index][1])
+
+    def cells_of(self, rid: str) -> dict[str, Text]:
+        return pod_cells(self._rows[rid], self.now, wide=self._wide())
+
+    # ----------------------------------------------------------------- syncing
 
     def _sort_key(self, row: PodRow) -> tuple:
         sm = row.summary
@@ -179,119 +255,244 @@ class PodTable(DataTable):
             return (sm.node, sm.namespace, sm.name)
         return (-sm.severity, sm.namespace, sm.name)
 
-    # ----------------------------------------------------------------- syncing
-
-    @property
-    def selected_key(self) -> Key | None:
-        if not self.row_count:
-            return None
-        try:
-            row_key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
-        except Exception:
-            return None
-        if row_key.value is None:
-            return None
-        ns, _, name = row_key.value.partition("/")
-        return (ns, name)
-
     def sync(self, store: Store, changed: set[Key] | None) -> bool:
         """Bring rows up to date; `changed` None means every pod. Returns whether
-        anything visible changed."""
-        selected = self.selected_key
-        keys = set(store.pods) if changed is None else changed
+        anything changed."""
+        self.now = store.now
+        pods = store.pods
         if changed is None:
-            stale = {k for k in self._sort_keys if _key_of(k) not in store.pods}
-            for rid in stale:
-                self._drop(rid)
-        touched = reorder = False
-        now = store.now
-        for key in keys:
+            keys: object = pods
+            for rid in [r for r in self._rows if _key_of(r) not in pods]:
+                self._remove(rid, bulk=True)
+        else:
+            keys = changed
+        bulk = changed is None or len(changed) > BULK
+        touched = False
+        view = self.view
+        for key in keys:  # type: ignore[attr-defined]
             rid = row_id(key)
-            pod = store.pods.get(key)
+            pod = pods.get(key)
             row = pod_row(store, key) if pod is not None else None
-            if row is None or not self.view.matches(row, pod):
-                if self._drop(rid):
-                    touched = reorder = True
-                continue
-            cells = self._cells(row, now)
-            sort_key = self._sort_key(row)
-            if self._sort_keys.get(rid) != sort_key:
-                reorder = True
-            self._sort_keys[rid] = sort_key
-            if rid in self.rows:
-                last = self._last_cells.get(rid, {})
-                for column, value in cells.items():
-                    # Only what changed: every update_cell costs a re-measure.
-                    if last.get(column) != value:
-                        self.update_cell(rid, column, value)
-                        touched = True
+            if row is None or not view.matches(row, pod):
+                touched |= self._remove(rid, bulk)
             else:
-                ordered = [cells[str(c.key.value)] for c in self.ordered_columns]
-                self.add_row(*ordered, key=rid)
-                touched = reorder = True
-            self._last_cells[rid] = cells
-        if reorder:
-            self._resort(selected)
-        return touched or reorder
+                self._put(rid, row, bulk)
+                touched = True
+        if bulk:
+            self._order = sorted((k, rid) for rid, k in self._sort_keys.items())
+        if touched or changed is None:
+            self._after_change()
+        return touched
 
-    def _drop(self, rid: str) -> bool:
-        self._sort_keys.pop(rid, None)
-        self._last_cells.pop(rid, None)
-        if rid in self.rows:
-            self.remove_row(rid)
-            return True
-        return False
+    def _put(self, rid: str, row: PodRow, bulk: bool) -> None:
+        """Hold `row` under `rid`; its place in the order follows its sort key."""
+        self._rows[rid] = row
+        sort_key = self._sort_key(row)
+        old = self._sort_keys.get(rid)
+        if old != sort_key:
+            self._sort_keys[rid] = sort_key
+            if not bulk:
+                if old is not None:
+                    self._unindex(old, rid)
+                insort(self._order, (sort_key, rid))
+        widths = _widths_of(row)
+        before = self._measured.get(rid)
+        if before != widths:
+            for column, n in widths.items():
+                counter = self._lengths[column]
+                if before is not None:
+                    counter[before[column]] -= 1
+                    if not counter[before[column]]:
+                        del counter[before[column]]
+                counter[n] += 1
+            self._measured[rid] = widths
+            self._layout = None
 
-    def _resort(self, selected: Key | None) -> None:
-        keys = self._sort_keys
-        self.sort("mark", key=lambda cell: keys.get(cell.rid, ()))
-        if selected is not None and row_id(selected) in self.rows:
-            self.move_cursor(row=self.get_row_index(row_id(selected)), animate=False)
+    def _remove(self, rid: str, bulk: bool) -> bool:
+        if self._rows.pop(rid, None) is None:
+            return False
+        old = self._sort_keys.pop(rid)
+        if not bulk:
+            self._unindex(old, rid)
+        for column, n in self._measured.pop(rid).items():
+            counter = self._lengths[column]
+            counter[n] -= 1
+            if not counter[n]:
+                del counter[n]
+        self._layout = None
+        return True
+
+    def _unindex(self, sort_key: tuple, rid: str) -> None:
+        i = bisect_left(self._order, (sort_key, rid))
+        if i < len(self._order) and self._order[i][1] == rid:
+            del self._order[i]
+
+    def _index_of(self, rid: str) -> int | None:
+        sort_key = self._sort_keys.get(rid)
+        if sort_key is None:
+            return None
+        i = bisect_left(self._order, (sort_key, rid))
+        return i if i < len(self._order) and self._order[i][1] == rid else None
+
+    def _after_change(self) -> None:
+        """Keep the cursor on its pod (or in its place if the pod went), then repaint."""
+        index = self._index_of(self._cursor_rid) if self._cursor_rid is not None else None
+        if index is None:
+            index = min(self._cursor, len(self._order) - 1)
+        self._update_virtual_size()
+        self._set_cursor(max(index, 0))  # the view follows the selected pod
 
     def refresh_ages(self, store: Store) -> None:
-        """Ages and restart ages move with the clock; refreshed on a slow timer, and only
-        for the rows on screen (10,000 rows would otherwise cost a frame every time)."""
-        now = store.now
-        first = int(self.scroll_y)
-        for index in range(first, min(self.row_count, first + self.size.height + 1)):
-            try:
-                rid = self.coordinate_to_cell_key((index, 0)).row_key.value
-            except Exception:
-                break
-            if rid is None:
-                continue
-            row = pod_row(store, _key_of(rid))
-            if row is None:
-                continue
-            cells = self._cells(row, now)
-            last = self._last_cells.setdefault(rid, {})
-            for column in ("age", "restarts"):
-                if last.get(column) != cells[column]:
-                    self.update_cell(rid, column, cells[column])
-                    last[column] = cells[column]
+        """Ages are drawn from the clock: a repaint of the lines in view is all it takes."""
+        self.now = store.now
+        self.refresh()
 
     def rebuild(self, store: Store) -> None:
         """After a filter, sort-mode or source change: every row again."""
-        selected = self.selected_key
-        self.clear()
+        self._rows.clear()
         self._sort_keys.clear()
-        self._last_cells.clear()
+        self._order.clear()
+        self._measured.clear()
+        for counter in self._lengths.values():
+            counter.clear()
+        self._layout = None
         self.sync(store, None)
-        if selected is not None and row_id(selected) in self.rows:
-            self.move_cursor(row=self.get_row_index(row_id(selected)), animate=False)
+        self._scroll_to_cursor()
+
+    def clear(self) -> None:
+        self._rows.clear()
+        self._sort_keys.clear()
+        self._order.clear()
+        self._measured.clear()
+        self._layout = None
+        self._after_change()
 
     def cycle_sort(self) -> str:
         self.sort_mode = SORTS[(SORTS.index(self.sort_mode) + 1) % len(SORTS)]
         return self.sort_mode
 
     def select(self, key: Key) -> bool:
-        try:
-            self.move_cursor(row=self.get_row_index(row_id(key)), animate=False)
-        except RowDoesNotExist:
+        index = self._index_of(row_id(key))
+        if index is None:
             return False
+        self._set_cursor(index)
         return True
 
+    # ----------------------------------------------------------------- cursor
 
-def _key_of(rid: str) -> Key:
-    ns, _, name = rid.partition("/")
-    return (ns, name)
+    def _set_cursor(self, index: int, scroll: bool = True) -> None:
+        if not self._order:
+            self._cursor, rid = 0, None
+        else:
+            self._cursor = max(0, min(index, len(self._order) - 1))
+            rid = self._order[self._cursor][1]
+        if rid != self._cursor_rid:
+            self._cursor_rid = rid
+            self.post_message(self.Highlighted(self, self.selected_key))
+        if scroll:
+            self._scroll_to_cursor()
+        self.refresh()
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_to_cursor(self) -> None:
+        top = int(self.scroll_y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, immediate=True)
+        elif self._cursor >= top + self._page():
+            self.scroll_to(y=self._cursor - self._page() + 1, animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self._cursor - 1)
+
+    def action_page_down(self) -> None:
+        self._set_cursor(self._cursor + self._page())
+
+    def action_page_up(self) -> None:
+        self._set_cursor(self._cursor - self._page())
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self._order) - 1)
+
+    def action_select(self) -> None:
+        key = self.selected_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        index = int(self.scroll_y) + offset.y - 1
+        if index >= len(self._order):
+            return
+        if index == self._cursor and event.chain > 1:
+            self.action_select()
+        self._set_cursor(index)
+
+    # ----------------------------------------------------------------- drawing
+
+    def _wide(self) -> bool:
+        return self.scrollable_content_region.width >= WIDE
+
+    def _update_virtual_size(self) -> None:
+        size = Size(self.scrollable_content_region.width, len(self._order) + 1)
+        if size != self.virtual_size:  # a new size costs a layout of the whole screen
+            self.virtual_size = size
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._layout = None
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+
+    def columns(self) -> list[tuple[PodColumn, int]]:
+        """Columns and their widths at the current size (cached until a width changes)."""
+        width = self.scrollable_content_region.width
+        natural = {c: max(n) if n else 0 for c, n in self._lengths.items()}
+        natural["mark"] = 1
+        natural["age"] = 6
+        signature = (width, self.all_namespaces, tuple(natural.values()))
+        if self._layout is None or self._layout[0] != signature:
+            cols = pod_columns(all_namespaces=self.all_namespaces, width=width)
+            widths = fit_widths(cols, natural, width, gap=GAP)
+            self._layout = (signature, list(zip(cols, widths, strict=True)))
+        return self._layout[1]
+
+    def _line(self, cells: dict[str, Text] | None, style: Style, width: int) -> Strip:
+        """One row (or the header, when `cells` is None), each cell cut to its width."""
+        console = self.app.console
+        segments: list[Segment] = []
+        for i, (col, w) in enumerate(self.columns()):
+            cell = Text(col.header) if cells is None else cells[col.key]
+            cell.truncate(w, overflow="ellipsis")
+            if i:
+                segments.append(Segment(" " * GAP))
+            own = cell.render(console)
+            if cell.style:  # `render` leaves the Text's own style to its caller
+                own = Segment.apply_style(own, console.get_style(cell.style))
+            segments.extend(own)
+            if cell.cell_len < w:
+                segments.append(Segment(" " * (w - cell.cell_len)))
+        strip = Strip(Segment.apply_style(segments, style))
+        return strip.adjust_cell_length(width, style)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            header = base + self.get_component_rich_style("pod-table--header")
+            return self._line(None, header, width)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self._order):
+            return Strip.blank(width, base)
+        style = base
+        if index == self._cursor:
+            style = base + self.get_component_rich_style("pod-table--cursor")
+        return self._line(self.cells_of(self._order[index][1]), style, width)
