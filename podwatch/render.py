@@ -7,6 +7,7 @@ is read as markup or reaches the terminal as a control sequence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich import box
@@ -334,13 +335,30 @@ def timeline_table(detail: PodDetail, limit: int = 40) -> Table:
     return ttab
 
 
-PANES = (
-    ("conditions", "Conditions", conditions_table),
-    ("containers", "Containers", containers_table),
-    ("probes", "Probes", probes_table),
-    ("endpoints", "Endpoints", endpoints_table),
-    ("node", "Node & taints", node_table),
-    ("timeline", "Timeline", timeline_table),
+def _noting_gaps(key: str, build: Callable[[PodDetail], Table]) -> Callable[[PodDetail], Table]:
+    """The pane's table with, under it, what it cannot know (a kind not readable)."""
+
+    def built(detail: PodDetail) -> Table:
+        table = build(detail)
+        gap = detail.gaps.get(key)
+        if gap:
+            table.caption = Text(f"! {gap}", style="yellow")
+            table.caption_justify = "left"
+        return table
+
+    return built
+
+
+PANES = tuple(
+    (key, title, _noting_gaps(key, build))
+    for key, title, build in (
+        ("conditions", "Conditions", conditions_table),
+        ("containers", "Containers", containers_table),
+        ("probes", "Probes", probes_table),
+        ("endpoints", "Endpoints", endpoints_table),
+        ("node", "Node & taints", node_table),
+        ("timeline", "Timeline", timeline_table),
+    )
 )
 """The detail panes after the summary, in the order SPEC 1 gives them."""
 

@@ -294,6 +294,14 @@ class LiveSource:
         now = self.clock()
         if now > self.store.now:
             self.store.now = now
+        self.store.unreadable = frozenset(
+            kind for kind, w in self.watchers.items() if w.status.state == "forbidden"
+        ) | (
+            frozenset({"EndpointSlice"})
+            if self.watchers.get("EndpointSlice") is not None
+            and self.watchers["EndpointSlice"].status.state == "unavailable"
+            else frozenset()
+        )
         self.received += count
         self.rate.add(now, count)
         return changes

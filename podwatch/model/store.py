@@ -28,6 +28,8 @@ from podwatch.model.watch import WatchEvent
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_EVENT_TTL = 3600.0
 DEFAULT_MAX_EVENTS = 50_000
+PRUNE_EVERY = 60.0
+"""Seconds (of the store's clock) between sweeps of the timeline for entries past its window."""
 
 
 @dataclass
@@ -161,6 +163,10 @@ class Store:
         self.last_error: dict[str, str] = {}
         self.now: float = 0.0
         self.applied = 0
+        self._pruned = 0.0
+        self.unreadable: frozenset[str] = frozenset()
+        """Kinds the source may not read (RBAC): the views say what each pane lacks
+        instead of showing an absence as a fact."""
         self.ignored = 0
         self.taint_first_seen: dict[TaintId, float] = {}
         # indexes
@@ -216,6 +222,9 @@ class Store:
         if kind == "Event" or self.applied % 1024 == 0:
             # Expiry only matters as Events arrive or time passes; not per pod update.
             self._expire_events()
+        if self.now - self._pruned >= PRUNE_EVERY:
+            self._pruned = self.now
+            self.timeline.prune(self.now)
         return changes
 
     def apply_many(self, events: list[tuple[WatchEvent, float]]) -> Changes:

@@ -100,8 +100,29 @@ class Timeline:
         while dq and dq[0].t < horizon:
             dq.popleft()
 
-    def entries(self, key: Key) -> list[TimelineEntry]:
-        return list(self._entries.get(key, ()))
+    def entries(self, key: Key, now: float | None = None) -> list[TimelineEntry]:
+        """The pod's entries, within the window before `now` when given (a quiet pod's
+        history ages out even though nothing new is appended to it)."""
+        dq = self._entries.get(key, ())
+        if now is None:
+            return list(dq)
+        horizon = now - self.window
+        return [e for e in dq if e.t >= horizon]
+
+    def prune(self, now: float) -> int:
+        """Drop every entry older than the window, and the pods left with none (a long
+        run then holds only the window's worth). Returns how many entries went."""
+        horizon = now - self.window
+        dropped = 0
+        for key in list(self._entries):
+            dq = self._entries[key]
+            while dq and dq[0].t < horizon:
+                dq.popleft()
+                dropped += 1
+            if not dq:
+                del self._entries[key]
+                self._deleted.pop(key, None)
+        return dropped
 
     def mark_deleted(self, key: Key, t: float) -> None:
         """Keep a deleted pod's history for a while (the incident is often about it)."""

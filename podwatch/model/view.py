@@ -87,6 +87,35 @@ class PodDetail:
     status_reason: str = ""
     """`status.reason` (Evicted, NodeLost, ...)."""
     status_message: str = ""
+    gaps: dict[str, str] = field(default_factory=dict)
+    """Pane key → what that pane cannot know, because a kind is not readable."""
+
+
+def pane_gaps(unreadable: frozenset[str]) -> dict[str, str]:
+    """What each pane loses without each grant (README, "Least privilege")."""
+    gaps: dict[str, list[str]] = {}
+    if "Event" in unreadable:
+        gaps.setdefault("probes", []).append(
+            "Events are not readable: probe failure counts and last failures are unknown."
+        )
+        gaps.setdefault("timeline", []).append(
+            "Events are not readable: only changes podwatch saw itself are listed."
+        )
+    if {"Endpoints", "EndpointSlice"} <= unreadable:
+        gaps.setdefault("endpoints", []).append(
+            "Neither EndpointSlices nor Endpoints are readable: "
+            "whether a Service lists this pod ready or NotReady is unknown."
+        )
+    if "Service" in unreadable:
+        gaps.setdefault("endpoints", []).append(
+            "Services are not readable: Services that select this pod without listing it "
+            "are not shown."
+        )
+    if "Node" in unreadable:
+        gaps.setdefault("node", []).append(
+            "Nodes are not readable: node conditions, taints and eviction countdowns are unknown."
+        )
+    return {pane: " ".join(texts) for pane, texts in gaps.items()}
 
 
 def pod_row(store: Store, key: Key) -> PodRow | None:
@@ -191,11 +220,12 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
         scheduling=scheduling_of(store, pod, events),
         placement=placement_lines(pod),
         events=events,
-        timeline=store.timeline.entries(key),
+        timeline=store.timeline.entries(key, now),
         labels={k: v for k, v in d(meta(pod).get("labels")).items() if isinstance(v, str)},
         now=now,
         status_reason=s(d(pod.get("status")).get("reason")),
         status_message=s(d(pod.get("status")).get("message")),
+        gaps=pane_gaps(store.unreadable),
     )
     detail.why = why_not_ready(detail)
     return detail

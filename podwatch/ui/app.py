@@ -119,7 +119,8 @@ class PodwatchApp(App):
 
         def run() -> None:
             self._drain_scheduled = False
-            self.drain()
+            if self.screen_stack:  # not while the app is shutting down (q mid-burst)
+                self.drain()
 
         self.set_timer(COALESCE, run, name="drain-soon")
 

@@ -635,3 +635,55 @@ def test_broken_kubeconfig_is_one_line_exit_2_without_token(double, tmp_path, ca
     assert TOKEN not in result.stderr + result.stdout
     assert "SECRET" not in result.stderr
     assert not double.requests
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_record_killed_with_sigkill_leaves_a_file_that_replays_to_the_last_whole_event(
+    double, kubeconfig, tmp_path, suffix
+):
+    """kill -9 gives podwatch no chance to close anything: every event already written
+    must still read back, and a half-written last one is dropped with a warning."""
+    populate(double)
+    path = tmp_path / f"rec{suffix}"
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    env = cli_env(kubeconfig, tmp_path)
+    proc = start(["record", str(path), "-n", "default"], env, tmp_path, out, err)
+
+    def recorded_pods() -> list[str]:
+        try:
+            rec = read_recording(path)
+        except Exception:
+            return []
+        return [
+            e.object["metadata"]["name"]
+            for e in rec.events
+            if e.kind == "Pod" and e.type == "ADDED"
+        ]
+
+    first = [f"before-{n}" for n in range(20)]
+    later = [f"during-{n}" for n in range(200)]
+    try:
+        assert wait_until(lambda: "web-1" in recorded_pods(), 20)
+        for name in first:
+            double.create(pod_obj(name, labels={"app": "web"}))
+        assert wait_until(lambda: first[-1] in recorded_pods(), 20)
+        # Kill it while events keep coming: the recorder is mid-stream.
+        for n, name in enumerate(later):
+            double.create(pod_obj(name, labels={"app": "web"}))
+            if n == 100:
+                proc.kill()  # SIGKILL
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+
+    replay = run(["replay", str(path), "--once"], cli_env(None, tmp_path), tmp_path)
+    assert replay.returncode == 0, replay.stderr
+    assert "Traceback" not in replay.stderr
+    names = recorded_pods()
+    assert set(first) <= set(names), "events written before the kill are lost"
+    got = [n for n in names if n.startswith("during-")]
+    assert got == later[: len(got)], "what survives is not an unbroken run of whole events"
+    assert f"Pods ({len(set(names))})" in replay.stdout

@@ -1,0 +1,28 @@
+"""A day of churn in compressed time, through the store and the app: what must stay
+bounded stays bounded (bench/soak.py runs the same at a larger size)."""
+
+from __future__ import annotations
+
+from bench.soak import run_soak
+from podwatch.model.timeline import DEFAULT_WINDOW
+
+
+def test_a_simulated_day_keeps_memory_events_and_the_timeline_bounded():
+    samples = run_soak(hours=24, pods=40, step=300.0, with_app=True)
+    assert len(samples) == 25  # the start and every simulated hour
+    day = samples[-1]
+    assert day["hour"] == 24
+    assert day["sent"] > 20_000 // 10  # it did churn
+    for s in samples[1:]:
+        assert s["pods"] == 40 and s["table_rows"] == 40
+        assert s["summaries"] == s["pods"]  # nothing kept for deleted pods
+        # A deleted pod's Events stay until they expire (an hour: 12 steps of 3 deletions).
+        assert s["pod_event_index"] <= s["pods"] + 13 * 3
+        # Events expire: what is held stays near an hour's worth (10 a step), not a day's.
+        assert s["events_held"] <= 13 * 10
+        assert s["expiry_heap"] <= 4 * max(s["events_held"], 1024)
+        # The timeline keeps only its window (plus one step of slack).
+        assert s["timeline_oldest_h"] <= DEFAULT_WINDOW / 3600 + 300 / 3600
+    # Once the window has filled (6 h), memory levels off instead of growing with time.
+    assert day["traced_mb"] <= samples[8]["traced_mb"] * 1.25 + 1.0
+    assert day["timeline_entries"] <= samples[8]["timeline_entries"] * 1.25 + 50
