@@ -243,6 +243,13 @@ def why_not_ready(detail: PodDetail) -> str:
 
     if sm.status == "Unknown" or sm.status == "NodeLost":
         node = detail.node
+        if (
+            sm.status == "Unknown"
+            and not sm.node
+            and all(c.status == "missing" for c in detail.conditions)
+        ):
+            # No node and no conditions: not a lost node but a status podwatch cannot read.
+            return "Pod status unknown: the object carries no readable status."
         tail = f"; node {node.name} is {node.status_text}" if node else ""
         return f"Pod status unknown: its node stopped reporting{tail}."
     if sm.deleting is not None:

@@ -687,3 +687,22 @@ def test_record_killed_with_sigkill_leaves_a_file_that_replays_to_the_last_whole
     got = [n for n in names if n.startswith("during-")]
     assert got == later[: len(got)], "what survives is not an unbroken run of whole events"
     assert f"Pods ({len(set(names))})" in replay.stdout
+
+
+def test_a_rejected_token_is_reported_without_the_token_even_with_debug_logging(
+    double, tmp_path
+):
+    """401 with a wrong token: one clear line, exit 1; the token is printed nowhere, even
+    when Python's root logger is set to DEBUG (as a wrapper script might do)."""
+    populate(double)
+    secret = "sekrit-token-0123456789abcdef"
+    kc = double.write_kubeconfig(tmp_path / "kc", token=secret)
+    debug = tmp_path / "sitecustomize.py"
+    debug.write_text("import logging\nlogging.basicConfig(level=logging.DEBUG)\n")
+    env = cli_env(kc, tmp_path, PYTHONPATH=str(tmp_path))
+    result = run(["--once", "--timeout", "5"], env, tmp_path, timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert_no_traceback(result)
+    assert secret not in result.stderr and secret not in result.stdout
+    assert "401" in result.stderr or "Unauthorized" in result.stderr, result.stderr
+    assert "DEBUG:urllib3" in result.stderr, "debug logging was not on: the test proves nothing"

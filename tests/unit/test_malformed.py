@@ -117,3 +117,44 @@ def test_format_age_never_negative_or_garbled():
     assert format_age(-5) == "0s"
     assert format_age(None) == "-"
     assert format_age(3 * 86400 + 7200) == "3d2h"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_pane_and_table_cell_renders_from_anything(data):
+    """Past the derivations, the renderers too: every pane builder, the dashboard's row
+    cells, for any pod an odd sequence of events leaves behind (unknown event types too)."""
+    from podwatch.model.view import pod_row
+    from podwatch.render import PANES, pod_cells, summary_text
+
+    store = Store()
+    for n in range(data.draw(st.integers(1, 8))):
+        kind = data.draw(st.sampled_from(KINDS))
+        etype = data.draw(st.sampled_from(["ADDED", "MODIFIED", "DELETED", "UPSERT", "", "RELIST"]))
+        obj = mutate(realistic(kind), data)
+        store.apply(WatchEvent(float(n), kind, etype, obj), T0 + n)
+    for key in list(store.pods):
+        row = pod_row(store, key)
+        for wide in (True, False):
+            cells = pod_cells(row, store.now, wide=wide)
+            assert all(isinstance(c.plain, str) for c in cells.values())
+        detail = pod_detail(store, key)
+        summary_text(detail)
+        for _key, _title, build in PANES:
+            build(detail)
+
+
+def test_a_pod_without_a_readable_status_is_shown_as_unknown_not_as_a_lost_node():
+    store = Store()
+    store.apply(
+        WatchEvent(
+            0.0,
+            "Pod",
+            "ADDED",
+            {"metadata": {"name": "x", "namespace": "d"}, "status": None, "spec": "nope"},
+        ),
+        T0,
+    )
+    detail = pod_detail(store, ("d", "x"))
+    assert detail.summary.status == "Unknown" and detail.summary.phase == "Unknown"
+    assert detail.why == "Pod status unknown: the object carries no readable status."
