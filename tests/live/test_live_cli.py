@@ -689,9 +689,7 @@ def test_record_killed_with_sigkill_leaves_a_file_that_replays_to_the_last_whole
     assert f"Pods ({len(set(names))})" in replay.stdout
 
 
-def test_a_rejected_token_is_reported_without_the_token_even_with_debug_logging(
-    double, tmp_path
-):
+def test_a_rejected_token_is_reported_without_the_token_even_with_debug_logging(double, tmp_path):
     """401 with a wrong token: one clear line, exit 1; the token is printed nowhere, even
     when Python's root logger is set to DEBUG (as a wrapper script might do)."""
     populate(double)

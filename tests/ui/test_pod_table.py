@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 from podwatch.model.store import Store
 from podwatch.ui.widgets.pod_table import PodTable
 from tests.factories import feed, pod, ready_conditions, running, waiting
-from tests.ui.textshot import widget_lines
+from tests.ui.textshot import drawn_text, widget_lines
 
 
 def healthy(i: int) -> dict:
@@ -127,3 +127,16 @@ async def test_a_narrow_table_cuts_long_names_and_keeps_the_health_mark():
         assert row.startswith("✓  xxx") and "…" in row
         assert len(row) == table.scrollable_content_region.width
         assert "Running" in row and "node-1" in row
+
+
+async def test_ages_on_screen_follow_the_clock_even_when_no_row_changes():
+    store = store_of(3)
+    app = TableApp(store)
+    async with app.run_test(size=(120, 10)) as pilot:
+        table = app.query_one(PodTable)
+        await pilot.pause()
+        assert "node-10sBest" in drawn_text(app)  # the SVG's text runs drop the blanks
+        store.now += 600  # a replay seek ten minutes on, with only Events in between
+        table.sync(store, set())
+        await pilot.pause()
+        assert "node-110mBest" in drawn_text(app) and "node-10sBest" not in drawn_text(app)

@@ -118,7 +118,8 @@ def _key_of(rid: str) -> Key:
 def _widths_of(row: PodRow) -> dict[str, int]:
     """Cell widths of the measured columns, without building the cells."""
     sm = row.summary
-    restarts = len(str(sm.restarts)) + (9 if sm.restarts and sm.last_restart is not None else 0)
+    # " (2m30s ago)": the age grows while the row stands still, so room for six characters
+    restarts = len(str(sm.restarts)) + (13 if sm.restarts and sm.last_restart is not None else 0)
     return {
         "ns": cell_len(clean(sm.namespace, 253)),
         "name": cell_len(clean(sm.name, 253)),
@@ -215,6 +216,7 @@ class PodTable(ScrollView, can_focus=True):
         self._layout: tuple[tuple, list[tuple[PodColumn, int]]] | None = None
         self._cursor = 0
         self._cursor_rid: str | None = None
+        self._painted_now = 0.0
 
     # ----------------------------------------------------------------- queries
 
@@ -282,6 +284,8 @@ class PodTable(ScrollView, can_focus=True):
             self._order = sorted((k, rid) for rid, k in self._sort_keys.items())
         if touched or changed is None:
             self._after_change()
+        elif self.now - self._painted_now >= 1.0:
+            self.refresh()  # ages on screen follow the clock (a replay seek jumps it)
         return touched
 
     def _put(self, rid: str, row: PodRow, bulk: bool) -> None:
@@ -465,7 +469,9 @@ class PodTable(ScrollView, can_focus=True):
             self._layout = (signature, list(zip(cols, widths, strict=True)))
         return self._layout[1]
 
-    def _line(self, cells: dict[str, Text] | None, style: Style, width: int) -> Strip:
+    def _line(
+        self, cells: dict[str, Text] | None, style: Style, width: int, over: Style | None = None
+    ) -> Strip:
         """One row (or the header, when `cells` is None), each cell cut to its width."""
         console = self.app.console
         segments: list[Segment] = []
@@ -480,10 +486,12 @@ class PodTable(ScrollView, can_focus=True):
             segments.extend(own)
             if cell.cell_len < w:
                 segments.append(Segment(" " * (w - cell.cell_len)))
-        strip = Strip(Segment.apply_style(segments, style))
+        # `over` (the cursor) wins over the cells' own colours, as a selection should.
+        strip = Strip(Segment.apply_style(segments, style, over))
         return strip.adjust_cell_length(width, style)
 
     def render_line(self, y: int) -> Strip:
+        self._painted_now = self.now
         width = self.scrollable_content_region.width
         base = self.rich_style
         if y == 0:
@@ -492,7 +500,7 @@ class PodTable(ScrollView, can_focus=True):
         index = int(self.scroll_y) + y - 1
         if index >= len(self._order):
             return Strip.blank(width, base)
-        style = base
         if index == self._cursor:
-            style = base + self.get_component_rich_style("pod-table--cursor")
-        return self._line(self.cells_of(self._order[index][1]), style, width)
+            cursor = self.get_component_rich_style("pod-table--cursor")
+            return self._line(self.cells_of(self._order[index][1]), base + cursor, width, cursor)
+        return self._line(self.cells_of(self._order[index][1]), base, width)
