@@ -11,14 +11,14 @@ import json
 import socket
 import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from tests.apiserver import ApiServerDouble
+from tests.recordings import recordings_dir
 
-RECORDINGS = Path("/work/shared/recordings")
+RECORDINGS = recordings_dir()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -609,8 +609,6 @@ def test_concurrent_requests_are_served(api: ApiServerDouble) -> None:
 
 def test_load_watch_file_seeds_from_a_capture(api: ApiServerDouble) -> None:
     capture = RECORDINGS / "seed-demo" / "pods.json"
-    if not capture.exists():
-        pytest.skip("recordings not available")
     expected: dict[str, dict] = {}
     for line in capture.read_text().splitlines():
         if line.strip():

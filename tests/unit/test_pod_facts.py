@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from podwatch.cli import demo_path
 from podwatch.model.pods import MISSING, condition_views, container_views, pod_facts, summarize
 from podwatch.recording import read_recording
+from tests.recordings import recordings_dir
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "recordings"
+SHARED = recordings_dir()
 
 
 def reference_facts(pod) -> dict[str, str]:
@@ -46,7 +43,6 @@ def test_fast_facts_equal_the_views_on_the_demo():
         assert list(pod_facts(pod)) == list(reference_facts(pod))  # same order too
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/recordings not present")
 def test_fast_facts_equal_the_views_on_every_real_pod():
     count = 0
     for path in sorted(SHARED.rglob("*.json")):

@@ -6,13 +6,12 @@ dashboard would show is checked against what the capture itself says. The
 expected values were read off the data (resourceVersions, Event counts, the
 `started`/`finished` files), not off podwatch's output.
 
-The tree is found next to the repository (`<repo>/../shared/recordings`) or at
-`$PODWATCH_SHARED_RECORDINGS`; without it the whole module is skipped.
+The tree is found by `tests.recordings.recordings_dir()`: `$PODWATCH_SHARED_RECORDINGS`,
+`<repo>/../shared/recordings`, or the copy in `tests/data/recordings`.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,26 +42,15 @@ from podwatch.model.view import (
 )
 from podwatch.model.watch import WatchEvent
 from podwatch.recording import Recording, read_recording
+from tests.recordings import recordings_dir
 
-
-def _shared_dir() -> Path:
-    override = os.environ.get("PODWATCH_SHARED_RECORDINGS")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "recordings"
-
-
-SHARED = _shared_dir()
+SHARED = recordings_dir()
 SEED = SHARED / "seed-demo"
 FORMS = SHARED / "kubectl-forms"
 REAL = SHARED / "real-objects"
 NS = "seed-demo"
 
-pytestmark = pytest.mark.skipif(
-    not SHARED.is_dir(), reason=f"../shared/recordings not present (looked in {SHARED})"
-)
-
-ALL_JSON = sorted(SHARED.rglob("*.json")) if SHARED.is_dir() else []
+ALL_JSON = sorted(SHARED.rglob("*.json"))
 
 
 # --------------------------------------------------------------------------- helpers
