@@ -35,15 +35,6 @@ GAPS = {
 }
 
 
-@pytest.fixture
-def double():
-    server = ApiServerDouble(bookmark_interval=0.3).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def seed(double: ApiServerDouble) -> None:
     seed_web_service(double)
     double.create(

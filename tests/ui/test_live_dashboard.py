@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from podwatch.kube.config import connect
 from podwatch.kube.source import LiveSource
 from podwatch.ui.app import PodwatchApp
 from podwatch.ui.widgets.pod_table import PodTable
-from tests.apiserver import ApiServerDouble
 from tests.factories import endpoints
 from tests.live.conftest import FAST, pod_obj, seed_web_service
 from tests.ui.textshot import shown
-
-
-@pytest.fixture
-def double():
-    server = ApiServerDouble(bookmark_interval=0.3).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def wait_until(pilot, predicate, timeout: float = 10.0) -> bool:

@@ -133,6 +133,19 @@ def _widths_of(row: PodRow) -> dict[str, int]:
     }
 
 
+class _PodMessage(Message):
+    """A message about the pod under the table's cursor (`key` None: no pod)."""
+
+    def __init__(self, table: PodTable, key: Key | None) -> None:
+        super().__init__()
+        self.table = table
+        self.key = key
+
+    @property
+    def control(self) -> PodTable:
+        return self.table
+
+
 class PodTable(ScrollView, can_focus=True):
     """One line per pod, keyed by namespace/name; the cursor stays on its pod while the
     rows re-sort under it."""
@@ -178,29 +191,11 @@ class PodTable(ScrollView, can_focus=True):
     }
     """
 
-    class Highlighted(Message):
+    class Highlighted(_PodMessage):
         """The cursor is on another pod (or on none)."""
 
-        def __init__(self, table: PodTable, key: Key | None) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> PodTable:
-            return self.table
-
-    class Selected(Message):
+    class Selected(_PodMessage):
         """`enter` (or a click on the selected row) on a pod."""
-
-        def __init__(self, table: PodTable, key: Key) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> PodTable:
-            return self.table
 
     def __init__(self, *, all_namespaces: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
