@@ -394,6 +394,13 @@ def _short(exc: Exception) -> str:
 
 
 def _read_podwatch(path: str, docs: Iterator[_Doc], header_doc: _Doc, fe: _FileEvents) -> None:
+    started = _podwatch_header(path, header_doc, fe)
+    for event in _podwatch_events(path, docs, fe):
+        fe.events.append((started + event.t, _rv_int(event.object), event))
+
+
+def _podwatch_header(path: str, header_doc: _Doc, fe: _FileEvents) -> float:
+    """Check the header line; keep it and its start time in `fe`, and return the time."""
     header = header_doc.value
     version = header.get("version")
     if version != VERSION:
@@ -410,8 +417,7 @@ def _read_podwatch(path: str, docs: Iterator[_Doc], header_doc: _Doc, fe: _FileE
         raise RecordingError(path, header_doc.line, "header has no valid 'started' time")
     fe.header = header
     fe.started = started
-    for event in _podwatch_events(path, docs, fe):
-        fe.events.append((started + event.t, _rv_int(event.object), event))
+    return started
 
 
 def _podwatch_events(path: str, docs: Iterator[_Doc], fe: _FileEvents) -> Iterator[WatchEvent]:
@@ -657,13 +663,7 @@ def _merge(files: list[_FileEvents]) -> Recording:
 
     known = sorted(t for t, _ in merged if t is not None)
     if all_podwatch:
-        started = min(
-            parse_time(f.header.get("started")) or 0.0
-            if not isinstance(f.header.get("startedEpoch"), int | float)
-            else float(f.header["startedEpoch"])
-            for f in files
-            if f.header is not None
-        )
+        started = min(f.started for f in files)
     else:
         # The earliest time attested, ignoring stragglers that lie more than a
         # day before the bulk (an old object without managedFields in a list);
@@ -759,7 +759,7 @@ def open_stream(
         return None
     docs = _iter_lines(path, _chain_lines(first, lines), skip_bad_lines, fe)
     header_doc = next(docs)
-    _read_podwatch(path, iter(()), header_doc, fe)  # checks version and start time
+    _podwatch_header(path, header_doc, fe)
     return RecordingStream(path, fe, docs)
 
 

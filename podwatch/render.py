@@ -62,6 +62,10 @@ def _age(store: Store, t: float | None) -> str:
     return format_age(store.now - t) if t is not None else "-"
 
 
+WIDE = 110
+"""From this many columns the pod list has room for PHASE, QoS and restart ages."""
+
+
 @dataclass(frozen=True)
 class PodColumn:
     """One column of the pod list: `most` caps its width; 0 means it takes what is left."""
@@ -91,10 +95,6 @@ def pod_columns(*, all_namespaces: bool, width: int) -> list[PodColumn]:
     if wide:
         columns.append(PodColumn("qos", "QOS", 10))
     return columns
-
-
-WIDE = 110
-"""From this many columns the pod list has room for PHASE, QoS and restart ages."""
 
 
 def pod_cells(row: PodRow, now: float, *, wide: bool) -> dict[str, Text]:
@@ -344,6 +344,8 @@ def _noting_gaps(key: str, build: Callable[[PodDetail], Table]) -> Callable[[Pod
         if gap:
             table.caption = Text(f"! {gap}", style="yellow")
             table.caption_justify = "left"
+            # A caption wraps at the table's width: let a narrow table widen for it.
+            table.min_width = len(gap) + 2
         return table
 
     return built

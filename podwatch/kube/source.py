@@ -294,13 +294,12 @@ class LiveSource:
         now = self.clock()
         if now > self.store.now:
             self.store.now = now
+        # Refused kinds, and a missing EndpointSlice API (Endpoints may stand in for it).
         self.store.unreadable = frozenset(
-            kind for kind, w in self.watchers.items() if w.status.state == "forbidden"
-        ) | (
-            frozenset({"EndpointSlice"})
-            if self.watchers.get("EndpointSlice") is not None
-            and self.watchers["EndpointSlice"].status.state == "unavailable"
-            else frozenset()
+            kind
+            for kind, w in self.watchers.items()
+            if w.status.state == "forbidden"
+            or (kind == "EndpointSlice" and w.status.state == "unavailable")
         )
         self.received += count
         self.rate.add(now, count)

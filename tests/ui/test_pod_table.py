@@ -140,3 +140,20 @@ async def test_ages_on_screen_follow_the_clock_even_when_no_row_changes():
         table.sync(store, set())
         await pilot.pause()
         assert "node-110mBest" in drawn_text(app) and "node-10sBest" not in drawn_text(app)
+
+
+async def test_the_app_freezes_the_collector_after_a_large_batch(demo_app, fake_clock):
+    """The drain hands every batch's size to the GC policy: a replay jump of the whole
+    demo is a batch large enough to freeze after."""
+    from podwatch.gcpolicy import FreezePolicy
+
+    app = demo_app(0.0, paused=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        frozen: list[int] = []
+        app.gc_policy = FreezePolicy(after=100, freeze=lambda: frozen.append(1))
+        fake_clock.advance(3600)  # the rest of the demo (300 events) in one drain
+        app.drain()
+        await pilot.pause()
+        assert frozen == [1]
+        app.drain()  # nothing new: nothing to freeze
+        assert frozen == [1]

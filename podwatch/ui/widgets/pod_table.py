@@ -227,10 +227,6 @@ class PodTable(ScrollView, can_focus=True):
     def selected_key(self) -> Key | None:
         return _key_of(self._cursor_rid) if self._cursor_rid is not None else None
 
-    def row_ids(self) -> list[str]:
-        """Row ids in display order."""
-        return [rid for _, rid in self._order]
-
     def cells_at(self, index: int) -> dict[str, Text]:
         """The cells row `index` shows, keyed by column (see `render.pod_cells`)."""
         return self.cells_of(self._order[index][1])
@@ -357,14 +353,6 @@ class PodTable(ScrollView, can_focus=True):
         self._layout = None
         self.sync(store, None)
         self._scroll_to_cursor()
-
-    def clear(self) -> None:
-        self._rows.clear()
-        self._sort_keys.clear()
-        self._order.clear()
-        self._measured.clear()
-        self._layout = None
-        self._after_change()
 
     def cycle_sort(self) -> str:
         self.sort_mode = SORTS[(SORTS.index(self.sort_mode) + 1) % len(SORTS)]
