@@ -8,13 +8,14 @@ is read as markup or reaches the terminal as a control sequence.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from podwatch.columns import all_columns, header_line, plan, row_line
+from podwatch.layout import Column, Fields, Grid
 from podwatch.model.k8s import format_age, format_duration, format_rfc3339
 from podwatch.model.store import Store
 from podwatch.model.view import PodDetail, PodRow, node_rows, pod_rows, service_views
@@ -23,7 +24,8 @@ from podwatch.safe import plain
 SEVERITY_STYLE = {0: "green", 1: "dim", 2: "yellow", 3: "bold red"}
 SEVERITY_MARK = {0: "✓", 1: "·", 2: "!", 3: "✗"}
 """A symbol beside every colour, so that no meaning rests on colour alone."""
-STATUS_STYLE = {"True": "green", "False": "red", "Unknown": "yellow", "missing": "dim"}
+STATUS_STYLE = {"True": "green", "False": "bold red", "Unknown": "yellow", "missing": "italic"}
+MEMBERSHIP_STYLE = {"ready": "green", "NotReady": "bold red"}
 
 
 FREE_TEXT = frozenset(
@@ -62,48 +64,15 @@ def _age(store: Store, t: float | None) -> str:
     return format_age(store.now - t) if t is not None else "-"
 
 
-WIDE = 110
-"""From this many columns the pod list has room for PHASE, QoS and restart ages."""
-
-
-@dataclass(frozen=True)
-class PodColumn:
-    """One column of the pod list: `most` caps its width; 0 means it takes what is left."""
-
-    key: str
-    header: str
-    most: int
-
-
-def pod_columns(*, all_namespaces: bool, width: int) -> list[PodColumn]:
-    """The pod list's columns at this width; below 110 columns PHASE, QoS and restart
-    ages give way to the rest. Shared by `--once` and the dashboard's table."""
-    wide = width >= WIDE
-    columns = [PodColumn("mark", "", 1)]
-    if all_namespaces:
-        columns.append(PodColumn("ns", "NAMESPACE", 16 if wide else 12))
-    columns += [PodColumn("name", "NAME", 0), PodColumn("status", "STATUS", 24 if wide else 16)]
-    if wide:
-        columns.append(PodColumn("phase", "PHASE", 9))
-    columns += [
-        PodColumn("ready", "READY", 5),
-        PodColumn("restarts", "RESTARTS" if wide else "RST", 14 if wide else 4),
-        PodColumn("probes", "PROBE r/l/s" if wide else "PROBE", 11),
-        PodColumn("node", "NODE", 24 if wide else 10),
-        PodColumn("age", "AGE", 6),
-    ]
-    if wide:
-        columns.append(PodColumn("qos", "QOS", 10))
-    return columns
-
-
-def pod_cells(row: PodRow, now: float, *, wide: bool) -> dict[str, Text]:
-    """Every cell of a pod's row, keyed like `pod_columns` (a superset of them)."""
+def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
+    """Every cell of a pod's row, keyed like `columns.all_columns` (RESTARTS with the
+    last restart's age, RST without)."""
     sm = row.summary
     style = SEVERITY_STYLE[sm.severity]
     restarts = str(sm.restarts)
-    if wide and sm.last_restart is not None and sm.restarts:
-        restarts += f" ({format_age(now - sm.last_restart)} ago)"
+    with_age = restarts
+    if sm.last_restart is not None and sm.restarts:
+        with_age += f" ({format_age(now - sm.last_restart)} ago)"
     return {
         "mark": Text(SEVERITY_MARK[sm.severity], style=style),
         "ns": plain(sm.namespace, limit=253),
@@ -111,7 +80,8 @@ def pod_cells(row: PodRow, now: float, *, wide: bool) -> dict[str, Text]:
         "status": plain(sm.status, style, limit=60),
         "phase": plain(sm.phase, limit=30),
         "ready": Text(sm.ready_text),
-        "restarts": Text(restarts),
+        "restarts": Text(with_age),
+        "restart_count": Text(restarts),
         "probes": Text(row.probe_text),
         "node": plain(sm.node or "-", limit=253),
         "age": Text(format_age(now - sm.created) if sm.created is not None else "-"),
@@ -119,136 +89,169 @@ def pod_cells(row: PodRow, now: float, *, wide: bool) -> dict[str, Text]:
     }
 
 
-def fit_widths(
-    columns: list[PodColumn], natural: dict[str, int], width: int, gap: int
-) -> list[int]:
-    """Each column at its natural width up to its cap; NAME takes what is left (at least
-    10), so that the table always fits and the health mark is never squeezed away.
-    Room still left over goes to the capped columns that were cut (NODE, STATUS...)."""
-    widths = []
-    wanted = []
-    flex = 0
-    for index, col in enumerate(columns):
-        n = max(len(col.header), natural.get(col.key, 0))
-        wanted.append(n)
-        if col.most:
-            n = min(n, col.most)
-        else:
-            flex = index
-        widths.append(n)
-    others = sum(w for i, w in enumerate(widths) if i != flex) + gap * (len(columns) - 1)
-    widths[flex] = max(10, min(widths[flex], width - others))
-    spare = width - others - widths[flex]
-    for index in range(len(columns)):
-        if spare <= 0:
-            break
-        grow = min(spare, wanted[index] - widths[index])
-        if grow > 0:
-            widths[index] += grow
-            spare -= grow
-    return widths
-
-
-def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 160) -> Table:
-    """The pod list, as `--once` prints it; widths computed so that it always fits."""
-    columns = pod_columns(all_namespaces=all_namespaces, width=width)
-    wide = width >= WIDE
+def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 120) -> Text:
+    """The pod list, as `--once` prints it: the dashboard's columns and the same rules
+    for what gives way at this width (`podwatch.columns`), one line per pod."""
     now = store.now
-    rows = [pod_cells(row, now, wide=wide) for row in pod_rows(store)]
-    natural = {c.key: max((r[c.key].cell_len for r in rows), default=0) for c in columns}
-    # Between two columns: padding, a (blank) divider, padding.
-    widths = fit_widths(columns, natural, width, gap=3)
-    table = Table(
-        title=f"Pods ({len(store.pods)})",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_edge=False,
-    )
-    for col, w in zip(columns, widths, strict=True):
-        table.add_column(col.header, no_wrap=True, overflow="ellipsis", width=w)
-    for cells in rows:
-        table.add_row(*(cells[c.key] for c in columns))
-    return table
+    rows = [pod_cells(row, now) for row in pod_rows(store)]
+    keys = {c.key for c in all_columns(all_namespaces=all_namespaces)} | {"restart_count"}
+    natural = {k: max((r[k].cell_len for r in rows), default=0) for k in keys}
+    layout = plan(natural, width, all_namespaces=all_namespaces)
+    lines = [Text(f"Pods ({len(store.pods)})", style="bold")]
+    header = header_line(layout)
+    header.stylize("bold")
+    lines.append(header)
+    lines += [row_line(cells, layout) for cells in rows]
+    return Text("\n").join(lines)
 
 
-def summary_text(detail: PodDetail) -> Text:
-    """Two lines: who and where, then the one-line answer."""
+def summary_text(detail: PodDetail) -> Group:
+    """Who and where, the one-line answer, then the facts behind it (False conditions,
+    failing probes, NotReady endpoints, untolerated taints), so that on a small terminal
+    the problem is on screen before any pane is scrolled."""
     sm = detail.summary
     head = Text()
     head.append(f"{SEVERITY_MARK[sm.severity]} ", style=SEVERITY_STYLE[sm.severity])
     head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
     head.append("  ")
-    head.append_text(
-        plain(f"{sm.status} ({sm.phase}) {sm.ready_text} ready", SEVERITY_STYLE[sm.severity])
-    )
-    head.append("  node ")
-    head.append_text(plain(sm.node or "-"))
-    head.append("  IP ")
-    head.append_text(plain(sm.pod_ip or "-"))
-    head.append("  QoS ")
-    head.append_text(plain(sm.qos or "-"))
+    head.append_text(plain(sm.status, SEVERITY_STYLE[sm.severity]))
+    if sm.phase != sm.status:
+        head.append_text(plain(f" ({sm.phase})"))
+    head.append(f"  {sm.ready_text} ready")
+    facts = [
+        _fact("node", sm.node or "-"),
+        _fact("IP", sm.pod_ip or "-"),
+        _fact("QoS", sm.qos or "-"),
+    ]
     if sm.restarts:
-        head.append(f"  restarts {sm.restarts}")
-    head.append("\n")
-    head.append("why: ", style="bold")
-    head.append_text(plain(detail.why, limit=None))
-    return head
+        facts.append(_fact("restarts", str(sm.restarts)))
+    why = Text("why: ", style="bold")
+    why.append_text(plain(detail.why, limit=None))
+    return Group(head, Fields(facts), why, Fields(problem_items(detail), indent=0))
+
+
+def _fact(label: str, value: str) -> Text:
+    return Text(f"{label} ", style="dim").append_text(plain(value))
+
+
+def problem_items(detail: PodDetail) -> list[Text]:
+    """Each fact that keeps the pod from serving, marked ✗ (or ⚠ for a countdown): the
+    problem rows of the panes, for the summary."""
+    bad = "bold red"
+    items: list[Text] = []
+
+    def add(text: str, mark: str = "✗", style: str = bad) -> None:
+        items.append(Text(f"{mark} ", style=style).append_text(plain(text)))
+
+    finished = detail.summary.phase in ("Succeeded", "Failed")
+    if not finished:
+        for c in detail.conditions:
+            if c.status in ("False", "Unknown"):
+                add(f"{c.type} {c.status}" + (f" ({c.reason})" if c.reason else ""))
+    waiting_ok = ("", "ContainerCreating", "PodInitializing")
+    unready = set()
+    for c in detail.containers:
+        if c.ready is False:
+            unready.add(c.name)
+        crashed = c.state == "terminated" and c.exit_code not in (0, None) and not finished
+        if (c.state == "waiting" and c.reason not in waiting_ok) or crashed:
+            add(f"{c.name} {c.state_text}")
+    for p in detail.probes:
+        if p.failures_recent:
+            failing = p.probe == "readiness" and p.container in unready
+            mark, style = ("✗", bad) if failing else ("⚠", "bold yellow")
+            add(f"{p.probe} probe {p.container}: {p.failures_recent} recent failures", mark, style)
+    for m in detail.memberships:
+        if m.state != "ready":
+            add(f"{m.state} in {m.service[1]}")
+    for t in detail.taints:
+        # A NoSchedule taint does not act on a pod already on the node.
+        if not t.tolerated and t.taint.effect == "NoExecute":
+            add(f"taint {t.taint.text} not tolerated")
+    ev = detail.eviction
+    if ev is not None and ev.deadline is not None and not ev.immediate:
+        add(f"evicted {format_duration(ev.deadline - detail.now)}", "⚠", "bold yellow")
+    if detail.scheduling is not None:
+        for u in detail.scheduling.untolerated:
+            add(f"untolerated {u}")
+    return items
 
 
 def _ago(detail: PodDetail, t: float | None) -> str:
     return format_age(detail.now - t) if t is not None else "-"
 
 
-def conditions_table(detail: PodDetail) -> Table:
-    conds = _table("Conditions", "TYPE", "STATUS", "REASON", "MESSAGE", "SINCE")
+def _since(detail: PodDetail, t: float | None) -> str:
+    return f"{format_age(detail.now - t)} ago" if t is not None else "-"
+
+
+def conditions_table(detail: PodDetail) -> Grid:
+    """The four conditions in lifecycle order, then any others; a message under its row."""
+    conds = Grid(Column("TYPE", ""), Column("STATUS", ""), "REASON", "SINCE")
     for c in detail.conditions:
         conds.add_row(
             plain(c.type),
             plain(c.status, STATUS_STYLE.get(c.status, "")),
             plain(c.reason or "-"),
-            plain(c.message or "-"),
-            Text(_ago(detail, c.last_transition)),
+            Text(_since(detail, c.last_transition)),
+            notes=[plain(c.message)] if c.message else (),
         )
     return conds
 
 
-def containers_table(detail: PodDetail) -> Table:
-    ctab = _table(
-        "Containers", "KIND", "NAME", "STATE", "READY", "STARTED", "RESTARTS", "LAST STATE", "IMAGE"
+def containers_table(detail: PodDetail) -> Grid:
+    """Init, sidecar, app and ephemeral containers; their messages under them."""
+    ctab = Grid(
+        Column("KIND", ""),
+        Column("NAME", ""),
+        Column("STATE", ""),
+        "READY",
+        "STARTED",
+        "RESTARTS",
+        Column("LAST STATE", "last:"),
+        "IMAGE",
+        empty="(no containers in the spec)",
     )
     for c in detail.containers:
+        notes = []
+        if c.message:
+            notes.append(plain(f"{c.state}: {c.message}"))
+        if c.last_message:
+            notes.append(plain(f"last: {c.last_message}"))
         ctab.add_row(
             plain(c.kind),
-            plain(c.name),
-            plain(c.state_text + (f": {c.message}" if c.message else "")),
+            plain(c.name, "bold"),
+            plain(c.state_text),
             Text(_tri(c.ready)),
             Text(_tri(c.started)),
             Text(str(c.restarts)),
             plain(c.last_state_text or "-"),
             plain(c.image or "-"),
+            notes=notes,
         )
-    if not detail.containers:
-        ctab.add_row(Text("(no containers in the spec)"), *[""] * 7)
     return ctab
 
 
-def probes_table(detail: PodDetail) -> Table:
-    ptab = _table(
-        "Probes",
-        "CONTAINER",
-        "PROBE",
-        "HANDLER",
-        "TIMING",
+def probes_table(detail: PodDetail) -> Grid:
+    """Each probe with its handler and timing; the last failure and what failing does,
+    under it."""
+    ptab = Grid(
+        Column("CONTAINER", ""),
+        Column("PROBE", ""),
+        Column("HANDLER", ""),
+        Column("TIMING", ""),
         "FAILS",
         "RECENT",
-        "LAST FAILURE",
-        "NOTE",
+        empty="(no probes)",
     )
     for p in detail.probes:
-        last = "-"
+        notes = []
         if p.last_failure:
-            last = f"{_ago(detail, p.last_failure_at)} ago: {p.last_failure}"
+            notes.append(
+                plain(f"last failure {_ago(detail, p.last_failure_at)} ago: {p.last_failure}")
+            )
+        if p.note:
+            notes.append(plain(p.note, "italic"))
         ptab.add_row(
             plain(p.container),
             plain(p.probe),
@@ -256,33 +259,37 @@ def probes_table(detail: PodDetail) -> Table:
             Text(p.timing_text if p.period else "-"),
             Text(str(p.failures_total)),
             Text(str(p.failures_recent)),
-            plain(last),
-            plain(p.note or "-"),
+            notes=notes,
         )
-    if not detail.probes:
-        ptab.add_row(Text("(no probes)"), *[""] * 7)
     return ptab
 
 
-def endpoints_table(detail: PodDetail) -> Table:
-    etab = _table("Endpoints", "SERVICE", "STATE", "IP", "PORTS", "FROM")
+def endpoints_table(detail: PodDetail) -> Grid:
+    """Every Service that lists the pod, ready or NotReady there, or selects it."""
+    etab = Grid(
+        Column("SERVICE", ""),
+        Column("STATE", ""),
+        "IP",
+        "PORTS",
+        "FROM",
+        empty="(no Service lists or selects this pod)",
+    )
     for m in detail.memberships:
-        style = "green" if m.state == "ready" else "red" if m.state == "NotReady" else "yellow"
         etab.add_row(
-            plain(m.service[1]),
-            plain(m.state, style),
+            plain(m.service[1], "bold"),
+            plain(m.state, MEMBERSHIP_STYLE.get(m.state, "yellow")),
             plain(m.ip or "-"),
             plain(", ".join(m.ports) or "-"),
             plain(m.source),
         )
-    if not detail.memberships:
-        etab.add_row(Text("(no Service lists or selects this pod)"), "", "", "", "")
     return etab
 
 
-def node_table(detail: PodDetail) -> Table:
+def node_table(detail: PodDetail) -> Grid:
+    """The node, its taints against the pod's tolerations, eviction, scheduling, and the
+    pod's own placement rules."""
     now = detail.now
-    ntab = _table("Node & taints", "WHAT", "DETAIL")
+    ntab = Grid(Column("WHAT", ""), Column("DETAIL", ""))
     if detail.node is not None:
         nv = detail.node
         ntab.add_row(plain(f"node {nv.name}"), plain(nv.status_text))
@@ -292,7 +299,9 @@ def node_table(detail: PodDetail) -> Table:
     for m in detail.taints:
         text = f"tolerated by {m.toleration}" if m.tolerated else "NOT tolerated"
         since = f", since {_ago(detail, m.since)}" if m.since is not None else ""
-        ntab.add_row(plain(f"taint {m.taint.text}"), plain(text + since))
+        ntab.add_row(
+            plain(f"taint {m.taint.text}"), plain(text + since, "" if m.tolerated else "bold")
+        )
     if detail.eviction is not None:
         ev = detail.eviction
         if ev.immediate:
@@ -316,9 +325,9 @@ def node_table(detail: PodDetail) -> Table:
     return ntab
 
 
-def timeline_table(detail: PodDetail, limit: int = 40) -> Table:
+def timeline_table(detail: PodDetail, limit: int = 40) -> Grid:
     """podwatch's record of changes merged with the pod's Events, oldest first."""
-    ttab = _table("Timeline", "WHEN", "WHAT")
+    ttab = Grid(Column("WHEN", ""), Column("WHAT", ""))
     entries = [(e.t, e.text) for e in detail.timeline]
     entries += [
         (
@@ -335,18 +344,15 @@ def timeline_table(detail: PodDetail, limit: int = 40) -> Table:
     return ttab
 
 
-def _noting_gaps(key: str, build: Callable[[PodDetail], Table]) -> Callable[[PodDetail], Table]:
-    """The pane's table with, under it, what it cannot know (a kind not readable)."""
+def _noting_gaps(key: str, build: Callable[[PodDetail], Grid]) -> Callable[[PodDetail], Grid]:
+    """The pane's grid with, under it, what it cannot know (a kind not readable)."""
 
-    def built(detail: PodDetail) -> Table:
-        table = build(detail)
+    def built(detail: PodDetail) -> Grid:
+        grid = build(detail)
         gap = detail.gaps.get(key)
         if gap:
-            table.caption = Text(f"! {gap}", style="yellow")
-            table.caption_justify = "left"
-            # A caption wraps at the table's width: let a narrow table widen for it.
-            table.min_width = len(gap) + 2
-        return table
+            grid.caption = Text(f"! {gap}", style="yellow")
+        return grid
 
     return built
 
@@ -366,9 +372,11 @@ PANES = tuple(
 
 
 def pod_section(detail: PodDetail) -> Group:
-    """A pod's whole story, as --once prints it."""
+    """A pod's whole story, as --once prints it: the summary, then each pane under its
+    title."""
     parts: list[RenderableType] = [Text(""), summary_text(detail)]
-    parts += [build(detail) for _key, _title, build in PANES]
+    for _key, title, build in PANES:
+        parts += [Text(""), Text(title, style="bold"), build(detail)]
     return Group(*parts)
 
 

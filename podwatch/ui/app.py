@@ -22,6 +22,7 @@ from podwatch.model.store import Changes
 from podwatch.ui.messages import EventsArrived
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import HelpScreen, PromptScreen
+from podwatch.ui.screens.pod import PodScreen
 from podwatch.ui.screens.views import NodesScreen, ServicesScreen, TableScreen
 from podwatch.ui.status import stale_banner, status_line
 
@@ -134,7 +135,7 @@ class PodwatchApp(App):
 
     def apply_changes(self, changes: Changes) -> None:
         screen = self.screen
-        if isinstance(screen, MainScreen | TableScreen):
+        if isinstance(screen, MainScreen | TableScreen | PodScreen):
             screen.refresh_from(self.source.store, changes)
         if not isinstance(screen, MainScreen):
             # The pod view catches up when it is shown again.
@@ -143,6 +144,8 @@ class PodwatchApp(App):
     def tick(self) -> None:
         self._ticks += 1
         screen = self.screen
+        if isinstance(screen, PodScreen):
+            screen.tick(self.source.store, self._ticks)
         if isinstance(screen, MainScreen):
             screen.tick(self.source.store, self._ticks)
             if self._ticks % int(AGE_INTERVAL / TICK_INTERVAL) == 0:
@@ -158,7 +161,7 @@ class PodwatchApp(App):
         if isinstance(screen, MainScreen):
             filter_text = screen.table.view.describe
             sort = screen.table.sort_mode
-        elif isinstance(screen, TableScreen):
+        elif isinstance(screen, TableScreen | PodScreen):
             view = screen.view_name
         line = status_line(self.source, filter_text=filter_text, sort=sort, view=view)
         if line != getattr(status, "_podwatch_line", None):  # idle: draw nothing new

@@ -436,9 +436,11 @@ def test_record_duration_stops_by_itself_with_scope_and_no_redact(double, kubeco
 def _why_line(stdout: str, ns_name: str) -> str:
     lines = stdout.splitlines()
     for i, line in enumerate(lines):
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if ns_name in line and "ready" in line and nxt.startswith("why:"):
-            return nxt
+        if ns_name in line and "ready" in line:
+            # The summary: who, then where (node, IP, QoS), then the why line.
+            for nxt in (x.strip() for x in lines[i + 1 : i + 4]):
+                if nxt.startswith("why:"):
+                    return nxt
     raise AssertionError(f"no detail section with a why line for {ns_name}:\n{stdout}")
 
 

@@ -19,6 +19,7 @@ from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.views import NodesScreen, ServicesScreen
 from podwatch.ui.widgets.details import Pane
 from podwatch.ui.widgets.pod_table import PodTable
+from tests.ui.textshot import screen_lines
 
 WIDE = (120, 40)
 SMALL = (80, 24)
@@ -317,7 +318,7 @@ async def test_slash_filters_by_label(demo_app) -> None:
         assert app.source.paused  # the space went into the field, not to `pause`
 
 
-async def test_escape_closes_the_filter_then_clears_it(demo_app) -> None:
+async def test_escape_in_the_filter_prompt_clears_it_at_once(demo_app) -> None:
     app = demo_app(150)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
@@ -326,12 +327,29 @@ async def test_escape_closes_the_filter_then_clears_it(demo_app) -> None:
         await pilot.pause()
         assert names(app) == ["false-pod"]
         assert "demo/false-pod" in summary(app)
-        await pilot.press("escape")  # closes the field
+        await pilot.press("escape")  # drops what was typed and closes the field
         await pilot.pause()
         assert not field.display
         assert isinstance(app.focused, PodTable)
+        assert len(names(app)) == AT_150_ALL
+        assert "filter:" not in status(app)
+        # Typed again, the prompt starts empty.
+        await pilot.press("slash")
+        await pilot.pause()
+        assert field.value == ""
+
+
+async def test_enter_keeps_the_filter_and_escape_then_clears_it(demo_app) -> None:
+    app = demo_app(150)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#filter", Input)
+        await pilot.press("slash", *"crash", "enter")
+        await pilot.pause()
+        assert not field.display
         assert names(app) == ["false-pod"]
-        await pilot.press("escape")  # clears the filter
+        assert "filter:" in status(app)
+        await pilot.press("escape")  # from the table: clears the kept filter
         await pilot.pause()
         assert len(names(app)) == AT_150_ALL
         assert "filter:" not in status(app)
@@ -532,16 +550,25 @@ async def test_unknown_command_with_brackets_is_shown_literally(demo_app, monkey
 # --------------------------------------------------------------------- ? and q
 
 
-async def test_question_mark_opens_help_and_escape_closes_it(demo_app) -> None:
+async def test_question_mark_opens_a_full_width_help_that_scrolls_to_every_key(demo_app) -> None:
     app = demo_app(35)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = "\n".join(text_of(w) for w in app.screen.query("Static"))
-        for words in ("step one event", "unhealthy pods only", "cycle sort", ":svc"):
-            assert words in shown
+        first = "\n".join(screen_lines(app))
+        # Full width: a description runs past the middle of the terminal.
+        assert max(len(line) for line in screen_lines(app)) > 60
+        assert "move in the pod table" in first
+        assert "step one event" not in first  # the replay keys are further down
+        seen = first
+        for _ in range(6):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            seen += "\n".join(screen_lines(app))
+        for words in ("step one event", "at-risk pods only", "cycle sort", ":svc", "HH:MM:SS"):
+            assert words in seen
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)

@@ -42,3 +42,10 @@ def drawn_text(app) -> str:
 def widget_lines(widget) -> list[str]:
     """The lines a widget draws, as text (its own region only)."""
     return ["".join(seg.text for seg in widget.render_line(y)) for y in range(widget.size.height)]
+
+
+def screen_lines(app) -> list[str]:
+    """The terminal's lines as the user sees them, top to bottom (the current screen,
+    composed: what is scrolled out of view or hidden is not there)."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(seg.text for seg in strip).rstrip() for strip in strips]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -124,6 +126,9 @@ def test_format_age_never_negative_or_garbled():
 def test_every_pane_and_table_cell_renders_from_anything(data):
     """Past the derivations, the renderers too: every pane builder, the dashboard's row
     cells, for any pod an odd sequence of events leaves behind (unknown event types too)."""
+    from rich.console import Console
+
+    from podwatch.columns import all_columns, plan, row_line
     from podwatch.model.view import pod_row
     from podwatch.render import PANES, pod_cells, summary_text
 
@@ -135,13 +140,19 @@ def test_every_pane_and_table_cell_renders_from_anything(data):
         store.apply(WatchEvent(float(n), kind, etype, obj), T0 + n)
     for key in list(store.pods):
         row = pod_row(store, key)
-        for wide in (True, False):
-            cells = pod_cells(row, store.now, wide=wide)
-            assert all(isinstance(c.plain, str) for c in cells.values())
+        cells = pod_cells(row, store.now)
+        assert all(isinstance(c.plain, str) for c in cells.values())
+        natural = {c: cells[c].cell_len for c in cells}
         detail = pod_detail(store, key)
-        summary_text(detail)
-        for _key, _title, build in PANES:
-            build(detail)
+        # Grids decide their layout when drawn: draw them, narrow and wide.
+        for width in (40, 200):
+            layout = plan(natural, width, all_namespaces=True)
+            assert {c.key for c, _w in layout} <= {c.key for c in all_columns(all_namespaces=True)} | {"restart_count"}
+            row_line(cells, layout)
+            console = Console(width=width, file=io.StringIO())
+            console.print(summary_text(detail))
+            for _key, _title, build in PANES:
+                console.print(build(detail))
 
 
 def test_a_pod_without_a_readable_status_is_shown_as_unknown_not_as_a_lost_node():

@@ -13,14 +13,19 @@ from textual.widgets import Footer, Input, Static
 from podwatch.model.k8s import Key
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import pod_detail
-from podwatch.ui.widgets.details import Pane, PodDetails
+from podwatch.ui.screens.pod import PodScreen
+from podwatch.ui.widgets.details import Pane, PodDetails, counting_down
 from podwatch.ui.widgets.pod_table import PodTable, ViewFilter
 
-SIDE_BY_SIDE_WIDTH = 160
-"""From this width the panes sit beside the table; below, under it at full width."""
+SIDE_BY_SIDE_WIDTH = 180
+"""From this width the panes sit beside the table, each half getting the ~90 columns
+a pane needs to show its table without folding; below, under it at full width."""
 TABS_WIDTH = 100
 TABS_HEIGHT = 30
-"""Below either, the panes become tabs (80x24 over SSH)."""
+"""Below either, the panes become tabs (80x24 over SSH), and `enter` opens the pod
+full screen."""
+SHORT_HEIGHT = 30
+"""Below this height the table gives the details more of the screen."""
 
 
 class MainScreen(Screen):
@@ -71,6 +76,7 @@ class MainScreen(Screen):
         if not self.query(PodDetails):
             return  # a resize can arrive before the children are mounted
         self.set_class(width < SIDE_BY_SIDE_WIDTH, "narrow")
+        self.set_class(height < SHORT_HEIGHT, "short")
         mode = "tabs" if width < TABS_WIDTH or height < TABS_HEIGHT else "stack"
         if self.details.mode != mode:
             self.details.mode = mode
@@ -96,13 +102,7 @@ class MainScreen(Screen):
         much either way, but less is less)."""
         if self._shown is None:
             return
-        shown = self.details.detail
-        counting = (
-            shown is not None
-            and shown.eviction is not None
-            and (shown.eviction.deadline is not None and shown.eviction.deadline > store.now - 5)
-        )
-        if counting or count % 5 == 0:
+        if counting_down(self.details.detail, store.now) or count % 5 == 0:
             self.details.show(pod_detail(store, self._shown))
 
     @on(PodTable.Highlighted, "#pods")
@@ -113,6 +113,7 @@ class MainScreen(Screen):
     # ----------------------------------------------------------------- actions
 
     def action_cursor(self, step: int) -> None:
+        """j/k outside a pane move the pod cursor (a focused pane scrolls itself)."""
         table = self.table
         table.focus()
         if step > 0:
@@ -121,12 +122,18 @@ class MainScreen(Screen):
             table.action_cursor_up()
 
     def action_details(self) -> None:
-        self.details.focus_first()
+        """`enter`: on a small terminal the pod opens full screen; else the panes beside
+        or under the table take the focus."""
+        key = self.table.selected_key
+        if self.details.mode == "tabs" and key is not None:
+            self.app.push_screen(PodScreen(key))
+        else:
+            self.details.focus_first()
 
     @on(PodTable.Selected, "#pods")
     def _row_selected(self, _event: PodTable.Selected) -> None:
         # `enter` on the table: the table's own binding fires first and selects the row.
-        self.details.focus_first()
+        self.action_details()
 
     def action_pane(self, step: int) -> None:
         """`tab`: table → each pane (on small screens, each tab) → table."""
@@ -158,6 +165,10 @@ class MainScreen(Screen):
     def action_back(self) -> None:
         field = self.query_one("#filter", Input)
         if field.display:
+            # esc in the prompt drops what was typed, at once (enter keeps it).
+            field.value = ""
+            self.table.view = ViewFilter.parse("", self.table.view)
+            self._rebuild()
             field.display = False
             self.table.focus()
             return

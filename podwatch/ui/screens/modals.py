@@ -2,57 +2,124 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, Static
 
-KEYS = (
-    ("Pods", ""),
-    ("j / k, ↓ / ↑", "move in the pod table"),
-    ("enter", "focus the selected pod's details"),
-    ("tab / shift+tab", "next / previous pane (or tab on small screens)"),
-    ("/", "filter: words match name, namespace, node, status; -l key=value for labels"),
-    ("u", "unhealthy pods only (toggle)"),
-    ("s", "cycle sort: health, name, age, restarts, node"),
-    (":", "command: :pods  :svc  :nodes  :ns NAME  :ns (all)  :q"),
-    ("esc", "back: close a view, clear the filter, return to the table"),
-    ("?", "this help"),
-    ("q", "quit"),
-    ("Replay", ""),
-    ("space", "pause / play"),
-    ("+ / -", "faster / slower"),
-    (".", "step one event (pauses)"),
-    ("[ / ]", "seek 10 s back / forward"),
-    ("g", "go to a time (seconds or m:ss)"),
-    ("Marks", ""),
-    ("✓ · ! ✗", "healthy, finished, degraded, failing (colour repeats the mark)"),
+from podwatch.layout import Column, Grid
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Pods",
+        (
+            ("j / k, ↓ / ↑", "move in the pod table; inside a pane, scroll it"),
+            ("pgup / pgdn, home / end", "a page up or down; first or last"),
+            (
+                "enter",
+                "the selected pod's details (full screen on small terminals; esc returns)",
+            ),
+            ("tab / shift+tab", "next / previous pane (or tab on small screens)"),
+            (
+                "/",
+                "filter: words match name, namespace, node, status; -l key=value for "
+                "labels; enter keeps it, esc clears it",
+            ),
+            ("u", "unhealthy and at-risk pods only (toggle)"),
+            ("s", "cycle sort: health, name, age, restarts, node"),
+            ("esc", "back: close a view, clear the filter, return to the table"),
+        ),
+    ),
+    (
+        "Views and commands",
+        (
+            (":svc", "Services view: ready and NotReady addresses; enter lists its pods"),
+            (":nodes", "Nodes view: conditions and taints; enter lists the node's pods"),
+            (":pods", "back to the pod view"),
+            (":ns NAME", "only that namespace (live: watch it); :ns alone: all namespaces"),
+            ("?", "this help"),
+            ("q, ctrl+c, :q", "quit"),
+        ),
+    ),
+    (
+        "Replay",
+        (
+            ("space", "pause / play"),
+            ("+ / -", "faster / slower"),
+            (".", "step one event (pauses)"),
+            ("[ / ]", "seek 10 s back / forward"),
+            ("g", "go to a time: seconds, m:ss, HH:MM:SS or RFC 3339"),
+        ),
+    ),
+    (
+        "Marks",
+        (
+            ("✓", "healthy"),
+            (
+                "⚠",
+                "at risk: recent probe failures below the threshold, a restart in the last "
+                "10 minutes, readiness flapping, an eviction deadline running",
+            ),
+            ("✗", "unhealthy: not ready, crashing, failed, not scheduled"),
+            ("·", "finished (a Job's pod that succeeded)"),
+        ),
+    ),
+    (
+        "Columns",
+        (
+            (
+                "narrow terminals",
+                "columns give way first to last: QOS, PHASE, restart age, PROBE, AGE, "
+                "NODE, then NAMESPACE and STATUS shrink; NAME is cut last, in the middle, "
+                "keeping its unique suffix",
+            ),
+        ),
+    ),
 )
+"""Every key, grouped; the help screen and the README's keys table say the same."""
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+def keys_grid() -> Grid:
+    grid = Grid(Column("KEY", ""), Column("WHAT", ""))
+    for section, keys in KEYS:
+        grid.add_row(Text(section, style="bold underline"), Text(""))
+        for key, what in keys:
+            grid.add_row(Text(key, style="bold"), Text(what))
+    return grid
+
+
+class HelpScreen(Screen[None]):
+    """Every key, full width, scrolling (j/k, arrows, page keys)."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+    ]
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: auto; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; padding: 0 1; background: $surface; }
+    HelpScreen #help { height: 1fr; padding: 0 1; }
+    HelpScreen #help-title { height: 1; background: $panel; padding: 0 1; }
     """
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold")
-        table.add_column()
-        for key, what in KEYS:
-            if not what:
-                table.add_row(Text(key, style="bold underline"), "")
-            else:
-                table.add_row(key, what)
-        with Vertical():
-            yield Static(table)
-            yield Label("esc, q or ? to close")
+        yield Label("podwatch keys — esc, q or ? to close; j/k to scroll", id="help-title")
+        with VerticalScroll(id="help"):
+            yield Static(keys_grid())
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help").focus()
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        view = self.query_one("#help", VerticalScroll)
+        view.scroll_relative(y=pages * max(1, view.size.height - 1), animate=False)
 
     def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

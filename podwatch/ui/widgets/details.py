@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.binding import Binding
+from textual.containers import ScrollableContainer, VerticalScroll
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
@@ -19,13 +20,52 @@ from podwatch.render import PANES, summary_text
 EMPTY = Text("No pod selected: pick one in the table (j/k, arrows).", style="dim")
 
 
+def counting_down(detail: PodDetail | None, now: float) -> bool:
+    """Whether the pod shows an eviction countdown, which must move every second."""
+    if detail is None or detail.eviction is None:
+        return False
+    deadline = detail.eviction.deadline
+    return deadline is not None and deadline > now - 5
+
+
 class Pane(Static, can_focus=True):
-    """One detail pane; focusable so `tab` walks them and the arrow keys scroll."""
+    """One detail pane; focusable so `tab` walks them and j/k, the arrows and the page
+    keys scroll what holds it (the stack of panes, or its tab)."""
 
     DEFAULT_CSS = """
     Pane { height: auto; padding: 0 1; border: round $primary 40%; }
     Pane:focus { border: round $accent; }
     """
+    BINDINGS = [
+        Binding("j,down", "scroll_by(1)", "Scroll down", show=False),
+        Binding("k,up", "scroll_by(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_page(1)", "Page down", show=False),
+        Binding("pageup", "scroll_page(-1)", "Page up", show=False),
+        Binding("home", "scroll_edge(0)", "Top", show=False),
+        Binding("end", "scroll_edge(1)", "Bottom", show=False),
+    ]
+
+    def _scroller(self) -> ScrollableContainer | None:
+        return next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+
+    def action_scroll_by(self, lines: int) -> None:
+        scroller = self._scroller()
+        if scroller is not None:
+            scroller.scroll_relative(y=lines, animate=False)
+
+    def action_scroll_page(self, pages: int) -> None:
+        scroller = self._scroller()
+        if scroller is not None:
+            height = max(1, scroller.scrollable_content_region.height - 1)
+            scroller.scroll_relative(y=pages * height, animate=False)
+
+    def action_scroll_edge(self, end: int) -> None:
+        scroller = self._scroller()
+        if scroller is not None:
+            if end:
+                scroller.scroll_end(animate=False)
+            else:
+                scroller.scroll_home(animate=False)
 
 
 class PodDetails(Widget):
@@ -34,7 +74,7 @@ class PodDetails(Widget):
 
     DEFAULT_CSS = """
     PodDetails { height: 1fr; }
-    PodDetails #summary { height: auto; padding: 0 1; border: round $primary 40%; }
+    PodDetails #summary { height: auto; padding: 0 1; border-top: round $primary 40%; }
     PodDetails TabbedContent { height: 1fr; }
     PodDetails TabPane { padding: 0; }
     PodDetails TabPane VerticalScroll { height: 1fr; }
@@ -89,10 +129,7 @@ class PodDetails(Widget):
             return
         summary.update(summary_text(detail))
         for key, _title, build in PANES:
-            table = build(detail)
-            table.title = None  # the pane's border already says it
-            table.show_edge = False
-            self.query_one(f"#pane-{key}", Pane).update(table)
+            self.query_one(f"#pane-{key}", Pane).update(build(detail))
 
     def focus_first(self) -> None:
         panes = list(self.query(Pane))

@@ -25,22 +25,31 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from podwatch.columns import PodColumn, header_line, plan, row_line
 from podwatch.model.k8s import Key, d, meta
 from podwatch.model.store import Store
 from podwatch.model.view import PodRow, pod_row
-from podwatch.render import WIDE, PodColumn, fit_widths, pod_cells, pod_columns
+from podwatch.render import pod_cells
 from podwatch.safe import clean
 
 SORTS = ("health", "name", "age", "restarts", "node")
 """`s` cycles through these; health puts the unhealthy first."""
 
-GAP = 2
-"""Blank cells between two columns."""
-
 BULK = 256
 """More changed pods than this in one batch: update the index, then sort it once."""
 
-MEASURED = ("ns", "name", "status", "phase", "restarts", "probes", "node", "qos", "ready")
+MEASURED = (
+    "ns",
+    "name",
+    "status",
+    "phase",
+    "restarts",
+    "restart_count",
+    "probes",
+    "node",
+    "qos",
+    "ready",
+)
 """Columns whose width follows their longest cell (up to the column's cap)."""
 
 
@@ -119,13 +128,15 @@ def _widths_of(row: PodRow) -> dict[str, int]:
     """Cell widths of the measured columns, without building the cells."""
     sm = row.summary
     # " (2m30s ago)": the age grows while the row stands still, so room for six characters
-    restarts = len(str(sm.restarts)) + (13 if sm.restarts and sm.last_restart is not None else 0)
+    count = len(str(sm.restarts))
+    restarts = count + (13 if sm.restarts and sm.last_restart is not None else 0)
     return {
         "ns": cell_len(clean(sm.namespace, 253)),
         "name": cell_len(clean(sm.name, 253)),
         "status": cell_len(clean(sm.status, 60)),
         "phase": cell_len(clean(sm.phase, 30)),
         "restarts": restarts,
+        "restart_count": count,
         "probes": len(row.probe_text),
         "node": cell_len(clean(sm.node or "-", 253)),
         "qos": cell_len(clean(sm.qos or "-", 30)),
@@ -232,7 +243,7 @@ class PodTable(ScrollView, can_focus=True):
         return self.cells_of(self._order[index][1])
 
     def cells_of(self, rid: str) -> dict[str, Text]:
-        return pod_cells(self._rows[rid], self.now, wide=self._wide())
+        return pod_cells(self._rows[rid], self.now)
 
     # ----------------------------------------------------------------- syncing
 
@@ -426,9 +437,6 @@ class PodTable(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- drawing
 
-    def _wide(self) -> bool:
-        return self.scrollable_content_region.width >= WIDE
-
     def _update_virtual_size(self) -> None:
         size = Size(self.scrollable_content_region.width, len(self._order) + 1)
         if size != self.virtual_size:  # a new size costs a layout of the whole screen
@@ -440,35 +448,21 @@ class PodTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def columns(self) -> list[tuple[PodColumn, int]]:
-        """Columns and their widths at the current size (cached until a width changes)."""
+        """Columns and their widths at the current size (cached until a width changes):
+        what gives way first on a narrow screen is `columns.GIVE_WAY`'s to say."""
         width = self.scrollable_content_region.width
         natural = {c: max(n) if n else 0 for c, n in self._lengths.items()}
         natural["mark"] = 1
         natural["age"] = 6
         signature = (width, self.all_namespaces, tuple(natural.values()))
         if self._layout is None or self._layout[0] != signature:
-            cols = pod_columns(all_namespaces=self.all_namespaces, width=width)
-            widths = fit_widths(cols, natural, width, gap=GAP)
-            self._layout = (signature, list(zip(cols, widths, strict=True)))
+            self._layout = (signature, plan(natural, width, all_namespaces=self.all_namespaces))
         return self._layout[1]
 
-    def _line(
-        self, cells: dict[str, Text] | None, style: Style, width: int, over: Style | None = None
-    ) -> Strip:
-        """One row (or the header, when `cells` is None), each cell cut to its width."""
+    def _line(self, line: Text, style: Style, width: int, over: Style | None = None) -> Strip:
+        """One row (or the header), padded to the width."""
         console = self.app.console
-        segments: list[Segment] = []
-        for i, (col, w) in enumerate(self.columns()):
-            cell = Text(col.header) if cells is None else cells[col.key]
-            cell.truncate(w, overflow="ellipsis")
-            if i:
-                segments.append(Segment(" " * GAP))
-            own = cell.render(console)
-            if cell.style:  # `render` leaves the Text's own style to its caller
-                own = Segment.apply_style(own, console.get_style(cell.style))
-            segments.extend(own)
-            if cell.cell_len < w:
-                segments.append(Segment(" " * (w - cell.cell_len)))
+        segments = list(line.render(console))
         # `over` (the cursor) wins over the cells' own colours, as a selection should.
         strip = Strip(Segment.apply_style(segments, style, over))
         return strip.adjust_cell_length(width, style)
@@ -479,11 +473,12 @@ class PodTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             header = base + self.get_component_rich_style("pod-table--header")
-            return self._line(None, header, width)
+            return self._line(header_line(self.columns()), header, width)
         index = int(self.scroll_y) + y - 1
         if index >= len(self._order):
             return Strip.blank(width, base)
+        line = row_line(self.cells_of(self._order[index][1]), self.columns())
         if index == self._cursor:
             cursor = self.get_component_rich_style("pod-table--cursor")
-            return self._line(self.cells_of(self._order[index][1]), base + cursor, width, cursor)
-        return self._line(self.cells_of(self._order[index][1]), base, width)
+            return self._line(line, base + cursor, width, cursor)
+        return self._line(line, base, width)

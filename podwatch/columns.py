@@ -1,0 +1,173 @@
+"""The pod list's columns, and which give way first when the terminal is narrow.
+
+One definition for the dashboard's table and for `--once`. The pod's name is
+the last thing to lose room (SPEC 6, "Names first"): every column is shown at
+its natural width while the line fits; when it does not, the columns give way
+in `GIVE_WAY` order (dropped, or shrunk to a short form), and only then is the
+name cut, in the middle, keeping the unique suffix that tells ReplicaSet pods
+apart (`checkout-api-7d9…-x2k4q`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.text import Text
+
+GAP = 2
+"""Blank cells between two columns."""
+
+MIN_NAME = 12
+"""Below this the name is cut no further (the line is cut at the edge instead)."""
+
+
+@dataclass(frozen=True)
+class PodColumn:
+    key: str
+    header: str
+
+
+MARK = PodColumn("mark", "")
+NAMESPACE = PodColumn("ns", "NAMESPACE")
+NAME = PodColumn("name", "NAME")
+STATUS = PodColumn("status", "STATUS")
+PHASE = PodColumn("phase", "PHASE")
+READY = PodColumn("ready", "READY")
+RESTARTS = PodColumn("restarts", "RESTARTS")
+RESTART_COUNT = PodColumn("restart_count", "RST")
+PROBES = PodColumn("probes", "PROBE r/l/s")
+NODE = PodColumn("node", "NODE")
+AGE = PodColumn("age", "AGE")
+QOS = PodColumn("qos", "QOS")
+
+
+def all_columns(*, all_namespaces: bool) -> list[PodColumn]:
+    """Every column, in display order, before any gives way."""
+    head = [MARK, NAMESPACE] if all_namespaces else [MARK]
+    return [*head, NAME, STATUS, PHASE, READY, RESTARTS, PROBES, NODE, AGE, QOS]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One way a column gives room: dropped, replaced by a shorter form, or shrunk to
+    at most `most` cells (its cells cut)."""
+
+    column: PodColumn
+    replace: PodColumn | None = None
+    most: int | None = None
+
+
+GIVE_WAY: tuple[Step, ...] = (
+    Step(QOS),
+    Step(PHASE),
+    Step(RESTARTS, replace=RESTART_COUNT),  # "3 (2m ago)" → "3"
+    Step(PROBES),
+    Step(AGE),
+    Step(NODE, most=12),
+    Step(NAMESPACE, most=12),
+    Step(STATUS, most=16),
+    Step(NODE),
+    Step(NAMESPACE, most=6),
+)
+"""The order in which columns make room for NAME (README, "The dashboard"). The mark,
+NAME and READY never go."""
+
+
+def plan(
+    natural: Mapping[str, int], width: int, *, all_namespaces: bool
+) -> list[tuple[PodColumn, int]]:
+    """The columns shown at `width` and their widths, from each column's natural width
+    (its widest cell or header): the fewest steps of `GIVE_WAY` that let the full name
+    fit, then the name cut to what is left (never below `MIN_NAME`)."""
+
+    def want(col: PodColumn) -> int:
+        return max(cell_len(col.header), natural.get(col.key, 0))
+
+    columns = all_columns(all_namespaces=all_namespaces)
+    widths = {col.key: want(col) for col in columns}
+
+    def total() -> int:
+        return sum(widths[c.key] for c in columns) + GAP * (len(columns) - 1)
+
+    for step in GIVE_WAY:
+        if total() <= width:
+            break
+        col = step.column
+        if col not in columns:
+            continue
+        if step.replace is not None:
+            index = columns.index(col)
+            columns[index] = step.replace
+            del widths[col.key]
+            widths[step.replace.key] = want(step.replace)
+        elif step.most is not None:
+            widths[col.key] = min(widths[col.key], max(step.most, cell_len(col.header)))
+        else:
+            columns.remove(col)
+            del widths[col.key]
+    over = total() - width
+    if over > 0:
+        widths[NAME.key] = max(MIN_NAME, widths[NAME.key] - over)
+    return [(col, widths[col.key]) for col in columns]
+
+
+def cut_middle(text: str, width: int) -> str:
+    """`text` in `width` cells: whole if it fits; else its start, `…`, and its last
+    dash-separated part (the part that tells siblings apart); else `…` and its end."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head, dash, tail = text.rpartition("-")
+    suffix = dash + tail if head else ""
+    if suffix and cell_len(suffix) + 4 <= width:
+        return _fit_start(head, width - 1 - cell_len(suffix)) + "…" + suffix
+    return "…" + _fit_end(text, width - 1)
+
+
+def _fit_start(text: str, width: int) -> str:
+    while cell_len(text) > width:
+        text = text[:-1]
+    return text
+
+
+def _fit_end(text: str, width: int) -> str:
+    while cell_len(text) > width:
+        text = text[1:]
+    return text
+
+
+MIDDLE_CUT = frozenset({NAME.key, NODE.key})
+"""Columns whose values are told apart by their end (pod and node names): cut in the
+middle. The others lose their end, with `…`."""
+
+
+def fit_cell(key: str, cell: Text, width: int) -> Text:
+    """`cell` in at most `width` cells, cut the way its column is cut."""
+    if cell.cell_len <= width:
+        return cell
+    if key in MIDDLE_CUT:
+        return Text(cut_middle(cell.plain, width), style=cell.style)
+    cell = cell.copy()
+    cell.truncate(width, overflow="ellipsis")
+    return cell
+
+
+def header_line(columns: Sequence[tuple[PodColumn, int]]) -> Text:
+    return row_line({col.key: Text(col.header) for col, _w in columns}, columns)
+
+
+def row_line(cells: Mapping[str, Text], columns: Sequence[tuple[PodColumn, int]]) -> Text:
+    """One line of the pod list: each cell fitted to its column and padded, `GAP` apart,
+    no trailing spaces (the caller pads to the screen if it must)."""
+    line = Text()
+    last = len(columns) - 1
+    for i, (col, width) in enumerate(columns):
+        cell = fit_cell(col.key, cells[col.key], width)
+        line.append_text(cell)
+        if i != last:
+            line.append(" " * (width - cell.cell_len + GAP))
+    line.rstrip()
+    return line

@@ -1,0 +1,76 @@
+"""One pod's details at full size: on a small terminal (80x24 over SSH) the panes are
+read here, one scrolling column, instead of in tabs squeezed under the table."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from podwatch.model.k8s import Key
+from podwatch.model.store import Changes, Store
+from podwatch.model.view import pod_detail
+from podwatch.ui.widgets.details import PodDetails, counting_down
+
+
+class PodScreen(Screen):
+    """The selected pod, live: redrawn when it changes and every second while an
+    eviction countdown runs; `esc` returns to the table."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back to pods"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home", "edge(0)", "Top", show=False),
+        Binding("end", "edge(1)", "Bottom", show=False),
+    ]
+    view_name = "Pod"
+
+    def __init__(self, key: Key) -> None:
+        super().__init__()
+        self.key = key
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        yield PodDetails(id="details")
+        yield Footer()
+
+    @property
+    def details(self) -> PodDetails:
+        return self.query_one(PodDetails)
+
+    def on_mount(self) -> None:
+        self.refresh_from(self.app.source.store, None)
+        self.call_after_refresh(self.details.focus_first)
+
+    def refresh_from(self, store: Store, changes: Changes | None) -> None:
+        if changes is None or changes.reset or self.key in changes.pods:
+            self.details.show(pod_detail(store, self.key))
+
+    def tick(self, store: Store, count: int = 0) -> None:
+        if counting_down(self.details.detail, store.now) or count % 5 == 0:
+            self.details.show(pod_detail(store, self.key))
+
+    def _stack(self) -> VerticalScroll:
+        return self.query_one("#detail-stack", VerticalScroll)
+
+    def action_scroll(self, lines: int) -> None:
+        self._stack().scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        stack = self._stack()
+        stack.scroll_relative(y=pages * max(1, stack.size.height - 1), animate=False)
+
+    def action_edge(self, end: int) -> None:
+        if end:
+            self._stack().scroll_end(animate=False)
+        else:
+            self._stack().scroll_home(animate=False)
+
+    def action_close(self) -> None:
+        # Back to the table, brought up to date with what arrived meanwhile.
+        self.app.action_show_pods()
