@@ -154,7 +154,9 @@ async def test_ages_on_screen_follow_the_clock_even_when_no_row_changes():
         table.sync(store, set())
         await pilot.pause()
         drawn = drawn_text(app)
-        assert re.search(r"node-1\s*10m\s*Best", drawn) and not re.search(r"node-1\s*0s\s*Best", drawn)
+        assert re.search(r"node-1\s*10m\s*Best", drawn) and not re.search(
+            r"node-1\s*0s\s*Best", drawn
+        )
 
 
 async def test_the_app_freezes_the_collector_after_a_large_batch(demo_app, fake_clock):

@@ -147,7 +147,9 @@ def test_every_pane_and_table_cell_renders_from_anything(data):
         # Grids decide their layout when drawn: draw them, narrow and wide.
         for width in (40, 200):
             layout = plan(natural, width, all_namespaces=True)
-            assert {c.key for c, _w in layout} <= {c.key for c in all_columns(all_namespaces=True)} | {"restart_count"}
+            assert {c.key for c, _w in layout} <= {
+                c.key for c in all_columns(all_namespaces=True)
+            } | {"restart_count"}
             row_line(cells, layout)
             console = Console(width=width, file=io.StringIO())
             console.print(summary_text(detail))
