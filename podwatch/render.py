@@ -17,6 +17,7 @@ from rich.text import Text
 
 from podwatch.model.k8s import format_age, format_duration, format_rfc3339
 from podwatch.model.store import Store
+from podwatch.model.timeline import row_text, spans_days, timeline_rows, when_text
 from podwatch.model.view import PodDetail, PodRow, node_rows, pod_rows, service_views
 from podwatch.safe import plain
 
@@ -317,21 +318,15 @@ def node_table(detail: PodDetail) -> Table:
 
 
 def timeline_table(detail: PodDetail, limit: int = 40) -> Table:
-    """podwatch's record of changes merged with the pod's Events, oldest first."""
+    """podwatch's record of changes merged with the pod's Events, newest first (the pane
+    opens on the latest change), each with its wall-clock time beside its age."""
     ttab = _table("Timeline", "WHEN", "WHAT")
-    entries = [(e.t, e.text) for e in detail.timeline]
-    entries += [
-        (
-            e.last or 0.0,
-            f"event {e.type} {e.reason}"
-            + (f" ×{e.count}" if e.count > 1 else "")
-            + f": {e.message}",
+    rows = timeline_rows(detail.timeline, detail.events)[:limit]
+    dated = spans_days(rows)
+    for row in rows:
+        ttab.add_row(
+            Text(when_text(row, detail.now, dated=dated)), plain(row_text(row, dated=dated))
         )
-        for e in detail.events
-    ]
-    entries.sort(key=lambda x: x[0])
-    for t, text in entries[-limit:]:
-        ttab.add_row(Text(f"-{format_age(detail.now - t)}"), plain(text))
     return ttab
 
 
