@@ -180,6 +180,7 @@ class TimelineRow:
 
 
 def entry_row(entry: TimelineEntry) -> TimelineRow:
+    """A change podwatch saw, as one row (its text already says what went from what to what)."""
     return TimelineRow(entry.t, entry.text, rv=entry.rv)
 
 
@@ -220,21 +221,31 @@ def _by_rv(rows: list[TimelineRow]) -> list[TimelineRow]:
     """Rows with an integer resourceVersion take the places such rows hold, in rv order;
     the others (an opaque rv, or none) keep their arrival place. This stays a total,
     stable order however the two kinds mix."""
-    ranked = sorted((r for r in rows if r.rv is not None), key=lambda r: r.rv or 0)
+    ranked = sorted((r for r in rows if r.rv is not None), key=_rv)
     if len(ranked) < 2:
         return rows
     it = iter(ranked)
     return [next(it) if r.rv is not None else r for r in rows]
 
 
+def _rv(row: TimelineRow) -> int:
+    return -1 if row.rv is None else row.rv
+
+
 def spans_days(rows: Iterable[TimelineRow]) -> bool:
-    """Whether the rows' times fall on more than one local date: then a bare HH:MM:SS is
-    ambiguous and the date is shown."""
-    days = {
-        _day(t) for row in rows for t in (row.t, row.first) if t is not None and math.isfinite(t)
-    }
+    """Whether the times the rows show fall on more than one local date: then a bare
+    HH:MM:SS is ambiguous and the date is shown."""
+    days = {_day(t) for row in rows for t in _shown_times(row) if math.isfinite(t)}
     days.discard("-")
     return len(days) > 1
+
+
+def _shown_times(row: TimelineRow) -> list[float]:
+    """The row's time, and a repeated Event's first occurrence (`row_text` shows it)."""
+    times = [] if row.t is None else [row.t]
+    if row.count > 1 and row.first is not None:
+        times.append(row.first)
+    return times
 
 
 def _day(epoch: float) -> str:

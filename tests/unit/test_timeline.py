@@ -310,6 +310,8 @@ def test_the_date_is_shown_only_when_the_rows_cross_midnight(local_tz):
     local_tz("UTC")
     spanning = TimelineRow(after, "event", count=2, first=before)
     assert spans_days([spanning])
+    # A single Event's first time is not shown, so it does not ask for the date.
+    assert not spans_days([TimelineRow(after, "event", count=1, first=before)])
     assert row_text(spanning, dated=True) == "event ×2, 11-30 23:59:50–12-01 00:00:10"
 
 
