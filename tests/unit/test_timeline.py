@@ -356,3 +356,16 @@ def test_seed_capture_scheduled_comes_before_pulling_in_time_order():
         rendered_rows = table_rows(timeline_table(detail))
         assert rendered_rows[0][1] == row_text(newest_first[0])
         assert rendered_rows[0][0].endswith(" ago")
+
+
+def test_an_event_that_tells_no_time_is_shown_at_the_bottom_without_one():
+    timeless = event("t", "web", "Odd", "no timestamps at all")
+    for field in ("firstTimestamp", "lastTimestamp"):
+        del timeless[field]
+    del timeless["metadata"]["creationTimestamp"]
+    store = feed(Store(), pod("web"), timeless, at=3)
+    detail = pod_detail(store, ("default", "web"))
+    assert detail is not None
+    rows = table_rows(timeline_table(detail))
+    assert rows[-1] == ("-", "event Warning Odd: no timestamps at all")
+    assert rows[0][1].startswith("first seen")
