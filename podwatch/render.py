@@ -18,6 +18,7 @@ from podwatch.columns import all_columns, header_line, plan, row_line
 from podwatch.layout import Column, Fields, Grid
 from podwatch.model.k8s import format_age, format_duration, format_rfc3339
 from podwatch.model.store import Store
+from podwatch.model.timeline import row_text, spans_days, timeline_rows, when_text
 from podwatch.model.view import PodDetail, PodRow, node_rows, pod_rows, service_views
 from podwatch.safe import plain
 
@@ -326,21 +327,15 @@ def node_table(detail: PodDetail) -> Grid:
 
 
 def timeline_table(detail: PodDetail, limit: int = 40) -> Grid:
-    """podwatch's record of changes merged with the pod's Events, oldest first."""
+    """podwatch's record of changes merged with the pod's Events, newest first (the pane
+    opens on the latest change), each with its wall-clock time beside its age."""
     ttab = Grid(Column("WHEN", ""), Column("WHAT", ""))
-    entries = [(e.t, e.text) for e in detail.timeline]
-    entries += [
-        (
-            e.last or 0.0,
-            f"event {e.type} {e.reason}"
-            + (f" ×{e.count}" if e.count > 1 else "")
-            + f": {e.message}",
+    rows = timeline_rows(detail.timeline, detail.events)[:limit]
+    dated = spans_days(rows)
+    for row in rows:
+        ttab.add_row(
+            Text(when_text(row, detail.now, dated=dated)), plain(row_text(row, dated=dated))
         )
-        for e in detail.events
-    ]
-    entries.sort(key=lambda x: x[0])
-    for t, text in entries[-limit:]:
-        ttab.add_row(Text(f"-{format_age(detail.now - t)}"), plain(text))
     return ttab
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
-from podwatch.model.k8s import Key, d, i, meta, parse_time, s
+from podwatch.model.k8s import Key, d, i, meta, parse_time, rv_number, s
 
 MAX_MESSAGE = 4096
 PROBE_KINDS = ("startup", "readiness", "liveness")
@@ -45,6 +45,9 @@ class KEvent:
     source: str
     seq: int = 0
     """Arrival order, to break ties between equal (second-resolution) timestamps."""
+    rv: int | None = None
+    """metadata.resourceVersion as an integer (None if it is not one): it orders the
+    Events and pod changes of one second the way etcd wrote them."""
 
     @property
     def identity(self) -> str:
@@ -151,6 +154,7 @@ def normalize_event(obj: Any) -> KEvent | None:
         first=first,
         last=last,
         source=intern(source),
+        rv=rv_number(s(m.get("resourceVersion"))),
     )
 
 

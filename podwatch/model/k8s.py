@@ -8,6 +8,7 @@ reads as "absent", never as an exception.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -58,6 +59,14 @@ def rv_of(obj: Any) -> str:
     return s(meta(obj).get("resourceVersion"))
 
 
+def rv_number(rv: str) -> int | None:
+    """A resourceVersion as an integer, to order objects of one etcd by; None if it is not
+    one (the API calls it opaque: other storage backends need not use integers)."""
+    if rv.isascii() and rv.isdigit() and len(rv) < 30:
+        return int(rv)
+    return None
+
+
 @lru_cache(maxsize=65536)
 def _parse_time_cached(text: str) -> float | None:
     try:
@@ -104,6 +113,17 @@ def format_age(seconds: float | None) -> str:
     if days < 8:
         return f"{days}d{hours}h" if hours else f"{days}d"
     return f"{days}d"
+
+
+def format_clock(epoch: float, *, date: bool = False) -> str:
+    """Wall-clock time, `07:41:30`, in local time (TZ honoured), so that a timeline row can
+    be matched with a log line or an alert; with `date`, `11-30 07:41:30`, for rows that
+    cross midnight. "-" for a time the platform cannot convert."""
+    try:
+        local = time.localtime(epoch)
+    except (OverflowError, OSError, ValueError):
+        return "-"
+    return time.strftime("%m-%d %H:%M:%S" if date else "%H:%M:%S", local)
 
 
 def format_duration(seconds: float) -> str:

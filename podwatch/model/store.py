@@ -197,6 +197,8 @@ class Store:
         kind = event.kind
         etype = event.type
         obj = event.object
+        # The timeline entries this object causes carry its resourceVersion ("" for a re-list).
+        self.timeline.source_rv = s(meta(obj).get("resourceVersion"))
         if etype == "BOOKMARK":
             self._track_rv(kind, obj)
             return changes

@@ -4,14 +4,21 @@ Kubernetes forgets Events after about an hour and keeps only the latest state
 of a pod; the timeline is podwatch's own memory of transitions, which is what
 makes a flapping pod visible. Facts are plain strings grouped by a scope
 (pod status, endpoints) so each source replaces only its own facts.
+
+For an incident the pane reads newest first, merged with the pod's Events in the
+order etcd wrote them: by second, then resourceVersion, then arrival.
 """
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 
-from podwatch.model.k8s import Key
+from podwatch.model.events import KEvent
+from podwatch.model.k8s import Key, format_age, format_clock, rv_number
 
 DEFAULT_WINDOW = 6 * 3600.0
 DEFAULT_PER_POD = 400
@@ -25,6 +32,10 @@ class TimelineEntry:
     what: str
     old: str
     new: str
+    rv: int | None = None
+    """resourceVersion of the object whose arrival made this entry (the pod, its node, its
+    endpoints, a probe-failure Event), so that it interleaves with the pod's Events as etcd
+    ordered them. An int, not the object: the timeline stays small."""
 
     @property
     def text(self) -> str:
@@ -51,6 +62,12 @@ class Timeline:
         self._facts: dict[Key, dict[str, dict[str, str]]] = {}
         """Per pod, per scope (pod, node, svc X), the facts last seen."""
         self._deleted: OrderedDict[Key, None] = OrderedDict()
+        self.source_rv = ""
+        """resourceVersion of the object being applied (the store sets it before each
+        event): every entry that object causes carries it."""
+
+    def _entry(self, t: float, what: str, old: str, new: str) -> TimelineEntry:
+        return TimelineEntry(t, what, old, new, rv_number(self.source_rv))
 
     def observe(self, key: Key, t: float, scope: str, facts: dict[str, str]) -> list[TimelineEntry]:
         """Replace the facts of `scope` for `key`; record and return what changed."""
@@ -67,16 +84,16 @@ class Timeline:
         if not old and scope == "pod" and facts:
             # First sight: one line with the essentials, not one per fact.
             summary = ", ".join(f"{k} {v}" for k, v in facts.items() if k in ("status", "node"))
-            added.append(TimelineEntry(t, "first seen", "", summary or "present"))
+            added.append(self._entry(t, "first seen", "", summary or "present"))
         else:
             old = old or {}
             for name, value in facts.items():
                 before = old.get(name)
                 if before != value:
-                    added.append(TimelineEntry(t, name, before or "", value))
+                    added.append(self._entry(t, name, before or "", value))
             for name, before in old.items():
                 if name not in facts:
-                    added.append(TimelineEntry(t, name, before, "gone"))
+                    added.append(self._entry(t, name, before, "gone"))
         if added:
             self._append(key, added)
         return added
@@ -87,7 +104,7 @@ class Timeline:
 
     def note(self, key: Key, t: float, what: str, text: str) -> TimelineEntry:
         """Record a one-off happening (a probe failure, a deletion)."""
-        entry = TimelineEntry(t, what, "", text)
+        entry = self._entry(t, what, "", text)
         self._append(key, [entry])
         return entry
 
@@ -140,3 +157,120 @@ class Timeline:
     @property
     def pods(self) -> int:
         return len(self._entries)
+
+
+# --------------------------------------------------------------------------- the pane's rows
+
+
+@dataclass(slots=True, frozen=True)
+class TimelineRow:
+    """One line of the Timeline pane: a change podwatch saw, or one of the pod's Events."""
+
+    t: float | None
+    """When: the change, or the Event's last occurrence; None if the Event tells no time."""
+    what: str
+    """Untrusted text (the renderer passes it through `safe.plain`)."""
+    detail: str = ""
+    """An Event's message, after the count and time range."""
+    rv: int | None = None
+    count: int = 1
+    """How many occurrences the API server folded into this Event."""
+    first: float | None = None
+    """A repeated Event's first occurrence."""
+
+
+def entry_row(entry: TimelineEntry) -> TimelineRow:
+    """A change podwatch saw, as one row (its text already says what went from what to what)."""
+    return TimelineRow(entry.t, entry.text, rv=entry.rv)
+
+
+def event_row(ev: KEvent) -> TimelineRow:
+    """An Event with every occurrence it counted (core/v1 count and first/lastTimestamp;
+    events.k8s.io/v1 series.count, eventTime and series.lastObservedTime: `KEvent` holds
+    both shapes the same way)."""
+    what = " ".join(part for part in ("event", ev.type, ev.reason) if part)
+    return TimelineRow(ev.last, what, ev.message, ev.rv, ev.count, ev.first)
+
+
+def timeline_rows(entries: Iterable[TimelineEntry], events: Iterable[KEvent]) -> list[TimelineRow]:
+    """podwatch's changes and the pod's Events, newest first, so that the pane opens on the
+    latest change. Arrival order is the entries as recorded, then the Events as first seen."""
+    rows = [entry_row(e) for e in entries]
+    rows += [event_row(e) for e in sorted(events, key=lambda e: e.seq)]
+    return in_time_order(rows)[::-1]
+
+
+def in_time_order(rows: list[TimelineRow]) -> list[TimelineRow]:
+    """Oldest first: by the second (Event times have no finer resolution, so a finer
+    receive time would put the kubelet's `Pulling` before the scheduler's `Scheduled`),
+    then by resourceVersion, then as given (arrival)."""
+    by_second = sorted(rows, key=_second)  # stable: arrival order within a second
+    ordered: list[TimelineRow] = []
+    for _second_key, same in groupby(by_second, key=_second):
+        ordered += _by_rv(list(same))
+    return ordered
+
+
+def _second(row: TimelineRow) -> float:
+    if row.t is None or not math.isfinite(row.t):
+        return -math.inf  # no usable time: the oldest, where it misleads least
+    return float(math.floor(row.t))
+
+
+def _by_rv(rows: list[TimelineRow]) -> list[TimelineRow]:
+    """Rows with an integer resourceVersion take the places such rows hold, in rv order;
+    the others (an opaque rv, or none) keep their arrival place. This stays a total,
+    stable order however the two kinds mix."""
+    ranked = sorted((r for r in rows if r.rv is not None), key=_rv)
+    if len(ranked) < 2:
+        return rows
+    it = iter(ranked)
+    return [next(it) if r.rv is not None else r for r in rows]
+
+
+def _rv(row: TimelineRow) -> int:
+    return -1 if row.rv is None else row.rv
+
+
+def spans_days(rows: Iterable[TimelineRow]) -> bool:
+    """Whether the times the rows show fall on more than one local date: then a bare
+    HH:MM:SS is ambiguous and the date is shown."""
+    days = {_day(t) for row in rows for t in _shown_times(row) if math.isfinite(t)}
+    days.discard("-")
+    return len(days) > 1
+
+
+def _shown_times(row: TimelineRow) -> list[float]:
+    """The row's time, and a repeated Event's first occurrence (`row_text` shows it)."""
+    times = [] if row.t is None else [row.t]
+    if row.count > 1 and row.first is not None:
+        times.append(row.first)
+    return times
+
+
+def _day(epoch: float) -> str:
+    return format_clock(epoch, date=True).partition(" ")[0]
+
+
+def when_text(row: TimelineRow, now: float, *, dated: bool = False) -> str:
+    """`07:41:30  2m10s ago`: the wall-clock time, to match with logs and alerts, beside the
+    age. Both count from the whole second, as Event times do, so the rows of one second
+    agree and the ages never go backwards down the pane."""
+    second = _second(row)
+    if not math.isfinite(second):
+        return "-"
+    return f"{format_clock(second, date=dated)}  {format_age(now - second)} ago"
+
+
+def row_text(row: TimelineRow, *, dated: bool = False) -> str:
+    """The WHAT of a row: `event Warning Unhealthy ×4, 07:41:30–07:41:45: Readiness probe
+    failed: ...` for a repeated Event, so that the count and its span are not lost."""
+    text = row.what
+    if row.count > 1:
+        text += f" ×{row.count}"
+        if row.first is not None and row.t is not None:
+            first = format_clock(row.first, date=dated)
+            last = format_clock(row.t, date=dated)
+            if first != last:
+                text += f", {first}–{last}"
+    return f"{text}: {row.detail}" if row.detail else text
