@@ -20,6 +20,7 @@ from podwatch.gcpolicy import FreezePolicy
 from podwatch.kube.source import LiveSource, ReplaySource
 from podwatch.model.store import Changes
 from podwatch.ui.messages import EventsArrived
+from podwatch.ui.mono import use_readable_monochrome
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.pod import PodScreen
@@ -61,6 +62,8 @@ class PodwatchApp(App):
         poll_interval: float = POLL_INTERVAL,
     ) -> None:
         super().__init__(ansi_color=ansi_color)
+        # NO_COLOR: meaning carried by weight instead of greys (podwatch/ui/mono.py).
+        self._filters = use_readable_monochrome(self._filters)
         self.source = source
         self.all_namespaces = all_namespaces
         self.restart = restart
