@@ -1,0 +1,194 @@
+"""Readable at every width (SPEC 6, issue 10): for every pod of the demo and of the real
+captures, the pod list and every pane are drawn at widths 40 to 200, and
+
+- no word from the cluster is broken across lines unless it alone is wider than the
+  pane (a broken word shows up as a drawn word that is no word of the source);
+- every such word is drawn whole somewhere;
+- no line is wider than the width;
+- a pod's name is cut only once every column below it in `GIVE_WAY` has given way,
+  and then keeps its unique suffix.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from podwatch.columns import GIVE_WAY, MIN_NAME, NAME, RESTART_COUNT, all_columns, plan, row_line
+from podwatch.kube.source import ReplaySource
+from podwatch.layout import NOTE_INDENT, Fields, Grid
+from podwatch.model.store import Store
+from podwatch.model.view import pod_detail, pod_rows
+from podwatch.recording import read_recording
+from podwatch.render import PANES, pod_cells, pods_table, problem_items
+from tests.recordings import recordings_dir
+
+WIDTHS = [*range(40, 201, 8), 80, 120, 200]
+DEMO_MOMENTS = (35, 150, 217, 380)
+
+
+@cache
+def stores() -> dict[str, Store]:
+    """The demo at moments that cover its scenarios, every real capture together, and
+    the seed capture."""
+    from podwatch.cli import demo_path
+
+    out = {}
+    demo = read_recording(demo_path())
+    for at in DEMO_MOMENTS:
+        source = ReplaySource(demo, clock=lambda: 0.0, paused=True)
+        source.seek(at)
+        out[f"demo@{at}"] = source.store
+    root = recordings_dir()
+    for name in ("real-objects", "seed-demo"):
+        files = sorted(str(p) for p in (root / name).glob("*.json"))
+        source = ReplaySource(read_recording(files), clock=lambda: 0.0, paused=True)
+        source.seek(source.duration)
+        out[name] = source.store
+    return out
+
+
+def draw(renderable, width: int) -> list[str]:
+    console = Console(width=width, file=io.StringIO(), color_system=None, record=True)
+    console.print(renderable)
+    return console.export_text().splitlines()
+
+
+def words_of(text: Text | str) -> list[str]:
+    return (text.plain if isinstance(text, Text) else text).split()
+
+
+def cell_words(grid: Grid) -> set[str]:
+    """The words of the grid's cells and notes: what came from the cluster."""
+    words = set()
+    for cells, notes in grid.rows:
+        for t in (*cells, *notes):
+            words.update(words_of(t))
+    if not grid.rows:
+        words.update(words_of(grid.empty))
+    if grid.caption is not None:
+        words.update(words_of(grid.caption))
+    words.discard("-")  # a "-" cell is left out of a block
+    return words
+
+
+def grid_words(grid: Grid) -> set[str]:
+    """Every word the grid may draw: its cells', its headers, its block labels."""
+    words = cell_words(grid) | {"-"} | set(words_of(grid.empty))
+    for col in grid.columns:
+        words.update(words_of(col.header))
+        words.update(words_of(col.block_label))
+    return words
+
+
+def assert_no_word_broken(
+    lines: list[str], source: set[str], width: int, where: str, whole: set[str] | None = None
+) -> None:
+    for line in lines:
+        assert cell_len(line.rstrip()) <= width, f"{where}: line wider than {width}: {line!r}"
+    drawn = [w for line in lines for w in line.split()]
+    # A word wider than the pane is folded: its pieces are allowed.
+    folded = {w for w in source if cell_len(w) > width - NOTE_INDENT - 2}
+    for word in drawn:
+        if word in source:
+            continue
+        assert any(word in f for f in folded), f"{where} at {width}: {word!r} is a broken word"
+    text = "\n".join(lines)
+    for word in source if whole is None else whole:
+        if word not in folded:
+            assert word in text, f"{where} at {width}: {word!r} is not drawn whole"
+
+
+def pods() -> list[tuple[str, tuple[str, str]]]:
+    return [(name, key) for name, store in stores().items() for key in sorted(store.pods)]
+
+
+def test_the_stores_hold_the_pods_they_should():
+    """The pods the tests below walk: every scenario of the demo, every real capture."""
+    names = {key[1] for _name, key in pods()}
+    assert {"pod-readiness-exec1", "pod-without-toleration", "false-pod", "job-fails"} <= names
+    real = {key[1] for key in stores()["real-objects"].pods}
+    assert "pod-liveness-kill-137" in real and len(real) > 20
+
+
+@pytest.mark.parametrize(("store_name", "key"), pods(), ids=[f"{n}:{k[1]}" for n, k in pods()])
+def test_every_pane_fits_every_width_without_breaking_a_word(store_name, key):
+    store = stores()[store_name]
+    detail = pod_detail(store, key)
+    for _pane, title, build in PANES:
+        grid = build(detail)
+        source, whole = grid_words(grid), cell_words(grid)
+        for width in WIDTHS:
+            lines = draw(grid, width)
+            assert_no_word_broken(lines, source, width, f"{title} of {key[1]}", whole)
+    problems = Fields(problem_items(detail), indent=0)
+    source = {w for item in problems.fields for w in words_of(item)}
+    for width in WIDTHS:
+        assert_no_word_broken(draw(problems, width), source, width, f"problems of {key[1]}")
+
+
+@pytest.mark.parametrize("store_name", list(stores()))
+def test_names_are_the_last_to_lose_room_at_every_width(store_name):
+    store = stores()[store_name]
+    rows = [pod_cells(row, store.now) for row in pod_rows(store)]
+    for all_namespaces in (False, True):
+        keys = {c.key for c in all_columns(all_namespaces=all_namespaces)} | {"restart_count"}
+        natural = {k: max(r[k].cell_len for r in rows) for k in keys}
+        for width in WIDTHS:
+            layout = dict(
+                (c.key, w) for c, w in plan(natural, width, all_namespaces=all_namespaces)
+            )
+            total = sum(layout.values()) + 2 * (len(layout) - 1)
+            if layout[NAME.key] < natural[NAME.key]:
+                # Cut: every step below NAME has been taken.
+                for step in GIVE_WAY:
+                    col = step.column
+                    if step.replace is not None:
+                        assert col.key not in layout and RESTART_COUNT.key in layout
+                    elif step.most is not None:
+                        assert layout.get(col.key, 0) <= max(step.most, len(col.header))
+                    else:
+                        assert col.key not in layout, (width, col.key, layout)
+                assert layout[NAME.key] == MIN_NAME or total == width
+            else:
+                assert total <= width or layout[NAME.key] == natural[NAME.key]
+            for cells in rows:
+                line = row_line(cells, list(zip_layout(layout, all_namespaces)))
+                if total <= width:
+                    assert line.cell_len <= width
+                name = cells["name"].plain
+                shown = line.plain.split()[1 + all_namespaces]
+                if shown != name:
+                    assert "…" in shown
+                    tail = name.rpartition("-")[2]
+                    if "-" in name and len(tail) + 5 <= layout[NAME.key]:
+                        assert shown.endswith("…-" + tail), (shown, name)
+
+
+def zip_layout(layout: dict[str, int], all_namespaces: bool):
+    """The (column, width) pairs of `layout`, in display order."""
+    from podwatch.columns import RESTARTS
+
+    for col in all_columns(all_namespaces=all_namespaces):
+        if col is RESTARTS and col.key not in layout:
+            col = RESTART_COUNT
+        if col.key in layout:
+            yield col, layout[col.key]
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_once_pod_list_lines_fit_and_carry_no_trailing_spaces(width):
+    store = stores()["real-objects"]
+    lines = draw(pods_table(store, all_namespaces=True, width=width), width)
+    assert len(lines) == len(store.pods) + 2
+    for line in lines:
+        assert cell_len(line) <= width and line == line.rstrip()
+    if width >= 120:
+        # Room enough: every name whole.
+        for key in store.pods:
+            assert any(key[1] in line for line in lines), key
