@@ -159,6 +159,8 @@ class PodwatchApp(App):
                 screen.table.refresh_ages(self.source.store)
 
     def update_status(self) -> None:
+        if not self.screen_stack:
+            return  # called back (after a resize or a drain) while the app shuts down
         screen = self.screen
         try:
             status = screen.query_one("#status")

@@ -42,10 +42,10 @@ LIVE_SHRINK = (
     + ("where",) * (len(CONTEXT_CUTS) + 1)
     + ("filter", "filter", "kinds")
 )
-"""Live: per-kind states to marks only, then the kinds watching fine folded into one
-"6 kinds ✓", then no events per second, then a shorter context and scope, then none;
-then the filter text is cut; last, the kinds are counted by state ("6 kinds ⟳": the
-stale banner under the line names them)."""
+"""Live: the kinds watching fine folded into one "6 kinds ✓" (the others grouped by
+state), then the others' states to marks only, then no events per second, then a
+shorter context and scope, then none; then the filter text is cut; last, the kinds
+are counted by state ("6 kinds ⟳": the stale banner under the line names them)."""
 REPLAY_SHRINK = ("event", "where", "pause", "where", "speed", "where", "filter", "filter")
 """Replay: the event counter first, then the recording's name, the pause word (its
 mark stays), the speed; position and pause state always remain."""
@@ -117,11 +117,11 @@ def _fit(parts: dict[str, _Part], shrink: Sequence[str], width: int | None) -> T
     return line
 
 
-def _kind_text(kind: str, st: Any, *, detail: bool) -> Text:
-    """`Pod ✓`; `Pod ⟳reconnecting 3 since 10:02:11` with `detail`, else `Pod ⟳`."""
+def _kind_text(kind: str, st: Any) -> Text:
+    """`Pod ✓`, `Pod ⟳reconnecting 3 since 10:02:11`."""
     mark, style = STATE_MARK.get(st.state, ("?", ""))
     text = Text(f"{kind} {mark}", style=style)
-    if detail and st.state != "watching":
+    if st.state != "watching":
         text.append(st.state, style=style)
         if st.state == "reconnecting":
             text.append(f" {st.attempt} since {clock_text(st.since)}", style=style)
@@ -134,16 +134,26 @@ def _kinds_count(count: int, state: str) -> Text:
 
 
 def _kinds_forms(statuses: dict[str, Any]) -> list[Text]:
-    """Every kind with its state; with marks only; the watching ones folded into one
-    count (the others keep their names: a stale kind stays named); every state counted."""
-    full = Text(" ").join(_kind_text(k, st, detail=True) for k, st in statuses.items())
-    marks = Text(" ").join(_kind_text(k, st, detail=False) for k, st in statuses.items())
-    fine = [k for k, st in statuses.items() if st.state == "watching"]
-    folded = [_kinds_count(len(fine), "watching")] if fine else []
-    folded += [_kind_text(k, st, detail=False) for k, st in statuses.items() if k not in fine]
-    by_state = Counter(st.state for st in statuses.values())
-    counted = [_kinds_count(n, state) for state, n in by_state.items()]
-    return [full, marks, Text(" ").join(folded), Text(" ").join(counted)]
+    """The kinds' watch states, fullest first:
+    - every kind with its state (`Pod ⟳reconnecting 3 since 10:02:11`);
+    - the kinds watching fine folded into one count, the others grouped by state
+      (`5 kinds ✓ Event ✗forbidden`): the state word stays, the details go to the banner;
+    - the same with marks only (`5 kinds ✓ Event ✗`): a stale kind stays named;
+    - every state counted (`6 kinds ⟳`), for when nothing else is left to give."""
+    full = Text(" ").join(_kind_text(k, st) for k, st in statuses.items())
+    by_state: dict[str, list[str]] = {}
+    for kind, st in statuses.items():
+        by_state.setdefault(st.state, []).append(kind)
+    fine = len(by_state.pop("watching", []))
+    folded = [_kinds_count(fine, "watching")] if fine else []
+    grouped, marked = list(folded), list(folded)
+    for state, kinds in by_state.items():
+        mark, style = STATE_MARK.get(state, ("?", ""))
+        grouped.append(Text(f"{' '.join(kinds)} {mark}{state}", style=style))
+        marked += [Text(f"{kind} {mark}", style=style) for kind in kinds]
+    counted = Counter(st.state for st in statuses.values())
+    counts = [_kinds_count(n, state) for state, n in counted.items()]
+    return [full, Text(" ").join(grouped), Text(" ").join(marked), Text(" ").join(counts)]
 
 
 def _short_scope(scope: str) -> str:

@@ -59,12 +59,17 @@ def toasts(app) -> list[str]:
 
 
 def cursor_row_text(app) -> str:
-    """The text of the lines the view's cursor row takes, as drawn."""
+    """The text of the lines the view's cursor row takes, as drawn; they, and only they,
+    are drawn in reverse video."""
     rows = app.screen.query_one(RowCursor)
     span = rows.cursor_lines()
     assert span is not None
-    lines = widget_lines(rows)
-    return " ".join(lines[span[0] : span[1] + 1])
+    strips = [rows.render_line(y) for y in range(rows.size.height)]
+    reversed_lines = [
+        y for y, strip in enumerate(strips) if any(seg.style and seg.style.reverse for seg in strip)
+    ]
+    assert reversed_lines == list(range(span[0], span[1] + 1))
+    return " ".join("".join(seg.text for seg in strips[y]) for y in reversed_lines)
 
 
 async def command(pilot, text: str) -> None:
@@ -213,6 +218,27 @@ async def test_the_node_cursor_stays_on_its_node_when_the_view_refreshes(demo_ap
         await pilot.pause()
         assert app.source.position == 170.0
         assert cursor_row_text(app).split()[0] == "worker-3"
+
+
+async def test_the_view_scrolls_to_keep_the_cursor_row_on_screen(demo_app) -> None:
+    """At 380 s worker-3 has stopped reporting: its taints make its row taller than a
+    12-line terminal's view. Moving onto it scrolls its first line into view; moving
+    back to the first row brings the title and header back."""
+    app = demo_app(380)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        await command(pilot, "nodes")
+        view = app.screen.query_one("#view")
+        rows = app.screen.query_one(RowCursor)
+        assert view.scroll_y == 0 and view.max_scroll_y > 0
+        await pilot.press("j", "j")
+        await pilot.pause()
+        top, _bottom = rows.cursor_lines()
+        assert view.scroll_y <= top < view.scroll_y + view.scrollable_content_region.height
+        assert view.scroll_y > 0
+        await pilot.press("k", "k")
+        await pilot.pause()
+        assert view.scroll_y == 0
 
 
 # --------------------------------------------------------------------- :ns (replay)

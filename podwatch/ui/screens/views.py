@@ -43,7 +43,7 @@ class RowCursor(Static, can_focus=True):
         Binding("k,up", "move(-1)", "Up", show=False),
         Binding("home", "move(-1_000_000)", "First", show=False),
         Binding("end", "move(1_000_000)", "Last", show=False),
-        Binding("enter", "choose", "Pods"),
+        Binding("enter", "choose", "Its pods"),
     ]
 
     class Chosen(Message):
