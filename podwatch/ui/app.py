@@ -257,8 +257,8 @@ class PodwatchApp(App):
         return not source.scope.all_namespaces and namespace != source.scope.namespace
 
     def _restart_source(self, namespace: str | None, screen: MainScreen) -> None:
-        """Stop the current watches and start over `namespace` (None: all namespaces);
-        the table shows the NAMESPACE column once it holds more than one namespace."""
+        """Stop the current watches and start over `namespace` (None: all namespaces,
+        and from then on the table shows its NAMESPACE column)."""
         assert self.restart is not None
         old = self.source
         old.on_arrival = None

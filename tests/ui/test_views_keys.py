@@ -16,6 +16,7 @@ from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import PromptScreen
 from podwatch.ui.screens.views import NodesScreen, RowCursor, ServicesScreen
 from podwatch.ui.widgets.pod_table import PodTable
+from tests.factories import service
 from tests.live.conftest import FAST, pod_obj, seed_web_service
 from tests.ui.textshot import shown, widget_lines
 
@@ -333,5 +334,34 @@ async def test_live_colon_ns_without_pods_says_so_once_the_new_watch_has_listed(
             assert len(live.sources) == 3
             assert await wait_until(pilot, lambda: names(app) == ["web-1"])
             assert sum("no pods" in t for t in toasts(app)) == 1
+    finally:
+        live.close()
+
+
+async def test_live_enter_on_a_service_without_selector_says_so_and_on_web_lists_it(
+    double, tmp_path
+) -> None:
+    """A Service without a selector (its endpoints kept by hand) selects no pod by label:
+    `enter` says so rather than list every pod (an empty selector matches all)."""
+    seed_web_service(double)
+    double.create(service("external-db"))
+    live = LiveApp(double, tmp_path)
+    app = live.app
+    try:
+        async with app.run_test(size=WIDE, notifications=True) as pilot:
+            assert await wait_until(pilot, lambda: table(app).row_count == 1)
+            await command(pilot, "svc")
+            assert await wait_until(pilot, lambda: "default/external-db" in cursor_row_text(app))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ServicesScreen)
+            assert any("default/external-db has no selector" in t for t in toasts(app))
+            await pilot.press("j")
+            assert "default/web" in cursor_row_text(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+            assert names(app) == ["web-1"]
+            assert "filter: svc web" in status(app)
     finally:
         live.close()
