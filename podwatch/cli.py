@@ -268,8 +268,9 @@ def run_live(args: argparse.Namespace) -> int:
     if not once:
         from podwatch.ui.app import PodwatchApp
 
-        def restart(namespace: str) -> LiveSource:
-            # `:ns NAME`: the same cluster, another namespace; recording stops with the old one.
+        def restart(namespace: str | None) -> LiveSource:
+            # `:ns NAME`: the same cluster, another namespace; `:ns` alone (None): every
+            # namespace (Scope.all_namespaces). Recording stops with the old source.
             from dataclasses import replace
 
             return LiveSource(cluster, replace(scope, namespace=namespace)).start()

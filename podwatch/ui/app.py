@@ -15,10 +15,12 @@ from typing import Any
 from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.events import Resize
 
 from podwatch.gcpolicy import FreezePolicy
 from podwatch.kube.source import LiveSource, ReplaySource
 from podwatch.model.store import Changes
+from podwatch.safe import clean
 from podwatch.ui.messages import EventsArrived
 from podwatch.ui.mono import use_readable_monochrome
 from podwatch.ui.screens.main import MainScreen
@@ -26,6 +28,7 @@ from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.pod import PodScreen
 from podwatch.ui.screens.views import NodesScreen, ServicesScreen, TableScreen
 from podwatch.ui.status import stale_banner, status_line
+from podwatch.ui.widgets.pod_table import ViewFilter
 
 POLL_INTERVAL = 0.25
 COALESCE = 0.05
@@ -41,6 +44,9 @@ class PodwatchApp(App):
     TITLE = "podwatch"
     BINDINGS = [
         Binding("q", "quit", "Quit"),
+        # k9s quits on ctrl+c; Textual's own ctrl+c only says "press ctrl+q", and ctrl+q
+        # may never arrive (XON/XOFF over SSH). Priority: not even an Input keeps it.
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
         Binding("colon", "command", "Command"),
         Binding("space", "pause", "Pause", show=False),
@@ -57,7 +63,7 @@ class PodwatchApp(App):
         source: Any,
         *,
         all_namespaces: bool = False,
-        restart: Callable[[str], Any] | None = None,
+        restart: Callable[[str | None], Any] | None = None,
         ansi_color: bool | None = None,
         poll_interval: float = POLL_INTERVAL,
     ) -> None:
@@ -67,6 +73,9 @@ class PodwatchApp(App):
         self.source = source
         self.all_namespaces = all_namespaces
         self.restart = restart
+        """Live: a new source over another namespace (None: all namespaces)."""
+        self._awaited_namespace: str | None = None
+        """`:ns NAME` waits for the pods to be listed before saying there are none."""
         self.poll_interval = poll_interval
         self._ticks = 0
         self._drain_scheduled = False
@@ -134,6 +143,7 @@ class PodwatchApp(App):
         if changes:
             self.apply_changes(changes)
         self.gc_policy.applied(self.source.received - before)
+        self._report_empty_namespace()
         self.update_status()
 
     def apply_changes(self, changes: Changes) -> None:
@@ -155,6 +165,8 @@ class PodwatchApp(App):
                 screen.table.refresh_ages(self.source.store)
 
     def update_status(self) -> None:
+        if not self.screen_stack:
+            return  # called back (after a resize or a drain) while the app shuts down
         screen = self.screen
         try:
             status = screen.query_one("#status")
@@ -166,7 +178,8 @@ class PodwatchApp(App):
             sort = screen.table.sort_mode
         elif isinstance(screen, TableScreen | PodScreen):
             view = screen.view_name
-        line = status_line(self.source, filter_text=filter_text, sort=sort, view=view)
+        width = status.size.width or max(self.size.width - 2, 1)  # before its first layout
+        line = status_line(self.source, width=width, filter_text=filter_text, sort=sort, view=view)
         if line != getattr(status, "_podwatch_line", None):  # idle: draw nothing new
             status._podwatch_line = line
             status.update(line, layout=False)  # one fixed line: no relayout
@@ -178,6 +191,10 @@ class PodwatchApp(App):
         stale.display = banner is not None
         if banner is not None:
             stale.update(banner)
+
+    def on_resize(self, _event: Resize) -> None:
+        # The status line is built for its width: a narrower terminal needs a shorter one.
+        self.call_after_refresh(self.update_status)
 
     # ----------------------------------------------------------------- views
 
@@ -224,21 +241,72 @@ class PodwatchApp(App):
 
     def switch_namespace(self, namespace: str | None) -> None:
         """`:ns NAME`: watch that namespace instead (live, single-namespace scope) or
-        show only it (all namespaces, or a recording); `:ns` alone shows all."""
+        show only it (all namespaces, or a recording); `:ns` alone shows all, live too
+        (it watches every namespace then). A namespace without pods says so."""
         self.action_show_pods()
         screen = self.screen
         if not isinstance(screen, MainScreen):
             return
-        live = isinstance(self.source, LiveSource)
-        if live and namespace and not self.source.scope.all_namespaces and self.restart:
-            if namespace != self.source.scope.namespace:
-                self.source.stop()
-                self.source = self.restart(namespace)
-                if isinstance(self.source, LiveSource):
-                    self.source.cluster.reauth_wrapper = self._reauth_in_terminal
-                screen.set_namespace(None)
+        if self._watches_other_namespace(namespace):
+            self._restart_source(namespace, screen)
+        else:
+            screen.set_namespace(namespace)
+        self._awaited_namespace = namespace
+        self._report_empty_namespace()
+
+    def _watches_other_namespace(self, namespace: str | None) -> bool:
+        """Live over one namespace, asked for another (or for all): a new watch is
+        needed, since the current one never sees the pods asked for."""
+        source = self.source
+        if not isinstance(source, LiveSource) or self.restart is None:
+            return False
+        return not source.scope.all_namespaces and namespace != source.scope.namespace
+
+    def _restart_source(self, namespace: str | None, screen: MainScreen) -> None:
+        """Stop the current watches and start over `namespace` (None: all namespaces,
+        and from then on the table shows its NAMESPACE column)."""
+        assert self.restart is not None
+        old = self.source
+        old.on_arrival = None
+        old.stop()
+        self.source = self.restart(namespace)
+        if isinstance(self.source, LiveSource):
+            self.source.cluster.reauth_wrapper = self._reauth_in_terminal
+            self.watch_arrivals(self.source)
+        if namespace is None:
+            self.all_namespaces = screen.all_namespaces = screen.table.all_namespaces = True
+        screen.set_namespace(None)
+
+    def _report_empty_namespace(self) -> None:
+        """After `:ns NAME`: once the pods are known (live: once the new watch has
+        listed them), say so if NAME has none, rather than leave an empty table."""
+        namespace = self._awaited_namespace
+        if namespace is None:
             return
-        screen.set_namespace(namespace)
+        source = self.source
+        if isinstance(source, LiveSource):
+            pod_state = source.statuses().get("Pod")
+            if pod_state is not None and pod_state.state in ("forbidden", "failed"):
+                self._awaited_namespace = None  # the status line says why nothing shows
+                return
+            if "Pod" not in source.store.synced:
+                return  # not listed yet: ask again after the next batch
+        self._awaited_namespace = None
+        if not any(key[0] == namespace for key in source.store.pods):
+            self.notify(f"no pods in namespace {clean(namespace, 253)}", markup=False)
+
+    def list_pods(self, view: ViewFilter) -> None:
+        """`enter` in :svc or :nodes: the pod view, filtered to what was chosen."""
+        self.action_show_pods()
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return
+        store = self.source.store
+        screen.table.view = view
+        screen.table.rebuild(store)
+        screen.table.action_first()
+        screen.show_selected(store)
+        self.update_status()
 
     # ----------------------------------------------------------------- replay
 

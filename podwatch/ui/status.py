@@ -1,14 +1,25 @@
-"""The status line, as a pure function of the source (so it is testable without a screen)."""
+"""The status line, as a pure function of the source (so it is testable without a screen).
+
+At 80 columns everything does not fit. The line is built from parts, each with
+forms from fullest to shortest (an empty form drops the part), and shrunk one
+step at a time in a fixed order, least useful first, until it fits: what the
+operator acts on (the view, the filter, the sort, the replay position and pause
+state, the kinds that are not watching) is shortened last or never.
+"""
 
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from podwatch.kube.source import LiveSource, ReplaySource
-from podwatch.safe import plain
+from podwatch.safe import clean, plain
 
 STATE_MARK = {
     "watching": ("✓", "green"),
@@ -22,6 +33,23 @@ STATE_MARK = {
 }
 """A symbol with every state colour: meaning never rests on colour alone."""
 
+SEPARATOR = "  "
+
+CONTEXT_CUTS = (40, 32, 24, 16)
+"""Cells left to a long context name, step by step (its scope shortened beside it)."""
+LIVE_SHRINK = (
+    ("kinds", "kinds", "rate")
+    + ("where",) * (len(CONTEXT_CUTS) + 1)
+    + ("filter", "filter", "kinds")
+)
+"""Live: the kinds watching fine folded into one "6 kinds ✓" (the others grouped by
+state), then the others' states to marks only, then no events per second, then a
+shorter context and scope, then none; then the filter text is cut; last, the kinds
+are counted by state ("6 kinds ⟳": the stale banner under the line names them)."""
+REPLAY_SHRINK = ("event", "where", "pause", "where", "speed", "where", "filter", "filter")
+"""Replay: the event counter first, then the recording's name, the pause word (its
+mark stays), the speed; position and pause state always remain."""
+
 
 def clock_text(epoch: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(epoch))
@@ -32,42 +60,188 @@ def mmss(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def status_line(source: Any, *, filter_text: str = "", sort: str = "", view: str = "") -> Text:
-    """Context and scope, per-kind watch state, events per second (live) or position,
-    length, speed and pause state (replay); then the view's filter and sort."""
-    text = Text()
-    if isinstance(source, LiveSource):
-        text.append_text(plain(source.cluster.context, "bold"))
-        text.append(" ▸ ")
-        text.append_text(plain(source.scope.describe()))
-        text.append("  ")
-        for kind, st in source.statuses().items():
-            mark, style = STATE_MARK.get(st.state, ("?", ""))
-            text.append(f"{kind} {mark}", style=style)
-            if st.state != "watching":
-                text.append(f"{st.state}", style=style)
-                if st.state == "reconnecting":
-                    text.append(f" {st.attempt} since {clock_text(st.since)}", style=style)
-            text.append(" ")
-        rate = source.rate.per_second(source.clock())
-        text.append(f" {rate:.1f} ev/s")
-    elif isinstance(source, ReplaySource):
-        text.append("replay ", style="bold")
-        text.append_text(plain(source.recording.header.get("context") or "recording"))
-        text.append(f"  {mmss(source.position)} / {mmss(source.duration)}")
-        text.append(f"  ×{source.speed:g}")
-        text.append("  ⏸ paused" if source.paused else "  ▶ playing", style="bold")
-        if source.finished:
-            text.append("  (end)")
-        text.append(f"  event {source.next_index}/{len(source.events)}")
-    if view:
-        text.append(f"  view: {view}", style="bold")
-    if filter_text:
-        text.append("  filter: ")
-        text.append_text(plain(filter_text, "bold"))
-    if sort:
-        text.append(f"  sort: {sort}")
+def cut_middle(text: str, limit: int) -> str:
+    """`text` in at most `limit` cells, its middle replaced by `…`: a context such as
+    `arn:aws:eks:eu-west-1:123456789012:cluster/prod` keeps both ends, and the end is
+    usually what tells two clusters apart."""
+    if cell_len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    tail = limit // 2
+    head = limit - 1 - tail
+    # set_cell_size counts cells, not characters: wide characters stay within the limit.
+    return set_cell_size(text, head) + "…" + set_cell_size(text[::-1], tail)[::-1]
+
+
+@dataclass
+class _Part:
+    """One piece of the line and its shorter forms (`Text()`: dropped)."""
+
+    forms: Sequence[Text]
+    level: int = 0
+
+    @property
+    def text(self) -> Text:
+        return self.forms[min(self.level, len(self.forms) - 1)]
+
+
+def _join(parts: dict[str, _Part]) -> Text:
+    shown = [p.text for p in parts.values() if p.text.plain]
+    return Text(SEPARATOR).join(shown)
+
+
+def _fit(parts: dict[str, _Part], shrink: Sequence[str], width: int | None) -> Text:
+    """Shorten parts in `shrink` order until the line fits `width` cells, then give
+    back, most useful first, each step the room left allows (a short filter need not
+    have been cut for the kinds that were counted after it); as a last resort the
+    line is cut at its end."""
+
+    def fits() -> bool:
+        return width is None or cell_len(_join(parts).plain) <= width
+
+    taken: list[str] = []
+    for name in shrink:
+        if fits():
+            break
+        if name in parts:
+            parts[name].level += 1
+            taken.append(name)
+    for name in reversed(taken):
+        parts[name].level -= 1
+        if not fits():
+            parts[name].level += 1
+    line = _join(parts)
+    if width is not None and cell_len(line.plain) > width:
+        line.truncate(width, overflow="ellipsis")
+    return line
+
+
+def _kind_text(kind: str, st: Any) -> Text:
+    """`Pod ✓`, `Pod ⟳reconnecting 3 since 10:02:11`."""
+    mark, style = STATE_MARK.get(st.state, ("?", ""))
+    text = Text(f"{kind} {mark}", style=style)
+    if st.state != "watching":
+        text.append(st.state, style=style)
+        if st.state == "reconnecting":
+            text.append(f" {st.attempt} since {clock_text(st.since)}", style=style)
     return text
+
+
+def _kinds_count(count: int, state: str) -> Text:
+    mark, style = STATE_MARK.get(state, ("?", ""))
+    return Text(f"{count} kind{'s' if count != 1 else ''} {mark}", style=style)
+
+
+def _kinds_forms(statuses: dict[str, Any]) -> list[Text]:
+    """The kinds' watch states, fullest first:
+    - every kind with its state (`Pod ⟳reconnecting 3 since 10:02:11`);
+    - the kinds watching fine folded into one count, the others grouped by state
+      (`5 kinds ✓ Event ✗forbidden`): the state word stays, the details go to the banner;
+    - the same with marks only (`5 kinds ✓ Event ✗`): a stale kind stays named;
+    - every state counted (`6 kinds ⟳`), for when nothing else is left to give."""
+    full = Text(" ").join(_kind_text(k, st) for k, st in statuses.items())
+    by_state: dict[str, list[str]] = {}
+    for kind, st in statuses.items():
+        by_state.setdefault(st.state, []).append(kind)
+    fine = len(by_state.pop("watching", []))
+    folded = [_kinds_count(fine, "watching")] if fine else []
+    grouped, marked = list(folded), list(folded)
+    for state, kinds in by_state.items():
+        mark, style = STATE_MARK.get(state, ("?", ""))
+        grouped.append(Text(f"{' '.join(kinds)} {mark}{state}", style=style))
+        marked += [Text(f"{kind} {mark}", style=style) for kind in kinds]
+    counted = Counter(st.state for st in statuses.values())
+    counts = [_kinds_count(n, state) for state, n in counted.items()]
+    return [full, Text(" ").join(grouped), Text(" ").join(marked), Text(" ").join(counts)]
+
+
+def _short_scope(scope: str) -> str:
+    """`namespace default` → `ns default`, `all namespaces` → `all ns`."""
+    return scope.replace("all namespaces", "all ns").replace("namespace ", "ns ")
+
+
+def _live_parts(source: LiveSource) -> dict[str, _Part]:
+    context = clean(source.cluster.context, 253)
+    scope = clean(source.scope.describe(), 400)
+
+    def where(ctx_limit: int, scope_limit: int, short: bool) -> Text:
+        text = plain(cut_middle(context, ctx_limit), "bold")
+        text.append(" ▸ ")
+        text.append_text(plain(cut_middle(_short_scope(scope) if short else scope, scope_limit)))
+        return text
+
+    rate = source.rate.per_second(source.clock())
+    return {
+        "where": _Part(
+            [where(253, 400, False), *(where(n, n, True) for n in CONTEXT_CUTS), Text()]
+        ),
+        "kinds": _Part(_kinds_forms(source.statuses())),
+        "rate": _Part([Text(f"{rate:.1f} ev/s"), Text()]),
+    }
+
+
+def _replay_parts(source: ReplaySource) -> dict[str, _Part]:
+    name = clean(source.recording.header.get("context") or "recording", 253)
+
+    def where(limit: int) -> Text:
+        text = Text("replay ", style="bold")
+        text.append_text(plain(cut_middle(name, limit)))
+        return text
+
+    pause_mark, pause_word = ("⏸", "paused") if source.paused else ("▶", "playing")
+    end = "  (end)" if source.finished else ""
+    return {
+        "where": _Part([where(253), where(16), Text("replay", style="bold"), Text()]),
+        "position": _Part([Text(f"{mmss(source.position)} / {mmss(source.duration)}")]),
+        "speed": _Part([Text(f"×{source.speed:g}"), Text()]),
+        "pause": _Part(
+            [
+                Text(f"{pause_mark} {pause_word}{end}", style="bold"),
+                Text(f"{pause_mark}{' end' if end else ''}", style="bold"),
+            ]
+        ),
+        "event": _Part([Text(f"event {source.next_index}/{len(source.events)}"), Text()]),
+    }
+
+
+def _view_parts(filter_text: str, sort: str, view: str) -> dict[str, _Part]:
+    parts: dict[str, _Part] = {}
+    if view:
+        parts["view"] = _Part([Text(f"view: {view}", style="bold")])
+    if filter_text:
+        text = clean(filter_text)
+        parts["filter"] = _Part(
+            [
+                Text("filter: ") + plain(text, "bold"),
+                Text("filter: ") + plain(cut_middle(text, 24), "bold"),
+                Text("filter: ") + plain(cut_middle(text, 12), "bold"),
+            ]
+        )
+    if sort:
+        parts["sort"] = _Part([Text(f"sort: {sort}")])
+    return parts
+
+
+def status_line(
+    source: Any,
+    *,
+    width: int | None = None,
+    filter_text: str = "",
+    sort: str = "",
+    view: str = "",
+) -> Text:
+    """Context and scope, per-kind watch state, events per second (live) or position,
+    length, speed and pause state (replay); then the view, its filter and sort; in at
+    most `width` cells (None: no limit), shortened by priority (see LIVE_SHRINK)."""
+    if isinstance(source, LiveSource):
+        parts, shrink = _live_parts(source), LIVE_SHRINK
+    elif isinstance(source, ReplaySource):
+        parts, shrink = _replay_parts(source), REPLAY_SHRINK
+    else:
+        parts, shrink = {}, ()
+    parts.update(_view_parts(filter_text, sort, view))
+    return _fit(parts, shrink, width)
 
 
 def stale_banner(source: Any) -> Text | None:

@@ -1,15 +1,121 @@
-"""The Services view and the Nodes view: the whole cluster in scope, live."""
+"""The Services view and the Nodes view: the whole cluster in scope, live.
+
+Each has a cursor row (`j`/`k`, arrows); `enter` lists the pods of the row under
+it in the pod view: the pods a Service selects, the pods on a node.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
+
+from rich.console import RenderableType
+from rich.style import Style
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Region
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from podwatch.model.store import Changes, Store
+from podwatch.model.view import service_views
 from podwatch.render import nodes_table, services_table
+from podwatch.safe import clean
+from podwatch.ui.widgets.pod_table import ServicePods, ViewFilter
+
+CURSOR_META = "podwatch-cursor"
+"""Marks the cursor row's cells, so that its lines can be found to scroll them into view."""
+CURSOR_STYLE = Style(reverse=True, meta={CURSOR_META: True})
+"""Reverse video: visible in 16 colours and under NO_COLOR alike."""
+
+
+class RowCursor(Static, can_focus=True):
+    """A Rich table of a few rows (from render.py) with one row highlighted.
+
+    The rows stay render.py's; this widget only knows which key each row stands for,
+    keeps the cursor on its key when the rows change, and scrolls its row into view.
+    """
+
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Down", show=False),
+        Binding("k,up", "move(-1)", "Up", show=False),
+        Binding("home", "move(-1_000_000)", "First", show=False),
+        Binding("end", "move(1_000_000)", "Last", show=False),
+        Binding("enter", "choose", "Its pods"),
+    ]
+
+    class Chosen(Message):
+        """`enter` on a row."""
+
+        def __init__(self, key: Hashable) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.keys: list[Hashable] = []
+        self.cursor = 0
+        self._table: RenderableType = ""
+
+    @property
+    def selected(self) -> Hashable | None:
+        return self.keys[self.cursor] if self.keys else None
+
+    def show(self, table: RenderableType, keys: Sequence[Hashable]) -> None:
+        """New rows, one key per row in order; the cursor follows its key if it is still
+        there, else keeps its place."""
+        selected = self.selected
+        self.keys = list(keys)
+        if selected in self.keys:
+            self.cursor = self.keys.index(selected)
+        self.cursor = max(0, min(self.cursor, len(self.keys) - 1))
+        self._table = table
+        self._draw()
+
+    def action_move(self, step: int) -> None:
+        if self.keys:
+            self.cursor = max(0, min(self.cursor + step, len(self.keys) - 1))
+            self._draw()
+
+    def action_choose(self) -> None:
+        if self.selected is not None:
+            self.post_message(self.Chosen(self.selected))
+
+    def _draw(self) -> None:
+        table = self._table
+        if isinstance(table, Table) and len(table.rows) == len(self.keys):
+            for index, row in enumerate(table.rows):
+                row.style = CURSOR_STYLE if index == self.cursor else None
+        self.update(table)
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def cursor_lines(self) -> tuple[int, int] | None:
+        """The first and last line the cursor row takes, as drawn at this width."""
+        width = self.size.width
+        if not width or not self.keys:
+            return None
+        console = self.app.console
+        lines = console.render_lines(self._table, console.options.update_width(width), pad=False)
+        marked = [
+            y
+            for y, line in enumerate(lines)
+            if any(seg.style is not None and seg.style.meta.get(CURSOR_META) for seg in line)
+        ]
+        return (marked[0], marked[-1]) if marked else None
+
+    def _scroll_to_cursor(self) -> None:
+        span = self.cursor_lines()
+        parent = self.parent
+        if span is None or not isinstance(parent, VerticalScroll):
+            return
+        top, bottom = span
+        if self.cursor == 0:
+            top = 0  # the first row brings the title and header into view with it
+        parent.scroll_to_region(
+            Region(0, top, self.size.width, bottom - top + 1), animate=False, immediate=True
+        )
 
 
 class TableScreen(Screen):
@@ -17,50 +123,75 @@ class TableScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "app.show_pods", "Pods"),
-        Binding("j,down", "scroll(1)", "Down", show=False),
-        Binding("k,up", "scroll(-1)", "Up", show=False),
     ]
     view_name = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         with VerticalScroll(id="view"):
-            yield Static(id="table")
+            yield RowCursor(id="table")
         yield Footer()
 
+    @property
+    def rows(self) -> RowCursor:
+        return self.query_one("#table", RowCursor)
+
     def on_mount(self) -> None:
-        self.query_one("#view").focus()
+        self.rows.focus()
         self.refresh_from(self.app.source.store, None)
 
-    def action_scroll(self, lines: int) -> None:
-        self.query_one("#view", VerticalScroll).scroll_relative(y=lines, animate=False)
-
-    def render_table(self, store: Store):
+    def render_table(self, store: Store) -> tuple[RenderableType, list[Hashable]]:
+        """The table, and the key each of its rows stands for, in order."""
         raise NotImplementedError
 
     def wants(self, changes: Changes) -> bool:
         raise NotImplementedError
 
+    def pods_of(self, store: Store, key: Hashable) -> ViewFilter | None:
+        """The pod view's filter for `enter` on `key` (None: nothing to list, said)."""
+        raise NotImplementedError
+
     def refresh_from(self, store: Store, changes: Changes | None) -> None:
         if changes is None or changes.reset or self.wants(changes):
-            self.query_one("#table", Static).update(self.render_table(store))
+            self.rows.show(*self.render_table(store))
+
+    def on_row_cursor_chosen(self, event: RowCursor.Chosen) -> None:
+        view = self.pods_of(self.app.source.store, event.key)
+        if view is not None:
+            self.app.list_pods(view)
 
 
 class ServicesScreen(TableScreen):
     view_name = "Services"
 
-    def render_table(self, store: Store):
-        return services_table(store)
+    def render_table(self, store: Store) -> tuple[RenderableType, list[Hashable]]:
+        return services_table(store), [sv.key for sv in service_views(store)]
 
     def wants(self, changes: Changes) -> bool:
         return bool(changes.services)
+
+    def pods_of(self, store: Store, key: Hashable) -> ViewFilter | None:
+        """The pods the Service's selector picks. A Service without a selector (its
+        endpoints kept by hand), or whose object is not readable, selects none by label."""
+        for sv in service_views(store):
+            if sv.key == key:
+                if not sv.selector:
+                    name = clean(f"{sv.key[0]}/{sv.key[1]}", 400)
+                    self.notify(f"Service {name} has no selector: no pods to list", markup=False)
+                    return None
+                selector = tuple(sorted(sv.selector.items()))
+                return ViewFilter(service=ServicePods(sv.key[0], sv.key[1], selector))
+        return None
 
 
 class NodesScreen(TableScreen):
     view_name = "Nodes"
 
-    def render_table(self, store: Store):
-        return nodes_table(store)
+    def render_table(self, store: Store) -> tuple[RenderableType, list[Hashable]]:
+        return nodes_table(store), sorted(store.nodes)
 
     def wants(self, changes: Changes) -> bool:
         return bool(changes.nodes or changes.pods)
+
+    def pods_of(self, store: Store, key: Hashable) -> ViewFilter | None:
+        return ViewFilter(node=str(key))

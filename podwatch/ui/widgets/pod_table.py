@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from podwatch.columns import PodColumn, header_line, plan, row_line
 from podwatch.model.k8s import Key, d, meta
+from podwatch.model.nodes import selector_matches
 from podwatch.model.store import Store
 from podwatch.model.view import PodRow, pod_row
 from podwatch.render import pod_cells
@@ -53,14 +54,35 @@ MEASURED = (
 """Columns whose width follows their longest cell (up to the column's cap)."""
 
 
+@dataclass(frozen=True)
+class ServicePods:
+    """`enter` on a Service in :svc: the pods its selector picks, in its namespace.
+
+    Kept apart from `ViewFilter.labels`, which the `/` prompt rewrites on every
+    keystroke: typing a filter narrows the Service's pods instead of forgetting them."""
+
+    namespace: str
+    name: str
+    selector: tuple[tuple[str, str], ...]
+    """A Service selector is an equality map (never empty here: an empty one selects none)."""
+
+    def matches(self, namespace: str, labels: dict[str, str]) -> bool:
+        return namespace == self.namespace and selector_matches(dict(self.selector), labels)
+
+
 @dataclass
 class ViewFilter:
-    """What the table shows: text, labels, namespace, unhealthy only."""
+    """What the table shows: text, labels, namespace, unhealthy only, and the pods of
+    one Service or one node (from `enter` in the :svc and :nodes views)."""
 
     text: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     namespace: str | None = None
     unhealthy_only: bool = False
+    node: str | None = None
+    """Only the pods on this node (`enter` on a node in :nodes)."""
+    service: ServicePods | None = None
+    """Only the pods this Service selects (`enter` on a Service in :svc)."""
 
     @classmethod
     def parse(cls, query: str, base: ViewFilter | None = None) -> ViewFilter:
@@ -68,6 +90,8 @@ class ViewFilter:
         out = ViewFilter(
             namespace=base.namespace if base else None,
             unhealthy_only=base.unhealthy_only if base else False,
+            node=base.node if base else None,
+            service=base.service if base else None,
         )
         words = query.split()
         rest = []
@@ -94,6 +118,10 @@ class ViewFilter:
             parts.append("-l " + ",".join(f"{k}={v}" for k, v in self.labels.items()))
         if self.namespace:
             parts.append(f"ns {self.namespace}")
+        if self.service is not None:
+            parts.append(f"svc {self.service.name}")
+        if self.node is not None:
+            parts.append(f"node {self.node}")
         if self.unhealthy_only:
             parts.append("unhealthy only")
         return " ".join(parts)
@@ -104,9 +132,13 @@ class ViewFilter:
             return False
         if self.namespace and sm.namespace != self.namespace:
             return False
-        if self.labels:
+        if self.node is not None and sm.node != self.node:
+            return False
+        if self.labels or self.service is not None:
             labels = d(meta(pod).get("labels"))
             if any(labels.get(k) != v for k, v in self.labels.items()):
+                return False
+            if self.service is not None and not self.service.matches(sm.namespace, labels):
                 return False
         if self.text:
             hay = f"{sm.namespace}/{sm.name} {sm.node} {sm.status} {sm.phase}".lower()

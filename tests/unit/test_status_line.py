@@ -1,0 +1,215 @@
+"""The status line at 80, 120 and 200 columns: it fits, it drops its least useful
+parts first, and never the view, the filter, the sort, the replay position and pause
+state, or a kind that is not watching.
+
+Live sources run against the API server double (a real HTTP server, through the real
+client); replay sources over the bundled demo."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from rich.cells import cell_len
+
+from podwatch.cli import demo_path
+from podwatch.kube.config import connect
+from podwatch.kube.source import LiveSource, ReplaySource
+from podwatch.recording import read_recording
+from podwatch.ui.status import cut_middle, status_line
+from tests.apiserver import ApiServerDouble
+from tests.live.conftest import FAST, seed_web_service
+
+CONTEXT = "arn:aws:eks:eu-west-1:123456789012:cluster/production-main"
+"""A real-world EKS context name: long, and told apart from others by its end."""
+KINDS = ("Pod", "Event", "Service", "Endpoints", "EndpointSlice", "Node")
+FILTER = "web -l app=web"
+WIDTHS = (80, 120, 200)
+
+
+@pytest.fixture
+def double() -> Iterator[ApiServerDouble]:
+    server = ApiServerDouble(bookmark_interval=0.3).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def live(double, tmp_path) -> Iterator[Callable[[], LiveSource]]:
+    """Factory: a started LiveSource on the double (context CONTEXT, namespace default)."""
+    sources: list[LiveSource] = []
+
+    def make() -> LiveSource:
+        kubeconfig = double.write_kubeconfig(tmp_path / "kubeconfig", context=CONTEXT)
+        cluster, scope = connect(kubeconfig=str(kubeconfig))
+        source = LiveSource(cluster, scope, settings=FAST).start()
+        sources.append(source)
+        return source
+
+    yield make
+    for source in sources:
+        source.stop()
+        source.cluster.close()
+
+
+def settle(source: LiveSource, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        source.poll()
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError({k: st.state for k, st in source.statuses().items()})
+
+
+def watching(source: LiveSource, *, but: str = "", state: str = "") -> Callable[[], bool]:
+    def check() -> bool:
+        return all(
+            st.state == (state if kind == but else "watching")
+            for kind, st in source.statuses().items()
+        )
+
+    return check
+
+
+def line(source, width: int, **kw) -> str:
+    kw.setdefault("filter_text", FILTER)
+    kw.setdefault("sort", "health")
+    text = status_line(source, width=width, **kw).plain
+    assert cell_len(text) <= width, (width, text)
+    return text
+
+
+def assert_keeps_filter_and_sort(text: str) -> None:
+    assert f"filter: {FILTER}" in text
+    assert text.endswith("sort: health")
+
+
+# ------------------------------------------------------------------------- live
+
+
+def test_live_at_200_columns_shows_everything(live, double) -> None:
+    seed_web_service(double)
+    source = live()
+    settle(source, watching(source))
+    text = line(source, 200)
+    assert text.startswith(f"{CONTEXT} ▸ namespace default  ")
+    assert " ".join(f"{kind} ✓" for kind in KINDS) in text
+    assert "ev/s" in text
+    assert_keeps_filter_and_sort(text)
+
+
+def test_live_at_120_columns_folds_the_kinds_and_cuts_the_context_to_the_room_left(
+    live, double
+) -> None:
+    seed_web_service(double)
+    source = live()
+    settle(source, watching(source))
+    text = line(source, 118)  # 120 columns less the status bar's padding
+    context, _, rest = text.partition(" ▸ ")
+    assert context == cut_middle(CONTEXT, 40) and context.endswith("/production-main")
+    assert rest.startswith("ns default  6 kinds ✓  ")
+    assert "Pod ✓" not in text
+    assert "ev/s" in text  # dropped before the context was cut, then given back: it fits
+    assert_keeps_filter_and_sort(text)
+
+
+def test_live_at_80_columns_shortens_the_context_and_keeps_filter_and_sort(live, double) -> None:
+    seed_web_service(double)
+    source = live()
+    settle(source, watching(source))
+    text = line(source, 78)
+    context, _, rest = text.partition(" ▸ ")
+    assert context.startswith("arn:") and context.endswith("-main") and len(context) <= 24
+    assert rest.startswith("ns default  6 kinds ✓  ")
+    assert "ev/s" not in text
+    assert_keeps_filter_and_sort(text)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_live_a_forbidden_kind_stays_named_at_every_width(live, double, width) -> None:
+    double.forbid("Event")
+    source = live()
+    settle(source, watching(source, but="Event", state="forbidden"))
+    text = line(source, width - 2)
+    assert "Event ✗" in text
+    assert_keeps_filter_and_sort(text)
+    if width == 200:
+        assert "Event ✗forbidden" in text and "Pod ✓" in text
+    else:
+        assert "5 kinds ✓ Event ✗" in text
+
+
+def test_live_at_80_columns_with_every_watch_down_still_keeps_filter_and_sort(live, double) -> None:
+    """The most there is to say (six kinds reconnecting) in the least room: at 80 columns
+    the kinds are counted (the stale banner names them); filter and sort stay."""
+    source = live()
+    settle(source, watching(source))
+    double.stop()
+    settle(
+        source,
+        lambda: all(st.state == "reconnecting" for st in source.statuses().values()),
+        timeout=15.0,
+    )
+    assert "Pod ⟳reconnecting" in status_line(source).plain  # no width: every detail
+    # The details go first (the stale banner gives them); the kinds and the state stay.
+    assert f"{' '.join(KINDS)} ⟳reconnecting" in line(source, 198)
+    text = line(source, 78)
+    assert "6 kinds ⟳" in text and "✓" not in text
+    assert_keeps_filter_and_sort(text)
+
+
+# ----------------------------------------------------------------------- replay
+
+
+@pytest.fixture(scope="module")
+def replay() -> ReplaySource:
+    source = ReplaySource(read_recording(demo_path()), clock=lambda: 0.0, paused=True)
+    source.seek(35)
+    return source
+
+
+def test_replay_at_200_columns_shows_everything(replay) -> None:
+    text = line(replay, 198)
+    assert text.startswith("replay demo  00:35 / ")
+    assert "×1  ⏸ paused  event 34/" in text
+    assert_keeps_filter_and_sort(text)
+
+
+def test_replay_at_120_columns_shows_everything_that_fits(replay) -> None:
+    text = line(replay, 118)
+    assert "replay demo  00:35 / " in text and "⏸ paused" in text and "event 34/" in text
+    assert_keeps_filter_and_sort(text)
+
+
+def test_replay_at_80_columns_keeps_position_pause_filter_and_sort(replay) -> None:
+    long_filter = "pod-readiness-exec1 -l app=readiness"
+    text = status_line(replay, width=78, filter_text=long_filter, sort="health").plain
+    assert cell_len(text) <= 78
+    assert "00:35 / 07:" in text and "⏸" in text
+    assert "event" not in text  # the least useful part goes first
+    assert "filter: " in text and text.endswith("sort: health")
+
+
+def test_replay_view_name_is_kept_at_80_columns(replay) -> None:
+    text = line(replay, 78, filter_text="", sort="", view="Services")
+    assert "00:35 / " in text and "⏸ paused" in text and text.endswith("view: Services")
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("short", 10, "short"),
+        ("arn:aws:eks:eu-west-1:123456789012:cluster/prod", 14, "arn:aw…er/prod"),
+        ("abcdef", 1, "…"),
+    ],
+)
+def test_cut_middle_keeps_both_ends(text: str, limit: int, expected: str) -> None:
+    assert cut_middle(text, limit) == expected
+    assert cell_len(cut_middle(text, limit)) <= limit
