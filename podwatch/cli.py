@@ -248,11 +248,11 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
             if stream is not None:
                 return _replay_stream_once(stream, args, title=title)
         recording = read_recording(files, skip_bad_lines=skip_bad)
-        _report_reading(recording)
         at = _moment(args.at, recording.started, recording.duration)
     except (RecordingError, MomentError) as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
+    _report_reading(recording)
     if not once:
         from podwatch.ui.app import PodwatchApp
 
