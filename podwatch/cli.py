@@ -516,10 +516,19 @@ def _negative_at(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; its exit code (see the module's table). Output is flushed here,
-    inside the handlers, so that a pipe closed early ends quietly with 0 rather than
-    with Python's complaint at shutdown."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run one command; its exit code (see the module's table). Called without `argv`,
+    as the program (`podwatch`, `python -m podwatch.cli`), it may end the process
+    itself: see `_end_if_watches_linger`."""
+    code = _main(list(sys.argv[1:] if argv is None else argv))
+    if argv is None:
+        _end_if_watches_linger(code)
+    return code
+
+
+def _main(argv: list[str]) -> int:
+    """The command's exit code. Output is flushed here, inside the handlers, so that a
+    pipe closed early ends quietly with 0 rather than with Python's complaint at
+    shutdown."""
     try:
         code = _run(argv)
         sys.stdout.flush()
@@ -532,6 +541,28 @@ def main(argv: list[str] | None = None) -> int:
         # (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _end_if_watches_linger(code: int) -> None:
+    """Exit at once with `code` if daemon threads (the watches) outlived
+    `LiveSource.stop()`.
+
+    A watch blocked in a request that has no response yet cannot be interrupted, so
+    its daemon thread may still be starting up or reading when the program ends.
+    Ctrl-C during `--once`'s listing then made the interpreter's own shutdown abort
+    (SIGABRT, "Fatal Python error: Aborted") instead of exiting 130. Everything
+    worth keeping is closed by then (the recorder by `stop()`); only the standard
+    streams need a flush. Not done when `main` is called with arguments (tests), so
+    that it never ends a caller's process."""
+    import contextlib
+    import threading
+
+    if not any(t.daemon and t.is_alive() for t in threading.enumerate()):
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
+            stream.flush()
+    os._exit(code)
 
 
 def _run(argv: list[str]) -> int:

@@ -503,9 +503,11 @@ def test_interrupted_once_exits_130_quietly(tmp_path):
             text=True,
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
-        time.sleep(2)
+        server.settimeout(30)
+        connection, _ = server.accept()  # it is listing now, past start-up
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
+        connection.close()
     assert (proc.returncode, out, err) == (130, "", "")
 
 
