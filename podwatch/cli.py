@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 
@@ -44,6 +44,9 @@ from podwatch.recording import (
     open_stream,
     read_recording,
 )
+
+if TYPE_CHECKING:
+    from podwatch.model.store import Store
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -284,7 +287,9 @@ def _moment(text: str | None, started: float, duration: float) -> float | None:
         raise MomentError(f"--at: {exc}") from None
 
 
-def _once_title(title: str, at: float, duration: float, count: int, recording) -> str:
+def _once_title(
+    title: str, at: float, duration: float, count: int, recording: Recording | RecordingStream
+) -> str:
     """The first line of `--once`: the moment shown, as an offset and on the wall clock
     (local time), the recording's length and start."""
     return (
@@ -293,7 +298,7 @@ def _once_title(title: str, at: float, duration: float, count: int, recording) -
     )
 
 
-def _print_report(store, title: str, pod: str | None, **options) -> int:
+def _print_report(store: Store, title: str, pod: str | None, **options: Any) -> int:
     """The `--once` tables on stdout; a `--pod` that is not there is an error on
     stderr (exit 1) with nothing on stdout."""
     from podwatch.report import PodNotFound, render_once
@@ -334,7 +339,7 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
             applied += 1
             if applied % 4096 == 0:
                 changes = Changes()  # nobody reads them: keep them from growing
-    at = _moment(args.at, started, stream.duration)
+    at = _moment(args.at, started, stream.duration)  # the end is known now: check it
     at = stream.duration if at is None else at
     store.now = max(store.now, started + at)
     _report_reading(stream)
