@@ -91,7 +91,7 @@ def _relative(value: str) -> float | None:
         return -seconds if match.group(1) else seconds
     match = _MINUTES.fullmatch(value)
     if match:
-        seconds = int(match.group(2)) * 60 + float(match.group(3))
+        seconds = float(match.group(2)) * 60 + float(match.group(3))
         return -seconds if match.group(1) else seconds
     return None
 

@@ -167,6 +167,12 @@ def test_every_bound_the_message_names_is_accepted_back(tz, zone, started_fracti
     assert offsets[0] == 0.0 and max(offsets) >= 447.0
 
 
+@pytest.mark.parametrize("text", ["9" * 400, "9" * 400 + ":00"])
+def test_absurdly_large_times_are_outside_not_a_crash(text):
+    with pytest.raises(MomentError, match="…"):  # no OverflowError
+        at(text)
+
+
 def test_long_input_is_cut_in_the_message():
     with pytest.raises(MomentError) as caught:
         at("x" * 500)
