@@ -1,20 +1,42 @@
 """Command line: `podwatch` (live), `podwatch replay FILE...`, `podwatch demo`, `podwatch record`.
 
 Errors a user can cause (a damaged recording, a missing file, a bad option)
-end in one clear line on stderr and a non-zero exit code, never a traceback.
+end in one clear line on stderr and a non-zero exit code, never a traceback;
+stdout carries only the tables, so a script can trust what it reads there.
+
+Exit codes:
+
+| Code | Meaning                                                                 |
+|------|-------------------------------------------------------------------------|
+| 0    | success; also when a pipe's reader stops early (`--once` into `head`)   |
+| 1    | bad input or error: unreadable recording, `--at` not in the recording,  |
+|      | unknown `--pod`, nothing listed from the cluster                        |
+| 2    | usage or configuration: a bad option (argparse: `--speed`, `--timeout`, |
+|      | `--duration` must be > 0), no usable kubeconfig or context              |
+| 130  | interrupted (Ctrl-C); `podwatch record` stops on Ctrl-C with 0          |
+
+`--at` takes seconds (`90`), `m:ss` (`1:30`), wall-clock `HH:MM:SS` (local
+time, the recording's day) or RFC 3339 (`2026-11-30T07:44:51Z`): see
+`podwatch.moment`. Piped output (stdout not a terminal) is plain text `COLUMNS`
+wide (else 120) with no trailing spaces; a terminal keeps its own width.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+from collections.abc import Mapping
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 
 from podwatch import __version__
+from podwatch.moment import MomentError, moment_offset, parse_moment, wall_clock
 from podwatch.recording import (
     Recording,
     RecordingError,
@@ -23,25 +45,48 @@ from podwatch.recording import (
     read_recording,
 )
 
+if TYPE_CHECKING:
+    from podwatch.model.store import Store
+
+EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("replay", "demo", "record")
+PIPE_WIDTH = 120
+"""Columns of piped output when `COLUMNS` does not say."""
 
 
 def demo_path() -> Path:
     return Path(str(resources.files("podwatch.data").joinpath("demo.jsonl.gz")))
 
 
+def positive(text: str) -> float:
+    """An option that must be a number > 0 (`--speed 0` would never move, a negative
+    `--timeout` would never wait): argparse reports anything else as a usage error,
+    one line on stderr after the usage, exit code 2."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number > 0, not {text!r}")
+    return value
+
+
 def _add_view_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--once", action="store_true", help="print the state as tables and exit")
     p.add_argument(
         "--at",
-        type=float,
-        metavar="SECONDS",
-        help="with --once: the moment to show, in seconds from the start (default: the end)",
+        metavar="TIME",
+        help="the moment to show (--once; default the end) or to start the dashboard at: "
+        "seconds (90), m:ss (1:30), wall-clock HH:MM:SS (local time) or RFC 3339 "
+        "(2026-11-30T07:44:51Z)",
     )
     p.add_argument("--pod", metavar="NAME", help="with --once: show only this pod's details")
-    p.add_argument("--speed", type=float, default=1.0, help="replay speed factor (default 1)")
+    p.add_argument(
+        "--speed", type=positive, default=1.0, help="replay speed factor, > 0 (default 1)"
+    )
     p.add_argument("--paused", action="store_true", help="start the replay paused")
     p.add_argument("--ansi", action="store_true", help="use the terminal's own ANSI palette")
 
@@ -71,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--once", action="store_true", help="list, print the state as tables, exit")
     parser.add_argument("--pod", metavar="NAME", help="with --once: show only this pod's details")
     parser.add_argument(
-        "--timeout", type=float, default=30.0, help="with --once: seconds to wait for the lists"
+        "--timeout", type=positive, default=30.0, help="with --once: seconds to wait for the lists"
     )
     parser.add_argument("--ansi", action="store_true", help="use the terminal's own ANSI palette")
     return parser
@@ -85,7 +130,7 @@ def build_sub_parser(command: str) -> argparse.ArgumentParser:
         )
         p.add_argument("file", metavar="FILE", help="recording to write (.gz to compress)")
         _add_cluster_options(p)
-        p.add_argument("--duration", type=float, metavar="SECONDS", help="stop after this long")
+        p.add_argument("--duration", type=positive, metavar="SECONDS", help="stop after this long")
         p.add_argument("--no-redact", action="store_true", help="keep env values and annotations")
         return p
     if command == "replay":
@@ -119,22 +164,64 @@ def _many_namespaces(recording) -> bool:
     return False
 
 
+class _ReportConsole(Console):
+    """Rich's Console, except that a reader leaving the pipe (`--once | head`) raises
+    BrokenPipeError for `main` to end quietly with exit 0, where Rich would exit 1."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+class TrimmedLines:
+    """A text stream that writes each whole line to `out` without its trailing spaces:
+    Rich pads table rows to the console width, which a file or a pipe should not keep.
+    Lines go out as they complete (a big table is not held back); an unfinished line
+    waits for its end."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._partial = ""
+
+    def write(self, text: str) -> int:
+        head, newline, self._partial = (self._partial + text).rpartition("\n")
+        if newline:
+            self._out.write("\n".join(line.rstrip() for line in head.split("\n")) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._out, "encoding", None) or "utf-8"
+
+
+def pipe_width(environ: Mapping[str, str] = os.environ) -> int:
+    """Width of piped output: `COLUMNS` if it is a positive whole number, else
+    `PIPE_WIDTH` (a terminal, by contrast, keeps its real width)."""
+    columns = environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return PIPE_WIDTH
+
+
 def _console() -> Console:
+    """Plain, `pipe_width()`-wide and trimmed when stdout is not a terminal; on a
+    terminal, its own width and colours (unless NO_COLOR)."""
     is_tty = sys.stdout.isatty()
     no_color = "NO_COLOR" in os.environ or not is_tty
-    width = None
-    if not is_tty:
-        try:
-            width = int(os.environ.get("COLUMNS", "160"))
-        except ValueError:
-            width = 160
-    return Console(
+    return _ReportConsole(
+        file=None if is_tty else TrimmedLines(sys.stdout),
         no_color=no_color,
         color_system=None if no_color else "auto",
         highlight=False,
         emoji=False,
         markup=False,
-        width=width,
+        width=None if is_tty else pipe_width(),
         soft_wrap=False,
     )
 
@@ -155,21 +242,17 @@ def _report_reading(recording: Recording | RecordingStream) -> None:
 
 def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int:
     from podwatch.kube.source import ReplaySource
-    from podwatch.report import render_once
 
     skip_bad = getattr(args, "skip_bad_lines", False)
     once = args.once or not sys.stdout.isatty()
-    if once and len(files) == 1:
-        try:
+    try:
+        if once and len(files) == 1:
             stream = open_stream(files[0], skip_bad_lines=skip_bad)
             if stream is not None:
                 return _replay_stream_once(stream, args, title=title)
-        except RecordingError as exc:
-            _error(str(exc))
-            return EXIT_BAD_INPUT
-    try:
         recording = read_recording(files, skip_bad_lines=skip_bad)
-    except RecordingError as exc:
+        at = _moment(args.at, recording.started, recording.duration)
+    except (RecordingError, MomentError) as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
     _report_reading(recording)
@@ -177,8 +260,8 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
         from podwatch.ui.app import PodwatchApp
 
         source = ReplaySource(recording, speed=args.speed, paused=args.paused)
-        if args.at is not None:
-            source.seek(args.at)
+        if at is not None:
+            source.seek(at)
         app = PodwatchApp(
             source,
             all_namespaces=_many_namespaces(recording),
@@ -187,28 +270,68 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
         app.run()
         return app.return_code or 0
     source = ReplaySource(recording)
-    at = recording.duration if args.at is None else args.at
+    at = recording.duration if at is None else at
     source.seek(at)
-    console = _console()
-    header = (
-        f"{title} at {at:.0f}s of {recording.duration:.0f}s "
-        f"({len(recording.events)} events, started {recording.header.get('started', '?')})"
+    header = _once_title(title, at, recording.duration, len(recording.events), recording)
+    return _print_report(source.store, header, args.pod)
+
+
+def _moment(text: str | None, started: float, duration: float) -> float | None:
+    """`--at` as an offset into the recording, None if not given. A MomentError's
+    message names the option, since the parser's message serves the `g` key too."""
+    if text is None:
+        return None
+    try:
+        return parse_moment(text, started=started, duration=duration)
+    except MomentError as exc:
+        raise MomentError(f"--at: {exc}") from None
+
+
+def _once_title(
+    title: str, at: float, duration: float, count: int, recording: Recording | RecordingStream
+) -> str:
+    """The first line of `--once`: the moment shown, as an offset and on the wall clock
+    (local time), the recording's length and start."""
+    return (
+        f"{title} at {at:.0f}s of {duration:.0f}s, {wall_clock(recording.started + at)} "
+        f"({count} events, started {recording.header.get('started', '?')})"
     )
-    return render_once(console, source.store, title=header, pod=args.pod)
+
+
+def _print_report(store: Store, title: str, pod: str | None, **options: Any) -> int:
+    """The `--once` tables on stdout; a `--pod` that is not there is an error on
+    stderr (exit 1) with nothing on stdout."""
+    from podwatch.report import PodNotFound, render_once
+
+    try:
+        render_once(_console(), store, title=title, pod=pod, **options)
+    except PodNotFound as exc:
+        _error(str(exc))
+        return EXIT_BAD_INPUT
+    return EXIT_OK
 
 
 def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, title: str) -> int:
     """`replay --once` of one podwatch recording, read as it is applied: a recording of
-    millions of events costs the memory of the store, not of the events."""
-    from podwatch.model.store import Changes, Store
-    from podwatch.report import render_once
+    millions of events costs the memory of the store, not of the events.
 
+    The recording's length is known only at its end, so `--at` is read against its
+    start first and checked against its end after reading; a bad one prints no report.
+    Raises RecordingError and MomentError for the caller to report."""
+    from podwatch.model.store import Changes, Store
+
+    started = stream.started
+    try:
+        at = None if args.at is None else moment_offset(args.at, started=started)
+    except MomentError:
+        for _event in stream:  # to the end: the message names the recording's span
+            pass
+        _moment(args.at, started, stream.duration)
+        raise
     store = Store()
-    store.now = stream.started
+    store.now = started
     changes = Changes()
     apply = store.apply
-    started = stream.started
-    at = args.at
     applied = 0
     for event in stream:  # read to the end even past --at: the title gives the length
         if at is None or event.t <= at:
@@ -216,14 +339,12 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
             applied += 1
             if applied % 4096 == 0:
                 changes = Changes()  # nobody reads them: keep them from growing
+    at = _moment(args.at, started, stream.duration)  # the end is known now: check it
     at = stream.duration if at is None else at
     store.now = max(store.now, started + at)
     _report_reading(stream)
-    header = (
-        f"{title} at {at:.0f}s of {stream.duration:.0f}s "
-        f"({stream.count} events, started {stream.header.get('started', '?')})"
-    )
-    return render_once(_console(), store, title=header, pod=args.pod)
+    header = _once_title(title, at, stream.duration, stream.count, stream)
+    return _print_report(store, header, args.pod)
 
 
 def _connect(args: argparse.Namespace):
@@ -248,7 +369,6 @@ def _recorder(path: str, cluster, scope, redact: bool):
 def run_live(args: argparse.Namespace) -> int:
     from podwatch.kube.config import ConfigError
     from podwatch.kube.source import LiveSource
-    from podwatch.report import render_once
 
     try:
         cluster, scope = _connect(args)
@@ -305,9 +425,7 @@ def run_live(args: argparse.Namespace) -> int:
     if not settled:
         _error("warning: some kinds did not finish listing; their panes may be incomplete")
     title = f"{cluster.context}: {scope.describe()}"
-    return render_once(
-        _console(), source.store, title=title, pod=args.pod, all_namespaces=scope.all_namespaces
-    )
+    return _print_report(source.store, title, args.pod, all_namespaces=scope.all_namespaces)
 
 
 def _errors_text(statuses) -> str:
@@ -393,25 +511,79 @@ def _progress(path: str, written: int, source, tty: bool, final: bool = False) -
     sys.stderr.flush()
 
 
+def _negative_at(argv: list[str]) -> list[str]:
+    """`--at -0:30` as `--at=-0:30`: argparse would take the value for an option and
+    answer with a usage error, where a negative time deserves the moment parser's own
+    refusal naming the recording's span."""
+    for i, (word, value) in enumerate(pairwise(argv)):
+        if word == "--at" and value[:1] == "-" and value[1:2].isdigit():
+            return [*argv[:i], f"--at={value}", *argv[i + 2 :]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run one command; its exit code (see the module's table). Called without `argv`,
+    as the program (`podwatch`, `python -m podwatch.cli`), it may end the process
+    itself: see `_end_if_watches_linger`."""
+    code = _main(list(sys.argv[1:] if argv is None else argv))
+    if argv is None:
+        _end_if_watches_linger(code)
+    return code
+
+
+def _main(argv: list[str]) -> int:
+    """The command's exit code. Output is flushed here, inside the handlers, so that a
+    pipe closed early ends quietly with 0 rather than with Python's complaint at
+    shutdown."""
     try:
-        if argv and argv[0] in SUBCOMMANDS:
-            command = argv[0]
-            args = build_sub_parser(command).parse_args(argv[1:])
-            if command == "replay":
-                return run_replay(args.files, args, title="replay " + ", ".join(args.files))
-            if command == "demo":
-                return run_replay([str(demo_path())], args, title="podwatch demo")
-            return run_record(args)
-        args = build_parser().parse_args(argv)
-        return run_live(args)
+        code = _run(argv)
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # `podwatch ... --once | head`: the reader left; not an error worth a traceback.
+        # `podwatch ... --once | head`: the reader left; nothing left to say. What is
+        # still buffered goes to devnull, or the shutdown flush would report the pipe
+        # (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return EXIT_OK
+
+
+def _end_if_watches_linger(code: int) -> None:
+    """Exit at once with `code` if daemon threads (the watches) outlived
+    `LiveSource.stop()`.
+
+    A watch blocked in a request that has no response yet cannot be interrupted, so
+    its daemon thread may still be starting up or reading when the program ends.
+    Ctrl-C during `--once`'s listing then made the interpreter's own shutdown abort
+    (SIGABRT, "Fatal Python error: Aborted") instead of exiting 130. Everything
+    worth keeping is closed by then (the recorder by `stop()`); only the standard
+    streams need a flush. Not done when `main` is called with arguments (tests), so
+    that it never ends a caller's process."""
+    import contextlib
+    import threading
+
+    if not any(t.daemon and t.is_alive() for t in threading.enumerate()):
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
+            stream.flush()
+    os._exit(code)
+
+
+def _run(argv: list[str]) -> int:
+    """Parse `argv` (argparse exits 2 on a usage error) and run its command."""
+    argv = _negative_at(argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        command = argv[0]
+        args = build_sub_parser(command).parse_args(argv[1:])
+        if command == "replay":
+            return run_replay(args.files, args, title="replay " + ", ".join(args.files))
+        if command == "demo":
+            return run_replay([str(demo_path())], args, title="podwatch demo")
+        return run_record(args)
+    args = build_parser().parse_args(argv)
+    return run_live(args)
 
 
 if __name__ == "__main__":

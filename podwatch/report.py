@@ -18,6 +18,14 @@ DETAIL_MOST = 100
 """At most this many pods detailed without --pod."""
 
 
+class PodNotFound(LookupError):
+    """`--pod NAME` names no pod at the moment shown: a user error, reported on stderr
+    by the caller (exit 1) rather than printed among the tables a script reads."""
+
+    def __init__(self, pod: str, count: int) -> None:
+        super().__init__(f"no pod named {pod!r} at this moment ({count} pods in view)")
+
+
 def render_once(
     console: Console,
     store: Store,
@@ -25,21 +33,21 @@ def render_once(
     title: str,
     pod: str | None = None,
     all_namespaces: bool | None = None,
-) -> int:
-    """Print the whole state; returns 1 if `pod` was asked for and is not there."""
+) -> None:
+    """Print the whole state. Raises `PodNotFound`, before printing anything, if `pod`
+    was asked for and is not there."""
     if all_namespaces is None:
         all_namespaces = len({k[0] for k in store.pods}) > 1
-    console.print(plain(title, "bold"))
-    console.print(pods_table(store, all_namespaces=all_namespaces, width=console.width))
     rows = pod_rows(store)
     keys: list[Key] = [r.summary.key for r in rows]
     left_out = ""
     if pod is not None:
         keys = [k for k in keys if k[1] == pod or f"{k[0]}/{k[1]}" == pod]
         if not keys:
-            console.print(plain(f"no pod named {pod!r} at this moment"))
-            return 1
-    elif len(keys) > DETAIL_ALL:
+            raise PodNotFound(pod, len(rows))
+    console.print(plain(title, "bold"))
+    console.print(pods_table(store, all_namespaces=all_namespaces, width=console.width))
+    if pod is None and len(keys) > DETAIL_ALL:
         # Thousands of healthy pods' details would bury the ones that matter.
         keys = [r.summary.key for r in rows if r.summary.severity >= 2][:DETAIL_MOST]
         left_out = (
@@ -55,4 +63,3 @@ def render_once(
     console.print(Text(""))
     console.print(services_table(store))
     console.print(nodes_table(store))
-    return 0

@@ -8,7 +8,6 @@ that changed and, if the selected pod changed, its panes.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from textual.events import Resize
 from podwatch.gcpolicy import FreezePolicy
 from podwatch.kube.source import LiveSource, ReplaySource
 from podwatch.model.store import Changes
+from podwatch.moment import MomentError, parse_moment
 from podwatch.safe import clean
 from podwatch.ui.messages import EventsArrived
 from podwatch.ui.mono import use_readable_monochrome
@@ -341,14 +341,17 @@ class PodwatchApp(App):
         self._after_jump(self.source.seek(self.source.position + direction * SEEK_STEP))
 
     def action_goto(self) -> None:
-        self.push_screen(PromptScreen("go to time (seconds, or m:ss):"), self._goto)
+        self.push_screen(PromptScreen("go to: seconds, m:ss, HH:MM:SS or RFC 3339"), self._goto)
 
     def _goto(self, text: str | None) -> None:
+        """The same moments as `--at` (one parser); a time outside the recording is
+        refused with a notice naming its span, and the position stays."""
         if not text:
             return
-        seconds = parse_time_of_day(text)
-        if seconds is None:
-            self.notify(f"not a time: {text[:20]}", severity="warning", markup=False)
+        try:
+            seconds = parse_moment(text, started=self.source.started, duration=self.source.duration)
+        except MomentError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
             return
         self._after_jump(self.source.seek(seconds))
 
@@ -357,15 +360,3 @@ def _reset() -> Changes:
     changes = Changes()
     changes.reset = True
     return changes
-
-
-_MMSS = re.compile(r"^\s*(?:(\d+):)?(\d+(?:\.\d+)?)\s*$")
-
-
-def parse_time_of_day(text: str) -> float | None:
-    """`75`, `75.5`, `1:15` → seconds."""
-    match = _MMSS.match(text)
-    if not match:
-        return None
-    minutes = int(match.group(1) or 0)
-    return minutes * 60 + float(match.group(2))
