@@ -16,13 +16,27 @@ from rich.table import Table
 from rich.text import Text
 
 from podwatch.model.k8s import format_age, format_duration, format_rfc3339
+from podwatch.model.pods import Health
 from podwatch.model.store import Store
 from podwatch.model.view import PodDetail, PodRow, node_rows, pod_rows, service_views
 from podwatch.safe import plain
 
-SEVERITY_STYLE = {0: "green", 1: "dim", 2: "yellow", 3: "bold red"}
-SEVERITY_MARK = {0: "✓", 1: "·", 2: "!", 3: "✗"}
-"""A symbol beside every colour, so that no meaning rests on colour alone."""
+SEVERITY_STYLE = {
+    Health.HEALTHY: "green",
+    Health.FINISHED: "dim",
+    Health.AT_RISK: "yellow",
+    Health.UNHEALTHY: "red",
+    Health.FAILING: "bold red",
+}
+SEVERITY_MARK = {
+    Health.HEALTHY: "✓",
+    Health.FINISHED: "·",
+    Health.AT_RISK: "⚠",
+    Health.UNHEALTHY: "✗",
+    Health.FAILING: "✗",
+}
+"""A symbol beside every colour, so that no meaning rests on colour alone (unhealthy and
+failing share ✗; bold tells them apart without colour, and the status word says which)."""
 STATUS_STYLE = {"True": "green", "False": "red", "Unknown": "yellow", "missing": "dim"}
 
 
@@ -100,12 +114,12 @@ def pod_columns(*, all_namespaces: bool, width: int) -> list[PodColumn]:
 def pod_cells(row: PodRow, now: float, *, wide: bool) -> dict[str, Text]:
     """Every cell of a pod's row, keyed like `pod_columns` (a superset of them)."""
     sm = row.summary
-    style = SEVERITY_STYLE[sm.severity]
+    style = SEVERITY_STYLE[row.health]
     restarts = str(sm.restarts)
     if wide and sm.last_restart is not None and sm.restarts:
         restarts += f" ({format_age(now - sm.last_restart)} ago)"
     return {
-        "mark": Text(SEVERITY_MARK[sm.severity], style=style),
+        "mark": Text(SEVERITY_MARK[row.health], style=style),
         "ns": plain(sm.namespace, limit=253),
         "name": plain(sm.name, limit=253),
         "status": plain(sm.status, style, limit=60),
@@ -176,11 +190,11 @@ def summary_text(detail: PodDetail) -> Text:
     """Two lines: who and where, then the one-line answer."""
     sm = detail.summary
     head = Text()
-    head.append(f"{SEVERITY_MARK[sm.severity]} ", style=SEVERITY_STYLE[sm.severity])
+    head.append(f"{SEVERITY_MARK[detail.health]} ", style=SEVERITY_STYLE[detail.health])
     head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
     head.append("  ")
     head.append_text(
-        plain(f"{sm.status} ({sm.phase}) {sm.ready_text} ready", SEVERITY_STYLE[sm.severity])
+        plain(f"{sm.status} ({sm.phase}) {sm.ready_text} ready", SEVERITY_STYLE[detail.health])
     )
     head.append("  node ")
     head.append_text(plain(sm.node or "-"))
@@ -246,16 +260,19 @@ def probes_table(detail: PodDetail) -> Table:
         "NOTE",
     )
     for p in detail.probes:
-        last = "-"
+        last = "-" if detail.probes_known else "?"
         if p.last_failure:
             last = f"{_ago(detail, p.last_failure_at)} ago: {p.last_failure}"
+        # Without Events podwatch cannot have seen a failure: unknown, never 0 (SPEC 6).
+        fails = str(p.failures_total) if detail.probes_known else "?"
+        recent = str(p.failures_recent) if detail.probes_known else "?"
         ptab.add_row(
             plain(p.container),
             plain(p.probe),
             plain(p.handler),
             Text(p.timing_text if p.period else "-"),
-            Text(str(p.failures_total)),
-            Text(str(p.failures_recent)),
+            Text(fails),
+            Text(recent),
             plain(last),
             plain(p.note or "-"),
         )

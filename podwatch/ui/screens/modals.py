@@ -29,7 +29,11 @@ KEYS = (
     ("[ / ]", "seek 10 s back / forward"),
     ("g", "go to a time (seconds or m:ss)"),
     ("Marks", ""),
-    ("✓ · ! ✗", "healthy, finished, degraded, failing (colour repeats the mark)"),
+    (
+        "✓ · ⚠ ✗",
+        "healthy, finished, at risk (recent probe failures or restart, flapping, eviction due),"
+        " unhealthy (bold ✗: failing); colour repeats the mark",
+    ),
 )
 
 

@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from podwatch.model.k8s import Key, d, meta
+from podwatch.model.pods import Health
 from podwatch.model.store import Store
 from podwatch.model.view import PodRow, pod_row
 from podwatch.render import WIDE, PodColumn, fit_widths, pod_cells, pod_columns
@@ -91,8 +92,8 @@ class ViewFilter:
 
     def matches(self, row: PodRow, pod: dict) -> bool:
         sm = row.summary
-        if self.unhealthy_only and sm.severity < 2:
-            return False
+        if self.unhealthy_only and row.health < Health.AT_RISK:
+            return False  # at risk counts: `u` is "what needs a look", not "what is down"
         if self.namespace and sm.namespace != self.namespace:
             return False
         if self.labels:
@@ -246,7 +247,7 @@ class PodTable(ScrollView, can_focus=True):
             return (-sm.restarts, sm.namespace, sm.name)
         if self.sort_mode == "node":
             return (sm.node, sm.namespace, sm.name)
-        return (-sm.severity, sm.namespace, sm.name)
+        return (-row.health, sm.namespace, sm.name)
 
     def sync(self, store: Store, changed: set[Key] | None) -> bool:
         """Bring rows up to date; `changed` None means every pod. Returns whether
