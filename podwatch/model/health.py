@@ -19,7 +19,7 @@ from typing import Any
 from podwatch.model.events import ProbeTally
 from podwatch.model.k8s import d, format_age, format_duration, i, lst, meta, s
 from podwatch.model.nodes import TaintId, eviction_for, match_taints
-from podwatch.model.pods import Health, PodSummary, condition, container_views
+from podwatch.model.pods import ContainerView, Health, PodSummary, condition, container_views
 from podwatch.model.probes import DEFAULTS, RECENT_WINDOW
 
 RESTART_WINDOW = 600.0
@@ -77,28 +77,38 @@ def pod_risks(
 
 
 def probe_risks(pod: Any, tallies: dict[tuple[str, str], ProbeTally], now: float) -> list[Risk]:
-    """Liveness or startup failures in the recent window: the kubelet restarts the
-    container once they reach failureThreshold in a row, so a few are a warning."""
+    """Liveness or startup failures of a container's current instance in the recent
+    window: the kubelet restarts it once they reach failureThreshold in a row, so a few
+    are a warning. Failures of an earlier instance ended in its restart (a risk of its
+    own), and a startup probe that passed after a few failures did its job (a slow
+    start): neither counts here."""
     risks = []
     window = int(RECENT_WINDOW // 60)
-    for (container, kind), tally in sorted(tallies.items()):
+    containers: dict[str, ContainerView] | None = None
+    for (name, kind), tally in sorted(tallies.items()):
         if kind not in RISKY_PROBES or tally.last_time is None:
             continue
         ends = tally.last_time + RECENT_WINDOW
-        recent = tally.failures_since(now - RECENT_WINDOW)
-        if not recent or now >= ends:  # every risk holds while now < its end
+        if now >= ends:  # every risk holds while now < its end
             continue
-        threshold = failure_threshold(pod, container, kind)
+        if containers is None:  # only for a pod with recent failures: rare
+            containers = {c.name: c for c in container_views(pod)}
+        since = now - RECENT_WINDOW
+        c = containers.get(name)
+        if c is not None:
+            if kind == "startup" and c.started is True:
+                continue
+            if c.state == "running" and c.started_at is not None:
+                since = max(since, c.started_at)
+        recent = tally.failures_since(since)
+        if not recent:
+            continue
+        threshold = failure_threshold(pod, name, kind)
         limit = f" (threshold {threshold})" if threshold is not None else ""
-        of = f" of container {container}" if container else ""
+        of = f" of container {name}" if name else ""
         last = f"; last: {tally.last_message}" if tally.last_message else ""
-        risks.append(
-            Risk(
-                "probe",
-                f"{kind} probe{of} failed {recent}× in {window} min{limit}{last}",
-                ends,
-            )
-        )
+        text = f"{kind} probe{of} failed {recent}× in {window} min{limit}{last}"
+        risks.append(Risk("probe", text, ends))
     return risks
 
 

@@ -147,6 +147,22 @@ def test_two_of_three_liveness_failures_make_a_ready_pod_at_risk_and_the_why_say
     )
 
 
+def test_failures_of_an_earlier_instance_or_of_a_passed_startup_probe_are_no_probe_risk():
+    # Liveness failures that ended in the restart belong to the old instance (the restart
+    # is the risk then); a startup probe that passed after 8 of 30 tries did its job.
+    startup = {"httpGet": {"path": "/started", "port": 8080}, "failureThreshold": 30}
+    c = container("app", livenessProbe=LIVENESS, startupProbe=startup)
+    store = events_seen(Store())
+    feed(store, pod(containers=[c], statuses=[running(at=40)], conditions=ready_conditions()))
+    liveness_failures(store, 3, at=30)
+    feed(store, event("web.st", "web", "Unhealthy", "Startup probe failed: no", count=8, last=45))
+    assert row(store).health == Health.HEALTHY
+    liveness_failures(store, 4, at=50)  # one more, after this instance started
+    assert row(store).health == Health.AT_RISK
+    assert "liveness probe of container app failed 1× in 5 min (threshold 3)" in why(store)
+    assert "startup probe" not in why(store)
+
+
 def test_readiness_failures_alone_are_not_a_risk_for_a_ready_pod():
     # A readiness failure makes the pod not Ready, which its object shows itself; once it
     # is Ready again the failures are history, not a countdown to a restart.
