@@ -114,13 +114,13 @@ def pane_gaps(unreadable: frozenset[str], probes_known: bool = True) -> dict[str
         gaps.setdefault("probes", []).append(
             "Events are not readable: probe failure counts and last failures are unknown."
         )
+        gaps.setdefault("timeline", []).append(
+            "Events are not readable: only changes podwatch saw itself are listed."
+        )
     elif not probes_known:
         gaps.setdefault("probes", []).append(
             "No Events seen for this namespace (not listed yet, or not in the capture): "
             "probe failure counts are unknown."
-        )
-        gaps.setdefault("timeline", []).append(
-            "Events are not readable: only changes podwatch saw itself are listed."
         )
     if {"Endpoints", "EndpointSlice"} <= unreadable:
         gaps.setdefault("endpoints", []).append(

@@ -335,6 +335,7 @@ def test_without_any_event_seen_probe_counts_are_unknown_not_zero():
     d = pod_detail(store, KEY)
     assert d is not None and not d.probes_known
     assert "No Events seen" in d.gaps["probes"]
+    assert "timeline" not in d.gaps  # what podwatch saw itself is all there is, and shown
     fails = _column(probes_table(d), "FAILS")
     assert fails == ["?"]
     events_seen(store)
@@ -355,7 +356,8 @@ def test_unreadable_or_not_yet_listed_events_are_unknown():
     assert row(store).probe_text == "-"
     store.unreadable = frozenset({"Event"})
     assert row(store).probe_text == "?"
-    assert "not readable" in pod_detail(store, KEY).gaps["probes"]
+    gaps = pod_detail(store, KEY).gaps
+    assert "not readable" in gaps["probes"] and "not readable" in gaps["timeline"]
 
 
 def test_the_why_line_does_not_claim_zero_startup_failures_it_could_not_see():
