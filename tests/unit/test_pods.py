@@ -253,3 +253,23 @@ def test_container_that_keeps_completing_under_always_is_degraded_not_finished()
     )
     sm = summarize(p)
     assert (sm.phase, sm.status, sm.severity) == ("Running", "Completed", Health.UNHEALTHY)
+
+
+def test_the_object_alone_never_says_at_risk_and_terminating_is_unhealthy():
+    # AT_RISK needs Events, nodes and the clock (model/health.py); the object's own
+    # severity stays one of the four levels it can tell by itself.
+    p = pod(statuses=[running()], conditions=ready_conditions())
+    assert summarize(p).severity == Health.HEALTHY
+    p["metadata"]["deletionTimestamp"] = ts(10)
+    assert (summarize(p).status, summarize(p).severity) == ("Terminating", Health.UNHEALTHY)
+    not_ready = pod(statuses=[running(ready=False)], conditions=ready_conditions(False))
+    assert summarize(not_ready).severity == Health.UNHEALTHY
+
+
+def test_has_probes_looks_at_init_sidecar_and_app_containers():
+    probe = {"tcpSocket": {"port": 5432}}
+    assert not summarize(pod()).has_probes
+    assert summarize(pod(containers=[container("app", readinessProbe=probe)])).has_probes
+    sidecar = container("proxy", restartPolicy="Always", startupProbe=probe)
+    assert summarize(pod(init=[sidecar])).has_probes
+    assert not summarize(pod(containers=[container("app", livenessProbe="garbage")])).has_probes
