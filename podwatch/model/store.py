@@ -298,7 +298,7 @@ class Store:
             return
         obj = slim("Pod", obj)
         uid = s(meta(obj).get("uid"))
-        recreated = old is not None and uid and s(meta(old).get("uid")) not in ("", uid)
+        recreated = old is not None and bool(uid) and s(meta(old).get("uid")) not in ("", uid)
         if recreated:
             # Same name, new pod (a StatefulSet replica, a re-created Job pod).
             self.probe_failures.forget_pod(key)

@@ -359,10 +359,10 @@ def why_not_ready(detail: PodDetail) -> str:
         ):
             last = f"; last: {c.last_state_text}" if c.last_state_text else ""
             msg = f" — {c.message}" if c.message and c.reason != "CrashLoopBackOff" else ""
-            killed = _killed(detail, c) or _sigkilled(detail, c)
+            killed = _killer(detail, c)
             return f"Container {c.name} is {c.reason}{_restarts(c)}{last}{msg}{killed}."
         if c.state == "terminated" and c.kind == "app":
-            killed = _killed(detail, c) or _sigkilled(detail, c)
+            killed = _killer(detail, c)
             return f"Container {c.name} {c.state_text}{_restarts(c)}{killed}."
     creating = [c for c in failing if c.state in ("waiting", "no status") and c.kind == "app"]
     ready_c = cond.get("Ready")
@@ -432,20 +432,26 @@ SIGKILL_EXIT = 137
 and the grace period, or the kernel's OOM killer)."""
 
 
-def _sigkilled(detail: PodDetail, c: ContainerView) -> str:
-    """Name the likely killer of a container that ended with exit 137 while a liveness
-    probe is defined: a liveness kill or OOM (reason OOMKilled settles it as OOM). Used
-    when the probe failures themselves are not at hand (no Events, or none recent)."""
-    now_137 = c.state == "terminated" and c.exit_code == SIGKILL_EXIT
+def _killer(detail: PodDetail, c: ContainerView) -> str:
+    """What most likely killed the container's last instance, when podwatch can tell or
+    narrow it down: OOMKilled settles it; else recent liveness or startup failures; else
+    an exit 137 with a liveness probe defined names both suspects."""
     last_137 = c.last_state == "terminated" and c.last_exit_code == SIGKILL_EXIT
+    now_137 = c.state == "terminated" and c.exit_code == SIGKILL_EXIT
     if not (now_137 or last_137):
-        return ""
-    reason = c.reason if now_137 else c.last_reason
-    if reason == "OOMKilled":
-        return "; exit 137 with reason OOMKilled: out of memory (over its memory limit)"
+        return _killed(detail, c)
     liveness = _probe(detail, c.name, "liveness")
     if liveness is None:
-        return ""
+        return _killed(detail, c)
+    if (c.reason if now_137 else c.last_reason) == "OOMKilled":
+        return "; OOMKilled (exit 137): out of memory, not its liveness probe"
+    return _killed(detail, c) or _sigkill_suspects(detail, liveness)
+
+
+def _sigkill_suspects(detail: PodDetail, liveness: ProbeView) -> str:
+    """Exit 137 is SIGKILL: the kubelet after failed liveness probes (and the grace
+    period), or the kernel's OOM killer. Say both, and what podwatch has seen to weigh
+    them (nothing, when no Events could be seen)."""
     if not detail.probes_known:
         evidence = "; no Events seen to tell which"
     elif liveness.failures_total:

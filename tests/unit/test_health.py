@@ -398,8 +398,10 @@ def test_exit_137_with_reason_oomkilled_is_out_of_memory():
             conditions=ready_conditions(False),
         ),
     )
-    assert "exit 137 with reason OOMKilled: out of memory" in why(store)
-    assert "liveness probe" not in why(store)
+    assert "OOMKilled (exit 137): out of memory, not its liveness probe" in why(store)
+    liveness_failures(store, 3, at=5)  # even with liveness failures seen: OOMKilled says
+    assert "OOMKilled (exit 137): out of memory" in why(store)
+    assert "killed after its liveness probe" not in why(store)
 
 
 def test_exit_137_after_liveness_failures_seen_is_the_liveness_kill():
