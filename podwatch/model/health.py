@@ -6,8 +6,8 @@ failures its Events report, the taints of its node, its Ready flips that podwatc
 saw, and the clock. This module turns those inputs into `Risk`s, one rule in one
 place, so that the table's mark and the why line always say the same thing.
 
-Pure functions of their arguments: the store gathers the inputs (`view.pod_risks_now`),
-and `Store.risk_expired` re-derives a row when the clock ends a risk.
+Pure functions of their arguments: `view.risks_now` gathers the inputs from the store,
+and `Store.risk_expired` names the rows to derive again when the clock ends a risk.
 """
 
 from __future__ import annotations
