@@ -17,14 +17,28 @@ from rich.text import Text
 from podwatch.columns import all_columns, header_line, plan, row_line
 from podwatch.layout import Column, Fields, Grid
 from podwatch.model.k8s import format_age, format_duration, format_rfc3339
+from podwatch.model.pods import Health
 from podwatch.model.store import Store
 from podwatch.model.timeline import row_text, spans_days, timeline_rows, when_text
 from podwatch.model.view import PodDetail, PodRow, node_rows, pod_rows, service_views
 from podwatch.safe import plain
 
-SEVERITY_STYLE = {0: "green", 1: "dim", 2: "yellow", 3: "bold red"}
-SEVERITY_MARK = {0: "✓", 1: "·", 2: "!", 3: "✗"}
-"""A symbol beside every colour, so that no meaning rests on colour alone."""
+SEVERITY_STYLE = {
+    Health.HEALTHY: "green",
+    Health.FINISHED: "dim",
+    Health.AT_RISK: "yellow",
+    Health.UNHEALTHY: "red",
+    Health.FAILING: "bold red",
+}
+SEVERITY_MARK = {
+    Health.HEALTHY: "✓",
+    Health.FINISHED: "·",
+    Health.AT_RISK: "⚠",
+    Health.UNHEALTHY: "✗",
+    Health.FAILING: "✗",
+}
+"""A symbol beside every colour, so that no meaning rests on colour alone (unhealthy and
+failing share ✗; bold tells them apart without colour, and the status word says which)."""
 STATUS_STYLE = {"True": "green", "False": "bold red", "Unknown": "yellow", "missing": "italic"}
 MEMBERSHIP_STYLE = {"ready": "green", "NotReady": "bold red"}
 
@@ -69,13 +83,13 @@ def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
     """Every cell of a pod's row, keyed like `columns.all_columns` (RESTARTS with the
     last restart's age, RST without)."""
     sm = row.summary
-    style = SEVERITY_STYLE[sm.severity]
+    style = SEVERITY_STYLE[row.health]
     restarts = str(sm.restarts)
     with_age = restarts
     if sm.last_restart is not None and sm.restarts:
         with_age += f" ({format_age(now - sm.last_restart)} ago)"
     return {
-        "mark": Text(SEVERITY_MARK[sm.severity], style=style),
+        "mark": Text(SEVERITY_MARK[row.health], style=style),
         "ns": plain(sm.namespace, limit=253),
         "name": plain(sm.name, limit=253),
         "status": plain(sm.status, style, limit=60),
@@ -112,10 +126,10 @@ def summary_text(detail: PodDetail) -> Group:
     the problem is on screen before any pane is scrolled."""
     sm = detail.summary
     head = Text()
-    head.append(f"{SEVERITY_MARK[sm.severity]} ", style=SEVERITY_STYLE[sm.severity])
+    head.append(f"{SEVERITY_MARK[detail.health]} ", style=SEVERITY_STYLE[detail.health])
     head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
     head.append("  ")
-    head.append_text(plain(sm.status, SEVERITY_STYLE[sm.severity]))
+    head.append_text(plain(sm.status, SEVERITY_STYLE[detail.health]))
     if sm.phase != sm.status:
         head.append_text(plain(f" ({sm.phase})"))
     head.append(f"  {sm.ready_text} ready")
@@ -251,15 +265,20 @@ def probes_table(detail: PodDetail) -> Grid:
             notes.append(
                 plain(f"last failure {_ago(detail, p.last_failure_at)} ago: {p.last_failure}")
             )
+        elif not detail.probes_known:
+            notes.append(Text("last failure: ? (no Events seen)"))
         if p.note:
             notes.append(plain(p.note, "italic"))
+        # Without Events podwatch cannot have seen a failure: unknown, never 0 (SPEC 6).
+        fails = str(p.failures_total) if detail.probes_known else "?"
+        recent = str(p.failures_recent) if detail.probes_known else "?"
         ptab.add_row(
             plain(p.container),
             plain(p.probe),
             plain(p.handler),
             Text(p.timing_text if p.period else "-"),
-            Text(str(p.failures_total)),
-            Text(str(p.failures_recent)),
+            Text(fails),
+            Text(recent),
             notes=notes,
         )
     return ptab

@@ -7,13 +7,15 @@ from rich.console import Console
 from rich.text import Text
 
 from podwatch.model.k8s import Key
+from podwatch.model.pods import Health
 from podwatch.model.store import Store
 from podwatch.model.view import pod_detail, pod_rows
 from podwatch.render import nodes_table, pod_section, pods_table, services_table
 from podwatch.safe import plain
 
 DETAIL_ALL = 30
-"""Up to this many pods, `--once` details every one; beyond, only the unhealthy."""
+"""Up to this many pods, `--once` details every one; beyond, only the unhealthy and the
+at-risk ones (a mark of ⚠ needs its why line as much as ✗ does)."""
 DETAIL_MOST = 100
 """At most this many pods detailed without --pod."""
 
@@ -49,10 +51,10 @@ def render_once(
     console.print(pods_table(store, all_namespaces=all_namespaces, width=console.width))
     if pod is None and len(keys) > DETAIL_ALL:
         # Thousands of healthy pods' details would bury the ones that matter.
-        keys = [r.summary.key for r in rows if r.summary.severity >= 2][:DETAIL_MOST]
+        keys = [r.summary.key for r in rows if r.health >= Health.AT_RISK][:DETAIL_MOST]
         left_out = (
             f"Details of {len(rows) - len(keys)} of {len(rows)} pods left out (healthy first, "
-            f"then any past {DETAIL_MOST} unhealthy); --pod NAME shows one."
+            f"then any past {DETAIL_MOST} unhealthy or at risk); --pod NAME shows one."
         )
     for key in keys:
         detail = pod_detail(store, key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
 from podwatch.model.k8s import Key, b, d, i, key_of, lst, meta, parse_time, s
@@ -19,6 +20,29 @@ STANDARD_CONDITIONS = ("PodScheduled", "Initialized", "ContainersReady", "Ready"
 
 MISSING = "missing"
 TERMINAL_PHASES = ("Succeeded", "Failed")
+PROBE_FIELDS = ("startupProbe", "readinessProbe", "livenessProbe")
+
+
+class Health(IntEnum):
+    """How a pod is doing, in the order the table sorts it (worst last, so `-health` sorts
+    the worst first). Named so that every module compares levels, never bare numbers.
+
+    The pod object alone gives HEALTHY, FINISHED, UNHEALTHY or FAILING (`severity_of`);
+    AT_RISK needs more than the object (probe Events, the node's taints, time) and is
+    derived in `podwatch.model.health` for a pod the object says is healthy.
+    """
+
+    HEALTHY = 0
+    """Running, Ready, every container ready, and nothing on its way to change that."""
+    FINISHED = 1
+    """Succeeded: a Job pod that did its work; not Ready by design."""
+    AT_RISK = 2
+    """Healthy now, but something is on its way: recent liveness or startup probe failures
+    below the threshold, an eviction deadline running, a recent restart, Ready flapping."""
+    UNHEALTHY = 3
+    """Not ready or not settled: starting, not Ready, Terminating, exiting 0 under Always."""
+    FAILING = 4
+    """Broken: crash loop, image pull error, OOMKilled, Failed, Evicted, node lost."""
 
 
 @dataclass(slots=True)
@@ -108,8 +132,11 @@ class PodSummary:
     created: float | None
     deleting: float | None
     """When deletion was requested (deletionTimestamp minus grace), if it was."""
-    severity: int
-    """0 healthy, 1 finished, 2 degraded, 3 failing: for colour and unhealthy-first sort."""
+    severity: Health
+    """What the pod object alone says (never AT_RISK: that needs Events, nodes and time;
+    see `PodRow.health`)."""
+    has_probes: bool = False
+    """Any container defines a probe: without Events its failure count is unknown, not 0."""
 
     @property
     def namespace(self) -> str:
@@ -410,26 +437,38 @@ _FAILING_WORDS = {
 }
 
 
-def severity_of(phase: str, word: str, ready: int, total: int, pod: Any) -> int:
-    """0 healthy, 1 finished, 2 degraded, 3 failing."""
+def severity_of(phase: str, word: str, ready: int, total: int, pod: Any) -> Health:
+    """The health the pod object alone shows: HEALTHY, FINISHED, UNHEALTHY or FAILING."""
     base = word.removeprefix("Init:")
     if base in _FAILING_WORDS or word.startswith(
         ("ExitCode:", "Signal:", "Init:ExitCode", "Init:Signal")
     ):
-        return 3
+        return Health.FAILING
     if phase == "Failed":
-        return 3
+        return Health.FAILING
     if phase == "Succeeded":
-        return 1
+        return Health.FINISHED
     if word == "Completed" and phase not in TERMINAL_PHASES:
         # Running, restartPolicy Always, and the container keeps exiting 0: it will be
-        # restarted again, so this pod is degraded, not finished.
-        return 2
+        # restarted again, so this pod is unhealthy, not finished.
+        return Health.UNHEALTHY
     if word == "Terminating":
-        return 2
+        return Health.UNHEALTHY
     if phase == "Running" and condition_true(pod, "Ready") and ready >= total:
-        return 0
-    return 2
+        return Health.HEALTHY
+    return Health.UNHEALTHY
+
+
+def has_probes(pod: Any) -> bool:
+    """Whether any init, sidecar or app container defines a startup, readiness or liveness
+    probe (ephemeral containers may not have probes)."""
+    spec = d(d(pod).get("spec"))
+    for group in ("initContainers", "containers"):
+        for c in lst(spec.get(group)):
+            c = d(c)
+            if any(isinstance(c.get(f), dict) for f in PROBE_FIELDS):
+                return True
+    return False
 
 
 def summarize(pod: Any) -> PodSummary:
@@ -455,6 +494,7 @@ def summarize(pod: Any) -> PodSummary:
         created=parse_time(m.get("creationTimestamp")),
         deleting=deletion_requested(pod),
         severity=severity_of(phase, word, ready, total, pod),
+        has_probes=has_probes(pod),
     )
 
 

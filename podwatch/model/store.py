@@ -13,15 +13,18 @@ bounded: memory stays flat on a long run.
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from podwatch.model.endpoints import Membership, service_addresses, slice_service
 from podwatch.model.events import KEvent, ProbeFailures, normalize_event
+from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.k8s import Key, d, key_of, lst, meta, s
 from podwatch.model.nodes import TaintId, node_taints
-from podwatch.model.pods import PodSummary, pod_facts, summarize
+from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
+from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.timeline import Timeline
 from podwatch.model.watch import WatchEvent
 
@@ -30,6 +33,8 @@ DEFAULT_EVENT_TTL = 3600.0
 DEFAULT_MAX_EVENTS = 50_000
 PRUNE_EVERY = 60.0
 """Seconds (of the store's clock) between sweeps of the timeline for entries past its window."""
+MAX_FLIPS = 8
+"""Ready flips remembered per pod: enough to say "flipped 5× in 10 min"."""
 
 
 @dataclass
@@ -181,6 +186,11 @@ class Store:
         self._pod_services: dict[Key, set[Key]] = {}
         self._expiry: list[tuple[float, Key]] = []
         self._node_facts: dict[str, dict[str, str]] = {}
+        # at risk (model/health.py): what the pod object does not hold, and when it ends
+        self._ready_flips: dict[Key, deque[float]] = {}
+        self._event_namespaces: set[str] = set()
+        self._risk_heap: list[tuple[float, Key]] = []
+        self._risk_due: dict[Key, float] = {}
 
     # ----------------------------------------------------------------- applying
 
@@ -283,15 +293,18 @@ class Store:
             self.summaries.pop(key, None)
             self._unindex_pod(key, old)
             self.probe_failures.forget_pod(key)
+            self._ready_flips.pop(key, None)
             self.timeline.mark_deleted(key, self.now)
             for svc in self._pod_services.pop(key, set()):
                 self._members.get(svc, {}).pop(key, None)
             return
         obj = slim("Pod", obj)
         uid = s(meta(obj).get("uid"))
-        if old is not None and uid and s(meta(old).get("uid")) not in ("", uid):
+        recreated = old is not None and bool(uid) and s(meta(old).get("uid")) not in ("", uid)
+        if recreated:
             # Same name, new pod (a StatefulSet replica, a re-created Job pod).
             self.probe_failures.forget_pod(key)
+            self._ready_flips.pop(key, None)
             self.timeline.note(key, self.now, "pod", f"re-created (uid {uid[:8]})")
         self.pods[key] = obj
         previous_node = self._pod_node.get(key)
@@ -316,6 +329,71 @@ class Store:
         summary = summarize(obj)
         self.summaries[key] = summary
         self.timeline.observe(key, self.now, "pod", pod_facts(obj, summary))
+        self._note_pod_risks(key, None if recreated else old, obj, summary)
+
+    def _note_pod_risks(self, key: Key, old: dict | None, new: dict, summary: PodSummary) -> None:
+        """Remember a Ready flip, and when a flip or a restart stops making the pod at risk
+        (model/health.py), so that `risk_expired` has its row re-derived then."""
+        if old is not None and condition_true(old, "Ready") != condition_true(new, "Ready"):
+            flips = self._ready_flips.get(key)
+            if flips is None:
+                flips = self._ready_flips[key] = deque(maxlen=MAX_FLIPS)
+            flips.append(self.now)
+            if len(flips) >= 2:
+                self._risk_until(key, flips[-2] + FLAP_WINDOW)
+        if summary.last_restart is not None and summary.restarts:
+            self._risk_until(key, summary.last_restart + RESTART_WINDOW)
+
+    def _risk_until(self, key: Key, ends: float) -> None:
+        """A risk of `key` ends at `ends` by the clock alone. One heap entry per pod, at the
+        latest end known: the mark changes only when the last of its risks ends."""
+        if ends <= self.now:
+            return
+        due = self._risk_due.get(key)
+        if due is None:
+            self._risk_due[key] = ends
+            heapq.heappush(self._risk_heap, (ends, key))
+        elif ends > due:
+            self._risk_due[key] = ends  # its heap entry moves on when it comes up
+
+    def risk_expired(self, now: float) -> set[Key]:
+        """Pods whose risks the clock has ended by `now`: their rows need deriving again
+        (a restart 11 minutes ago is no longer a risk). Costs nothing while none is due,
+        so the dashboard can ask every second."""
+        heap = self._risk_heap
+        out: set[Key] = set()
+        while heap and heap[0][0] <= now:
+            at, key = heapq.heappop(heap)
+            due = self._risk_due.get(key)
+            if due is None:
+                continue
+            if due > at:
+                heapq.heappush(heap, (due, key))
+                continue
+            del self._risk_due[key]
+            if key in self.pods:
+                out.add(key)
+        return out
+
+    def ready_flips(self, key: Key) -> tuple[float, ...]:
+        """When the pod's Ready condition flipped (True ↔ not True), as podwatch saw it."""
+        return tuple(self._ready_flips.get(key, ()))
+
+    def probe_failures_known(self, namespace: str) -> bool:
+        """Whether podwatch can have seen the probe failures of pods in `namespace`: not when
+        Events are not readable, or not listed yet, or a capture holds none for it. An
+        unknown count is shown as unknown, never as 0 (SPEC 6).
+
+        A source that lists (live, or a podwatch recording) says so with a RELIST marker
+        per kind; a kubectl capture or a recording without markers only has the Events it
+        holds as evidence, per namespace."""
+        if "Event" in self.unreadable:
+            return False
+        if "Event" in self.synced:
+            return True
+        if self.synced:
+            return False  # other kinds have listed, Events not yet
+        return namespace in self._event_namespaces
 
     def _unindex_pod(self, key: Key, old: dict | None) -> None:
         node = self._pod_node.pop(key, None)
@@ -347,6 +425,7 @@ class Store:
         previous = self.events.get(key)
         ev.seq = previous.seq if previous is not None else self.applied
         self.events[key] = ev
+        self._event_namespaces.add(key[0])
         if ev.involved_kind == "Pod" and ev.involved_name:
             pod = (ev.involved_namespace, ev.involved_name)
             self._pod_events.setdefault(pod, set()).add(key)
@@ -355,6 +434,8 @@ class Store:
             counted = self.probe_failures.observe(ev, self.now)
             if counted is not None:
                 _pod, container, kind, added = counted
+                if kind in RISKY_PROBES:
+                    self._risk_until(pod, (ev.last or self.now) + RECENT_WINDOW)
                 total = self.probe_failures.for_pod(pod)[(container, kind)].total
                 self.timeline.note(
                     pod,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from podwatch.model.endpoints import Membership, ServiceEndpoints, service_addresses
 from podwatch.model.events import KEvent
+from podwatch.model.health import Risk, health_of, pod_risks
 from podwatch.model.k8s import Key, d, format_age, format_duration, lst, meta, s
 from podwatch.model.nodes import (
     Eviction,
@@ -28,6 +29,7 @@ from podwatch.model.nodes import (
 from podwatch.model.pods import (
     ConditionView,
     ContainerView,
+    Health,
     PodSummary,
     condition_views,
     container_views,
@@ -43,9 +45,16 @@ class PodRow:
     summary: PodSummary
     probe_failures: dict[str, int]
     """Total failures per probe kind (readiness, liveness, startup)."""
+    health: Health = Health.HEALTHY
+    """The summary's severity, raised to AT_RISK by what the object does not hold."""
+    probes_known: bool = True
+    """Whether podwatch can have seen this pod's probe failures (Events readable, listed
+    or captured): if not, a pod with probes shows `?`, not 0."""
 
     @property
     def probe_text(self) -> str:
+        if not self.probes_known and self.summary.has_probes:
+            return "?"
         r = self.probe_failures.get("readiness", 0)
         li = self.probe_failures.get("liveness", 0)
         st = self.probe_failures.get("startup", 0)
@@ -89,10 +98,17 @@ class PodDetail:
     status_message: str = ""
     gaps: dict[str, str] = field(default_factory=dict)
     """Pane key → what that pane cannot know, because a kind is not readable."""
+    health: Health = Health.HEALTHY
+    """The mark: the summary's severity, or AT_RISK when `risks` (see `PodRow.health`)."""
+    risks: list[Risk] = field(default_factory=list)
+    """Why a healthy pod is at risk; the why line says each."""
+    probes_known: bool = True
+    """Whether the probe failure counts can be known (see `PodRow.probes_known`)."""
 
 
-def pane_gaps(unreadable: frozenset[str]) -> dict[str, str]:
-    """What each pane loses without each grant (README, "Least privilege")."""
+def pane_gaps(unreadable: frozenset[str], probes_known: bool = True) -> dict[str, str]:
+    """What each pane loses without each grant (README, "Least privilege"), or without
+    Events seen at all (not listed yet, or a capture that holds none)."""
     gaps: dict[str, list[str]] = {}
     if "Event" in unreadable:
         gaps.setdefault("probes", []).append(
@@ -100,6 +116,11 @@ def pane_gaps(unreadable: frozenset[str]) -> dict[str, str]:
         )
         gaps.setdefault("timeline", []).append(
             "Events are not readable: only changes podwatch saw itself are listed."
+        )
+    elif not probes_known:
+        gaps.setdefault("probes", []).append(
+            "No Events seen for this namespace (not listed yet, or not in the capture): "
+            "probe failure counts are unknown."
         )
     if {"Endpoints", "EndpointSlice"} <= unreadable:
         gaps.setdefault("endpoints", []).append(
@@ -118,6 +139,22 @@ def pane_gaps(unreadable: frozenset[str]) -> dict[str, str]:
     return {pane: " ".join(texts) for pane, texts in gaps.items()}
 
 
+def risks_now(store: Store, key: Key, pod: dict, summary: PodSummary) -> list[Risk]:
+    """The pod's risks from what the store holds at its `now`: the one call that both the
+    row's mark and the why line use, so neither says what the other hides."""
+    if summary.severity != Health.HEALTHY:
+        return []  # the common case at 500 events/s costs one comparison
+    return pod_risks(
+        pod,
+        summary,
+        tallies=store.probe_failures.for_pod(key),
+        flips=store.ready_flips(key),
+        node=store.nodes.get(summary.node) if summary.node else None,
+        first_seen=store.taint_first_seen,
+        now=store.now,
+    )
+
+
 def pod_row(store: Store, key: Key) -> PodRow | None:
     pod = store.pods.get(key)
     if pod is None:
@@ -126,13 +163,16 @@ def pod_row(store: Store, key: Key) -> PodRow | None:
     for (_container, kind), tally in store.probe_failures.for_pod(key).items():
         totals[kind] = totals.get(kind, 0) + tally.total
     summary = store.summaries.get(key)
-    return PodRow(summary if summary is not None else summarize(pod), totals)
+    if summary is None:
+        summary = summarize(pod)
+    health = health_of(summary.severity, risks_now(store, key, pod, summary))
+    return PodRow(summary, totals, health, store.probe_failures_known(key[0]))
 
 
 def pod_rows(store: Store, *, unhealthy_first: bool = True) -> list[PodRow]:
     rows = [r for r in (pod_row(store, k) for k in store.pods) if r is not None]
     if unhealthy_first:
-        rows.sort(key=lambda r: (-r.summary.severity, r.summary.key))
+        rows.sort(key=lambda r: (-r.health, r.summary.key))
     else:
         rows.sort(key=lambda r: r.summary.key)
     return rows
@@ -207,6 +247,8 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
     events = store.pod_events(key)
     node_obj = store.nodes.get(summary.node) if summary.node else None
     taints = match_taints(pod, node_obj, store.taint_first_seen) if node_obj else []
+    risks = risks_now(store, key, pod, summary)
+    probes_known = store.probe_failures_known(key[0])
     detail = PodDetail(
         summary=summary,
         why="",
@@ -225,7 +267,10 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
         now=now,
         status_reason=s(d(pod.get("status")).get("reason")),
         status_message=s(d(pod.get("status")).get("message")),
-        gaps=pane_gaps(store.unreadable),
+        gaps=pane_gaps(store.unreadable, probes_known),
+        health=health_of(summary.severity, risks),
+        risks=risks,
+        probes_known=probes_known,
     )
     detail.why = why_not_ready(detail)
     return detail
@@ -286,18 +331,19 @@ def why_not_ready(detail: PodDetail) -> str:
         said = f" ({ready_cond.message})" if ready_cond is not None and ready_cond.message else ""
         node_down = f"Node {node.name} is {node.status_text}{since}{said}"
     ev = detail.eviction
+    also = _risks_text(detail, "; also at risk: ", skip=("eviction", "node"))
     if ev is not None and ev.deadline is not None:
         lead = f"{node_down}; " if node_down else ""
         if ev.immediate:
-            return f"{lead}Being evicted: untolerated NoExecute taint {', '.join(ev.taints)}."
+            return f"{lead}Being evicted: untolerated NoExecute taint {', '.join(ev.taints)}{also}."
         return (
             f"{lead}Tolerating NoExecute taint {', '.join(ev.taints)}: evicted "
-            f"{format_duration(ev.deadline - now)}."
+            f"{format_duration(ev.deadline - now)}{also}."
         )
     if node_down:
         ready_c = cond.get("Ready")
         marked = " and the pod is marked not Ready" if ready_c and ready_c.status != "True" else ""
-        return f"{node_down}{marked}: its containers' state cannot be confirmed."
+        return f"{node_down}{marked}: its containers' state cannot be confirmed{also}."
     init_c = cond.get("Initialized")
     if init_c is not None and init_c.status == "False":
         for c in failing:
@@ -313,16 +359,17 @@ def why_not_ready(detail: PodDetail) -> str:
         ):
             last = f"; last: {c.last_state_text}" if c.last_state_text else ""
             msg = f" — {c.message}" if c.message and c.reason != "CrashLoopBackOff" else ""
-            killed = _killed(detail, c)
+            killed = _killer(detail, c)
             return f"Container {c.name} is {c.reason}{_restarts(c)}{last}{msg}{killed}."
         if c.state == "terminated" and c.kind == "app":
-            return f"Container {c.name} {c.state_text}{_restarts(c)}{_killed(detail, c)}."
+            killed = _killer(detail, c)
+            return f"Container {c.name} {c.state_text}{_restarts(c)}{killed}."
     creating = [c for c in failing if c.state in ("waiting", "no status") and c.kind == "app"]
     ready_c = cond.get("Ready")
     if ready_c is not None and ready_c.status == "True":
         serving = [m.service[1] for m in detail.memberships if m.state == "ready"]
         not_serving = [m for m in detail.memberships if m.state != "ready"]
-        text = "Ready"
+        text = "Ready" + _risks_text(detail, "; at risk: ")
         if serving:
             text += f"; ready in Service {', '.join(serving)}"
         if not_serving:
@@ -337,9 +384,10 @@ def why_not_ready(detail: PodDetail) -> str:
             continue
         startup = _probe(detail, c.name, "startup")
         if startup is not None and c.started is not True:
+            count = f"{startup.failures_total} failures" if detail.probes_known else _UNKNOWN
             return (
                 f"Container {c.name}: startup probe has not passed yet "
-                f"({startup.failures_total} failures){_last(startup)}; readiness and liveness wait."
+                f"({count}){_last(startup)}; readiness and liveness wait."
             )
         readiness = _probe(detail, c.name, "readiness")
         if readiness is not None:
@@ -351,7 +399,10 @@ def why_not_ready(detail: PodDetail) -> str:
                     f"Readiness probe failing on {c.name} ({readiness.failures_total} failures, "
                     f"{readiness.failures_recent} in {window} min){_last(readiness)}{svc}."
                 )
-            return f"Container {c.name} not ready yet: readiness probe has not passed{svc}."
+            unknown = f" ({_UNKNOWN})" if not detail.probes_known else ""
+            return (
+                f"Container {c.name} not ready yet: readiness probe has not passed{unknown}{svc}."
+            )
         return f"Container {c.name} is running but not ready."
     if ready_c is not None and ready_c.reason == "ReadinessGatesNotReady":
         return f"Readiness gate not satisfied: {ready_c.message}"
@@ -364,6 +415,53 @@ def why_not_ready(detail: PodDetail) -> str:
     if ready_c is None:
         return "No Ready condition reported yet."
     return "Not ready."
+
+
+_UNKNOWN = "failure count unknown: no Events seen"
+
+
+def _risks_text(detail: PodDetail, lead: str, skip: tuple[str, ...] = ()) -> str:
+    """The pod's risks in words after `lead`, or "" if it has none (beyond `skip`, which
+    the why line has said already)."""
+    said = [r.text for r in detail.risks if r.kind not in skip]
+    return lead + "; ".join(said) if said else ""
+
+
+SIGKILL_EXIT = 137
+"""128 + 9: the container was killed with SIGKILL (kubelet after a failed liveness probe
+and the grace period, or the kernel's OOM killer)."""
+
+
+def _killer(detail: PodDetail, c: ContainerView) -> str:
+    """What most likely killed the container's last instance, when podwatch can tell or
+    narrow it down: OOMKilled settles it; else recent liveness or startup failures; else
+    an exit 137 with a liveness probe defined names both suspects."""
+    last_137 = c.last_state == "terminated" and c.last_exit_code == SIGKILL_EXIT
+    now_137 = c.state == "terminated" and c.exit_code == SIGKILL_EXIT
+    if not (now_137 or last_137):
+        return _killed(detail, c)
+    liveness = _probe(detail, c.name, "liveness")
+    if liveness is None:
+        return _killed(detail, c)
+    if (c.reason if now_137 else c.last_reason) == "OOMKilled":
+        return "; OOMKilled (exit 137): out of memory, not its liveness probe"
+    return _killed(detail, c) or _sigkill_suspects(detail, liveness)
+
+
+def _sigkill_suspects(detail: PodDetail, liveness: ProbeView) -> str:
+    """Exit 137 is SIGKILL: the kubelet after failed liveness probes (and the grace
+    period), or the kernel's OOM killer. Say both, and what podwatch has seen to weigh
+    them (nothing, when no Events could be seen)."""
+    if not detail.probes_known:
+        evidence = "; no Events seen to tell which"
+    elif liveness.failures_total:
+        evidence = f"; {liveness.failures_total} liveness failures seen, none recent"
+    else:
+        evidence = "; no liveness failure seen"
+    return (
+        f"; exit 137 is SIGKILL: likely killed by its liveness probe ({liveness.handler}, "
+        f"{liveness.failure_threshold} failures in a row) or out of memory{evidence}"
+    )
 
 
 def _killed(detail: PodDetail, c: ContainerView) -> str:
@@ -423,7 +521,9 @@ def node_rows(store: Store) -> list[NodeRow]:
         view = node_view(node)
         on_node = store.pods_on_node(name)
         unhealthy = sum(
-            1 for k in on_node if (store.summaries.get(k) or summarize(store.pods[k])).severity >= 2
+            1
+            for k in on_node
+            if (store.summaries.get(k) or summarize(store.pods[k])).severity >= Health.UNHEALTHY
         )
         not_tol: dict[str, list[Key]] = {}
         since: dict[str, float | None] = {}

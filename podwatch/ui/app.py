@@ -161,6 +161,9 @@ class PodwatchApp(App):
             screen.tick(self.source.store, self._ticks)
         if isinstance(screen, MainScreen):
             screen.tick(self.source.store, self._ticks)
+            # Rows whose risk the clock ended (a restart 10 minutes ago): mark and why anew.
+            if expired := self.source.store.risk_expired(self.source.store.now):
+                screen.refresh_from(self.source.store, Changes(pods=expired))
             if self._ticks % int(AGE_INTERVAL / TICK_INTERVAL) == 0:
                 screen.table.refresh_ages(self.source.store)
 

@@ -25,12 +25,14 @@ WIDE = (120, 40)
 SMALL = (80, 24)
 SIZES = pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
 
-# The demo at 150 s, health order: failing (✗) first, then degraded (!), finished (·), healthy.
+# The demo at 150 s, health order: failing and unhealthy (✗) first, then at risk (⚠: the
+# liveness pod restarted 29 s ago), finished (·), healthy.
 AT_150_HEALTH = [
     "false-pod",
     "job-fails",
     "pod-imagepull",
     "pod-startup-slow",
+    "pod-liveness-httpget1",
     "hello-world2",
 ]
 AT_150_ALL = 12
@@ -136,7 +138,7 @@ async def test_wide_screen_shows_stacked_panes_for_the_selected_pod(demo_app) ->
             "pane-timeline",
         ]
         assert names(app) == ["pod-readiness-exec1", "pod1"]
-        assert marks(app) == ["!", "✓"]
+        assert marks(app) == ["✗", "✓"]
         assert cell(app, "pod-readiness-exec1", "ready") == "0/1"
         assert cell(app, "pod-readiness-exec1", "probes") == "3/0/0"
         assert table(app).selected_key == ("demo", "pod-readiness-exec1")
@@ -177,7 +179,7 @@ async def test_j_and_k_move_the_selection_and_the_summary_follows(demo_app, size
     app = demo_app(150)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        assert names(app)[:5] == AT_150_HEALTH
+        assert names(app)[: len(AT_150_HEALTH)] == AT_150_HEALTH
         assert table(app).selected_key == ("demo", "false-pod")
         assert "demo/false-pod" in summary(app)
         assert "CrashLoopBackOff" in summary(app)
@@ -366,9 +368,9 @@ async def test_u_toggles_unhealthy_only(demo_app) -> None:
         assert "demo/hello-world2" in summary(app)
         await pilot.press("u")
         await pilot.pause()
-        assert names(app) == ["false-pod", "job-fails", "pod-imagepull", "pod-startup-slow"]
-        assert set(marks(app)) <= {"✗", "!"}
-        assert "filter: unhealthy only" in status(app)
+        assert names(app) == AT_150_HEALTH[:-1]  # at risk stays, finished goes
+        assert marks(app) == ["✗", "✗", "✗", "✗", "⚠"]
+        assert "filter: unhealthy or at risk" in status(app)
         # hello-world2 is gone from the table, so the summary shows a pod that is there.
         key = table(app).selected_key
         assert key is not None and key[1] in names(app)
@@ -377,7 +379,7 @@ async def test_u_toggles_unhealthy_only(demo_app) -> None:
         await pilot.press("u")
         await pilot.pause()
         assert len(names(app)) == AT_150_ALL
-        assert "unhealthy only" not in status(app)
+        assert "unhealthy or at risk" not in status(app)
 
 
 async def test_s_cycles_sort_modes(demo_app) -> None:
@@ -385,7 +387,7 @@ async def test_s_cycles_sort_modes(demo_app) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         health = names(app)
-        assert health[:5] == AT_150_HEALTH
+        assert health[: len(AT_150_HEALTH)] == AT_150_HEALTH
         await select(pilot, "job-fails")
         await pilot.press("s")
         await pilot.pause()

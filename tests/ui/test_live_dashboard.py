@@ -57,7 +57,7 @@ async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_i
             endpoints_pane = screen.query_one("#pane-endpoints")
             assert "NotReady" in text_of(endpoints_pane)
             row = table.cells_at(0)
-            assert str(row["mark"]) == "!" and str(row["ready"]) == "0/1"
+            assert str(row["mark"]) == "✗" and str(row["ready"]) == "0/1"
 
             await pilot.press("colon")
             await pilot.press(*"svc", "enter")

@@ -15,6 +15,7 @@ import pytest
 
 from podwatch.cli import demo_path
 from podwatch.kube.source import ReplaySource
+from podwatch.model.pods import Health
 from podwatch.model.store import Store
 from podwatch.model.view import PodDetail, pod_detail, pod_row, service_views
 from podwatch.recording import Recording, read_recording
@@ -137,7 +138,7 @@ def test_4_crash_loop_keeps_phase_running():
         "CrashLoopBackOff",
         2,
     )
-    assert d.summary.severity == 3
+    assert d.summary.severity == Health.FAILING
     assert detail(at(300), "false-pod").summary.restarts == 6
     assert "CrashLoopBackOff, restarted 2×; last: terminated Error (exit 1)" in d.why
 

@@ -6,6 +6,7 @@ import pytest
 
 from podwatch.model.pods import (
     MISSING,
+    Health,
     condition_views,
     container_views,
     qos_class,
@@ -35,7 +36,12 @@ def word(p: dict) -> str:
 def test_running_ready_pod_is_running_and_healthy():
     p = pod(statuses=[running()], conditions=ready_conditions())
     sm = summarize(p)
-    assert (sm.status, sm.ready_text, sm.restarts, sm.severity) == ("Running", "1/1", 0, 0)
+    assert (sm.status, sm.ready_text, sm.restarts, sm.severity) == (
+        "Running",
+        "1/1",
+        0,
+        Health.HEALTHY,
+    )
 
 
 def test_crash_loop_shows_waiting_reason_with_phase_still_running():
@@ -47,7 +53,7 @@ def test_crash_loop_shows_waiting_reason_with_phase_still_running():
     assert sm.phase == "Running"
     assert sm.status == "CrashLoopBackOff"
     assert sm.restarts == 4
-    assert sm.severity == 3
+    assert sm.severity == Health.FAILING
     assert sm.last_restart is not None
 
 
@@ -127,7 +133,7 @@ def test_evicted_pod_shows_reason():
     )
     # The pod's own reason wins over the container's ContainerStatusUnknown.
     assert summarize(p).status == "Evicted"
-    assert summarize(p).severity == 3
+    assert summarize(p).severity == Health.FAILING
     store = feed(Store(), p)
     detail = pod_detail(store, ("default", "web"))
     assert "Evicted" in detail.why and "ephemeral-storage" in detail.why
@@ -188,10 +194,10 @@ def test_finished_pods_ready_false_is_explained_not_alarming(phase):
     ready = next(c for c in detail.conditions if c.type == "Ready")
     assert ready.status == "False"
     if phase == "Succeeded":
-        assert sm.severity == 1
+        assert sm.severity == Health.FINISHED
         assert "Completed" in detail.why
     else:
-        assert sm.severity == 3
+        assert sm.severity == Health.FAILING
         assert "exit 2" in detail.why
 
 
@@ -246,4 +252,24 @@ def test_container_that_keeps_completing_under_always_is_degraded_not_finished()
         conditions=ready_conditions(False),
     )
     sm = summarize(p)
-    assert (sm.phase, sm.status, sm.severity) == ("Running", "Completed", 2)
+    assert (sm.phase, sm.status, sm.severity) == ("Running", "Completed", Health.UNHEALTHY)
+
+
+def test_the_object_alone_never_says_at_risk_and_terminating_is_unhealthy():
+    # AT_RISK needs Events, nodes and the clock (model/health.py); the object's own
+    # severity stays one of the four levels it can tell by itself.
+    p = pod(statuses=[running()], conditions=ready_conditions())
+    assert summarize(p).severity == Health.HEALTHY
+    p["metadata"]["deletionTimestamp"] = ts(10)
+    assert (summarize(p).status, summarize(p).severity) == ("Terminating", Health.UNHEALTHY)
+    not_ready = pod(statuses=[running(ready=False)], conditions=ready_conditions(False))
+    assert summarize(not_ready).severity == Health.UNHEALTHY
+
+
+def test_has_probes_looks_at_init_sidecar_and_app_containers():
+    probe = {"tcpSocket": {"port": 5432}}
+    assert not summarize(pod()).has_probes
+    assert summarize(pod(containers=[container("app", readinessProbe=probe)])).has_probes
+    sidecar = container("proxy", restartPolicy="Always", startupProbe=probe)
+    assert summarize(pod(init=[sidecar])).has_probes
+    assert not summarize(pod(containers=[container("app", livenessProbe="garbage")])).has_probes

@@ -6,6 +6,7 @@ from podwatch.model.events import normalize_event
 from podwatch.model.probes import describe_handler, probe_views
 from podwatch.model.store import Store
 from podwatch.model.view import pod_detail, pod_row
+from podwatch.model.watch import relist_marker
 from tests.factories import T0, container, event, feed, pod, ready_conditions, running
 
 READINESS = {
@@ -163,3 +164,16 @@ def test_hostile_huge_message_is_capped():
     ev = normalize_event(event("e", "web", "Unhealthy", "Readiness probe failed: " + "A" * 200_000))
     assert len(ev.message) < 5000
     assert ev.probe_kind == "readiness"
+
+
+def test_counts_are_unknown_until_the_event_list_is_done_then_exact():
+    # A lister (live, or a podwatch recording) marks each finished list with RELIST: while
+    # Events are still listing, the failures seen so far are not the whole count.
+    store = feed(Store(), probing_pod())
+    store.apply(relist_marker(0, "Pod", [("default", "web")]), T0)
+    feed(store, event("web.1", "web", "Unhealthy", "Liveness probe failed: x", count=2))
+    assert pod_row(store, ("default", "web")).probe_text == "?"
+    assert not pod_detail(store, ("default", "web")).probes_known
+    store.apply(relist_marker(0, "Event", [("default", "web.1")]), T0)
+    assert pod_row(store, ("default", "web")).probe_text == "0/2/0"
+    assert pod_detail(store, ("default", "web")).probes_known

@@ -25,6 +25,7 @@ from podwatch.model.events import normalize_event
 from podwatch.model.k8s import Key, key_of, parse_time
 from podwatch.model.nodes import eviction_for, match_taints, node_view
 from podwatch.model.pods import (
+    Health,
     condition_views,
     container_views,
     qos_class,
@@ -402,7 +403,7 @@ def test_crash_loop_restarts_grow_while_phase_stays_running(seed: Seed):
         [c] = d.containers
         assert (c.state, c.reason) == ("waiting", "CrashLoopBackOff")
         assert (c.last_state, c.last_exit_code) == ("terminated", 1)
-        assert d.summary.severity == 3
+        assert d.summary.severity == Health.FAILING
         restarts.append(d.summary.restarts)
     assert restarts == [1, 2, 3, 4, 5]
 
@@ -413,14 +414,18 @@ def test_jobs_end_succeeded_and_failed_with_ready_false(seed: Seed):
     assert (ok.summary.phase, ok.summary.status, ok.summary.severity) == (
         "Succeeded",
         "Completed",
-        1,
+        Health.FINISHED,
     )
     [c] = ok.containers
     assert (c.state, c.reason, c.exit_code) == ("terminated", "Completed", 0)
     assert ok.why.startswith("Completed")
 
     bad = _pod(store, "job-fails")
-    assert (bad.summary.phase, bad.summary.status, bad.summary.severity) == ("Failed", "Error", 3)
+    assert (bad.summary.phase, bad.summary.status, bad.summary.severity) == (
+        "Failed",
+        "Error",
+        Health.FAILING,
+    )
     [c] = bad.containers
     assert (c.state, c.reason, c.exit_code) == ("terminated", "Error", 2)
     assert bad.why == "Failed: container worker terminated Error (exit 2)."
@@ -902,7 +907,7 @@ def test_readiness_gate_not_satisfied():
         "Readiness gate not satisfied: corresponding condition of pod readiness gate "
         '"custom.io/feature-ready" does not exist.'
     )
-    assert d.summary.severity == 2
+    assert d.summary.severity == Health.UNHEALTHY
 
 
 def test_ephemeral_container_is_listed_but_not_counted():
@@ -931,7 +936,7 @@ def test_evicted_pod():
     )
     assert c.last_finished_at is None  # finishedAt: null
     assert "DisruptionTarget" not in [x.type for x in d.conditions]
-    assert d.summary.severity == 3
+    assert d.summary.severity == Health.FAILING
 
 
 def test_liveness_crashloop_exit_137():
@@ -946,8 +951,12 @@ def test_liveness_crashloop_exit_137():
     p = _probe(d, "app", "liveness")
     assert p.handler == "exec false"
     assert (p.initial_delay, p.period, p.failure_threshold) == (1, 2, 2)
+    # No Events in this capture: the why names the two likely killers, and says why it
+    # cannot tell (SPEC 6, "unknown is not zero").
     assert d.why == (
-        "Container app is CrashLoopBackOff, restarted 3×; last: terminated Error (exit 137)."
+        "Container app is CrashLoopBackOff, restarted 3×; last: terminated Error (exit 137); "
+        "exit 137 is SIGKILL: likely killed by its liveness probe (exec false, 2 failures in "
+        "a row) or out of memory; no Events seen to tell which."
     )
 
 
@@ -967,7 +976,7 @@ def test_oomkilled_job_pod():
     assert _conds(pod)["Ready"] == ("False", "PodFailed")
     [c] = container_views(pod)
     assert (c.state, c.reason, c.exit_code) == ("terminated", "OOMKilled", 137)
-    assert summarize(pod).severity == 3
+    assert summarize(pod).severity == Health.FAILING
 
 
 K135 = REAL / "pods-list-k8s-1.35-minikube.json"
@@ -1044,7 +1053,7 @@ def test_running_pod_whose_container_keeps_completing_is_unhealthy():
     assert pod["status"]["phase"] == "Running"
     assert pod["spec"]["restartPolicy"] == "Always"
     assert summarize(pod).status == "Completed"
-    assert summarize(pod).severity >= 2
+    assert summarize(pod).severity == Health.UNHEALTHY
     [row] = node_rows(store)
     assert row.unhealthy == 5  # four failed Job pods and this one
 

@@ -35,8 +35,15 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Views and commands",
         (
-            (":svc", "Services view: ready and NotReady addresses; enter lists its pods"),
-            (":nodes", "Nodes view: conditions and taints; enter lists the node's pods"),
+            (
+                ":svc",
+                "Services view: ready and NotReady addresses; j/k move, enter lists the "
+                "Service's pods (esc clears that filter)",
+            ),
+            (
+                ":nodes",
+                "Nodes view: conditions and taints; j/k move, enter lists the node's pods",
+            ),
             (":pods", "back to the pod view"),
             (":ns NAME", "only that namespace (live: watch it); :ns alone: all namespaces"),
             ("?", "this help"),
@@ -59,10 +66,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("✓", "healthy"),
             (
                 "⚠",
-                "at risk: recent probe failures below the threshold, a restart in the last "
-                "10 minutes, readiness flapping, an eviction deadline running",
+                "at risk: liveness failures in the last 5 minutes below the threshold, a "
+                "restart in the last 10 minutes, Ready flipping, an eviction deadline "
+                "running, its node not Ready (the why line says which)",
             ),
-            ("✗", "unhealthy: not ready, crashing, failed, not scheduled"),
+            ("✗", "unhealthy: not ready, crashing, failed, not scheduled (bold: failing)"),
             ("·", "finished (a Job's pod that succeeded)"),
         ),
     ),

@@ -28,6 +28,7 @@ from textual.strip import Strip
 from podwatch.columns import PodColumn, header_line, plan, row_line
 from podwatch.model.k8s import Key, d, meta
 from podwatch.model.nodes import selector_matches
+from podwatch.model.pods import Health
 from podwatch.model.store import Store
 from podwatch.model.view import PodRow, pod_row
 from podwatch.render import pod_cells
@@ -123,13 +124,13 @@ class ViewFilter:
         if self.node is not None:
             parts.append(f"node {self.node}")
         if self.unhealthy_only:
-            parts.append("unhealthy only")
+            parts.append("unhealthy or at risk")
         return " ".join(parts)
 
     def matches(self, row: PodRow, pod: dict) -> bool:
         sm = row.summary
-        if self.unhealthy_only and sm.severity < 2:
-            return False
+        if self.unhealthy_only and row.health < Health.AT_RISK:
+            return False  # at risk counts: `u` is "what needs a look", not "what is down"
         if self.namespace and sm.namespace != self.namespace:
             return False
         if self.node is not None and sm.node != self.node:
@@ -289,7 +290,7 @@ class PodTable(ScrollView, can_focus=True):
             return (-sm.restarts, sm.namespace, sm.name)
         if self.sort_mode == "node":
             return (sm.node, sm.namespace, sm.name)
-        return (-sm.severity, sm.namespace, sm.name)
+        return (-row.health, sm.namespace, sm.name)
 
     def sync(self, store: Store, changed: set[Key] | None) -> bool:
         """Bring rows up to date; `changed` None means every pod. Returns whether
