@@ -154,7 +154,7 @@ def build_sub_parser(command: str) -> argparse.ArgumentParser:
     return p
 
 
-def _many_namespaces(recording) -> bool:
+def many_namespaces(recording) -> bool:
     namespaces = set()
     for event in recording.events:
         if event.kind == "Pod" and isinstance(event.object, dict):
@@ -264,7 +264,7 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
             source.seek(at)
         app = PodwatchApp(
             source,
-            all_namespaces=_many_namespaces(recording),
+            all_namespaces=many_namespaces(recording),
             ansi_color=True if args.ansi else None,
         )
         app.run()

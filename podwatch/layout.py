@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
+from rich.style import StyleType
 from rich.text import Text
 
 GAP = 2
@@ -138,6 +139,8 @@ class Grid:
         self.rows: list[tuple[list[Text], list[Text]]] = []
         self.empty = empty
         self.caption = caption
+        self.row_styles: dict[int, StyleType] = {}
+        """Row index → a style over the row's whole lines (a cursor), full width."""
 
     def add_row(self, *cells: Text | str, notes: Iterable[Text] = ()) -> None:
         row = [c if isinstance(c, Text) else Text(c) for c in cells]
@@ -191,16 +194,31 @@ class Grid:
                 out += self._table(console, widths, width)
         if self.caption is not None:
             out += _wrap(console, self.caption, width)
+        styled = bool(self.row_styles)
         for line in out:
-            line.rstrip()
+            if not (styled and line.cell_len == width):  # a cursor bar keeps its width
+                line.rstrip()
         return out
 
     def _table(self, console: Console, widths: list[int], width: int) -> list[Text]:
         out = [self._join([[Text(c.header, style=HEADER_STYLE)] for c in self.columns], widths)[0]]
-        for cells, notes in self.rows:
+        for index, (cells, notes) in enumerate(self.rows):
             wrapped = [_wrap(console, cell, w) for cell, w in zip(cells, widths, strict=True)]
-            out += self._join(wrapped, widths)
-            out += self._notes(console, notes, width)
+            lines = self._join(wrapped, widths) + self._notes(console, notes, width)
+            out += self._styled(index, lines, width)
+        return out
+
+    def _styled(self, index: int, lines: list[Text], width: int) -> list[Text]:
+        """A row's lines, under its row style (a cursor) across the full width."""
+        style = self.row_styles.get(index)
+        if style is None:
+            return lines
+        out = []
+        for line in lines:
+            line.rstrip()
+            line = _pad(line, width)
+            line.stylize(style)
+            out.append(line)
         return out
 
     @staticmethod
@@ -229,7 +247,7 @@ class Grid:
         """One block per row: `value  label value ...`, each `label value` kept together
         on a line where it fits; continuation lines indented."""
         out = []
-        for cells, notes in self.rows:
+        for index, (cells, notes) in enumerate(self.rows):
             fields = []
             for col, cell in zip(self.columns, cells, strict=True):
                 if not cell.plain or cell.plain == "-":
@@ -237,9 +255,9 @@ class Grid:
                 field = Text(col.block_label + " ", style="dim") if col.block_label else Text()
                 fields.append(field.append_text(cell))
             lines = _pack(console, fields, width)
-            out.append(lines[0])
-            out += [Text("  ").append_text(line) for line in lines[1:]]
-            out += self._notes(console, notes, width)
+            lines = [lines[0]] + [Text("  ").append_text(line) for line in lines[1:]]
+            lines += self._notes(console, notes, width)
+            out += self._styled(index, lines, width)
         return out
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

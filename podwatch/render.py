@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from podwatch.columns import all_columns, header_line, plan, row_line
@@ -41,42 +39,6 @@ SEVERITY_MARK = {
 failing share ✗; bold tells them apart without colour, and the status word says which)."""
 STATUS_STYLE = {"True": "green", "False": "bold red", "Unknown": "yellow", "missing": "italic"}
 MEMBERSHIP_STYLE = {"ready": "green", "NotReady": "bold red"}
-
-
-FREE_TEXT = frozenset(
-    {
-        "MESSAGE",
-        "DETAIL",
-        "WHAT",
-        "LAST FAILURE",
-        "NOTE",
-        "HANDLER",
-        "IMAGE",
-        "STATE",
-        "LAST STATE",
-        "READY",
-        "NOT READY",
-        "TAINTS (pods affected)",
-        "TIMING",
-        "CONDITIONS",
-    }
-)
-"""Columns of free text, which wrap; the others (names, states, counts) never do, so a
-narrow pane squeezes the prose rather than breaking `PodScheduled` in two."""
-
-
-def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in columns:
-        if col in FREE_TEXT:
-            table.add_column(col, overflow="fold")
-        else:
-            table.add_column(col, no_wrap=True)
-    return table
-
-
-def _age(store: Store, t: float | None) -> str:
-    return format_age(store.now - t) if t is not None else "-"
 
 
 def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
@@ -215,7 +177,9 @@ def conditions_table(detail: PodDetail) -> Grid:
 
 
 def containers_table(detail: PodDetail) -> Grid:
-    """Init, sidecar, app and ephemeral containers; their messages under them."""
+    """Init, sidecar, app and ephemeral containers: state and counts in columns; the
+    previous instance, the image and any message under each (as `kubectl describe`
+    does), so that a long image name never squeezes the state."""
     ctab = Grid(
         Column("KIND", ""),
         Column("NAME", ""),
@@ -223,16 +187,20 @@ def containers_table(detail: PodDetail) -> Grid:
         "READY",
         "STARTED",
         "RESTARTS",
-        Column("LAST STATE", "last:"),
-        "IMAGE",
         empty="(no containers in the spec)",
     )
     for c in detail.containers:
         notes = []
         if c.message:
             notes.append(plain(f"{c.state}: {c.message}"))
+        if c.last_state_text:
+            last = f"last: {c.last_state_text}"
+            if c.last_finished_at is not None:
+                last += f", finished {_ago(detail, c.last_finished_at)} ago"
+            notes.append(plain(last))
         if c.last_message:
-            notes.append(plain(f"last: {c.last_message}"))
+            notes.append(plain(f"last message: {c.last_message}"))
+        notes.append(Text("image ", style="dim").append_text(plain(c.image or "-")))
         ctab.add_row(
             plain(c.kind),
             plain(c.name, "bold"),
@@ -240,27 +208,26 @@ def containers_table(detail: PodDetail) -> Grid:
             Text(_tri(c.ready)),
             Text(_tri(c.started)),
             Text(str(c.restarts)),
-            plain(c.last_state_text or "-"),
-            plain(c.image or "-"),
             notes=notes,
         )
     return ctab
 
 
 def probes_table(detail: PodDetail) -> Grid:
-    """Each probe with its handler and timing; the last failure and what failing does,
-    under it."""
+    """Each probe with its handler and failure counts; under it, its timing (API defaults
+    filled in), the last failure and what failing does."""
     ptab = Grid(
         Column("CONTAINER", ""),
         Column("PROBE", ""),
         Column("HANDLER", ""),
-        Column("TIMING", ""),
         "FAILS",
         "RECENT",
         empty="(no probes)",
     )
     for p in detail.probes:
         notes = []
+        if p.period:
+            notes.append(Text("timing ", style="dim").append(p.timing_text))
         if p.last_failure:
             notes.append(
                 plain(f"last failure {_ago(detail, p.last_failure_at)} ago: {p.last_failure}")
@@ -276,7 +243,6 @@ def probes_table(detail: PodDetail) -> Grid:
             plain(p.container),
             plain(p.probe),
             plain(p.handler),
-            Text(p.timing_text if p.period else "-"),
             Text(fails),
             Text(recent),
             notes=notes,
@@ -402,31 +368,48 @@ def _lines(parts: list[Text]) -> Text:
     return Text("\n").join(parts) if parts else Text("-")
 
 
-def services_table(store: Store) -> Table:
-    table = _table("Services", "SERVICE", "READY", "NOT READY", "PORTS", "FROM")
+def services_table(store: Store) -> Grid:
+    """Every Service: how many addresses are ready and NotReady, then each address under
+    it (`✗ NotReady 10.0.0.2 → web-2 @ node-1`), so that no IP or pod name is squeezed
+    into a column."""
+    grid = Grid(
+        Column("SERVICE", ""),
+        Column("READY", "ready"),
+        Column("NOT READY", "NotReady"),
+        "PORTS",
+        "FROM",
+        empty="(no Services in scope)",
+    )
     for sv in service_views(store):
-
-        def fmt(addrs, style):
-            return _lines(
-                [
-                    plain(f"{a.ip} → {a.pod[1] if a.pod else '?'} @ {a.node or '?'}", style)
-                    for a in addrs
-                ]
-            )
-
-        table.add_row(
-            plain(f"{sv.key[0]}/{sv.key[1]}"),
-            fmt(sv.ready, "green"),
-            fmt(sv.not_ready, "red"),
+        notes = [_address("✓ ready", a, "green") for a in sv.ready]
+        notes += [_address("✗ NotReady", a, "bold red") for a in sv.not_ready]
+        grid.add_row(
+            plain(f"{sv.key[0]}/{sv.key[1]}", "bold"),
+            Text(str(len(sv.ready)), style="green" if sv.ready else ""),
+            Text(str(len(sv.not_ready)), style="bold red" if sv.not_ready else ""),
             plain(sv.ports_text or "-"),
             plain(sv.source),
+            notes=notes,
         )
-    return table
+    return grid
 
 
-def nodes_table(store: Store) -> Table:
-    table = _table(
-        "Nodes", "NODE", "STATUS", "CONDITIONS", "PODS", "UNHEALTHY", "TAINTS (pods affected)"
+def _address(state: str, a, style: str) -> Text:
+    text = Text(state, style=style)
+    text.append_text(plain(f" {a.ip} → {a.pod[1] if a.pod else '?'} @ {a.node or '?'}"))
+    return text
+
+
+def nodes_table(store: Store) -> Grid:
+    """Every node: status, conditions worth a look, its pods; each taint under it with
+    the pods it keeps out or evicts."""
+    grid = Grid(
+        Column("NODE", ""),
+        Column("STATUS", ""),
+        Column("CONDITIONS", ""),
+        "PODS",
+        "UNHEALTHY",
+        empty="(no nodes readable)",
     )
     for row in node_rows(store):
         taints = []
@@ -434,7 +417,7 @@ def nodes_table(store: Store) -> Table:
             pods = row.not_tolerating.get(t.text, [])
             verb = "evicts" if t.effect == "NoExecute" else "keeps out"
             since = row.taint_since.get(t.text)
-            text = t.text + (f" for {format_age(store.now - since)}" if since else "")
+            text = "taint " + t.text + (f" for {format_age(store.now - since)}" if since else "")
             if pods:
                 text += f" ({verb} {', '.join(p[1] for p in pods)})"
             timed = row.leaving.get(t.text, [])
@@ -449,12 +432,12 @@ def nodes_table(store: Store) -> Table:
             for c in row.view.conditions
             if (c.type == "Ready") != (c.status == "True")
         ]
-        table.add_row(
-            plain(row.view.name),
-            plain(row.view.status_text, "green" if row.view.ready == "True" else "red"),
+        grid.add_row(
+            plain(row.view.name, "bold"),
+            plain(row.view.status_text, "green" if row.view.ready == "True" else "bold red"),
             plain(", ".join(odd) or "ok"),
             Text(str(row.pods)),
             Text(str(row.unhealthy)),
-            _lines(taints),
+            notes=taints,
         )
-    return table
+    return grid

@@ -62,6 +62,7 @@ def render_once(
             console.print(pod_section(detail))
     if left_out:
         console.print(Text(left_out, style="dim"))
-    console.print(Text(""))
-    console.print(services_table(store))
-    console.print(nodes_table(store))
+    for title, grid in (("Services", services_table(store)), ("Nodes", nodes_table(store))):
+        console.print(Text(""))
+        console.print(Text(title, style="bold"))
+        console.print(grid)

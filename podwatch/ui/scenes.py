@@ -7,6 +7,7 @@ snapshot tests, so what the README shows is what the tests pin down.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from podwatch.kube.source import ReplaySource
 from podwatch.recording import read_recording
@@ -24,7 +25,16 @@ class Scene:
     """The pod to select (namespace demo)."""
     keys: tuple[str, ...] = ()
     """Keys to press once the pod is selected."""
+    files: tuple[str, ...] = ()
+    """Real captures to replay instead of the demo, relative to the repository (these
+    scenes exist only in a checkout: the captures are not in the package)."""
+    namespace: str = "demo"
 
+
+REPO = Path(__file__).resolve().parents[2]
+REAL = "tests/data/recordings/real-objects/"
+REAL_PODS = REAL + "pods-list-k8s-1.35-minikube.json"
+REAL_137 = REAL + "pod-liveness-probe-crashloop-exit-137.json"
 
 SCENES: tuple[Scene, ...] = (
     Scene("overview", "Every scenario at once, unhealthy first", 150),
@@ -57,21 +67,64 @@ SCENES: tuple[Scene, ...] = (
     ),
     Scene(
         "small-80x24",
-        "At 80x24 the panes become tabs",
+        "At 80x24: the why line and the problem facts first, the panes as tabs",
         35,
         size=(80, 24),
         pod="pod-readiness-exec1",
+    ),
+    Scene(
+        "small-details-80x24",
+        "At 80x24 enter opens the pod full screen",
+        35,
+        size=(80, 24),
+        pod="pod-readiness-exec1",
+        keys=("enter",),
+    ),
+    Scene(
+        "wide-200x50",
+        "At 200x50 the panes sit beside the table",
+        217,
+        size=(200, 50),
+        pod="pod1-with-no-execute",
+    ),
+    Scene(
+        "real-120x40",
+        "Real pods (minikube, Kubernetes 1.35): full names, the crash-looping pod's why",
+        0,
+        files=(REAL_PODS, REAL_137),
+        namespace="default",
+        pod="pod-liveness-kill-137",
+    ),
+    Scene(
+        "real-80x24",
+        "Real pods at 80x24: names keep their room, other columns give way",
+        0,
+        size=(80, 24),
+        files=(REAL_PODS, REAL_137),
+        namespace="default",
+        pod="pod-liveness-kill-137",
+    ),
+    Scene(
+        "real-200x50",
+        "Real pods at 200x50",
+        0,
+        size=(200, 50),
+        files=(REAL_PODS, REAL_137),
+        namespace="default",
+        pod="pod-liveness-kill-137",
     ),
 )
 
 
 def build_app(scene: Scene) -> PodwatchApp:
     """The demo, paused at the scene's moment, on a clock that never moves."""
-    from podwatch.cli import demo_path
+    from podwatch.cli import demo_path, many_namespaces
 
-    source = ReplaySource(read_recording(demo_path()), clock=lambda: 0.0, paused=True)
-    source.seek(scene.at)
-    return PodwatchApp(source)
+    files = [str(REPO / f) for f in scene.files] or [str(demo_path())]
+    recording = read_recording(files)
+    source = ReplaySource(recording, clock=lambda: 0.0, paused=True)
+    source.seek(scene.at if not scene.files else recording.duration)
+    return PodwatchApp(source, all_namespaces=many_namespaces(recording))
 
 
 async def prepare(pilot, scene: Scene) -> None:
@@ -81,7 +134,7 @@ async def prepare(pilot, scene: Scene) -> None:
     await pilot.pause()
     screen = pilot.app.screen
     if scene.pod and isinstance(screen, MainScreen):
-        screen.table.select(("demo", scene.pod))
+        screen.table.select((scene.namespace, scene.pod))
         screen.show_selected(pilot.app.source.store)
     if scene.keys:
         await pilot.press(*scene.keys)

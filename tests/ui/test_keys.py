@@ -7,13 +7,13 @@ import io
 
 import pytest
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input
 
+from podwatch.layout import Grid
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.views import NodesScreen, ServicesScreen
@@ -80,23 +80,25 @@ def summary(app) -> str:
     return text_of(app.screen.query_one("#summary"))
 
 
-def column_cells(rich_table: Table, header: str) -> list[str]:
-    for column in rich_table.columns:
-        if str(column.header) == header:
-            return [text_of(c) for c in column.cells]
-    raise AssertionError(f"no column {header!r} in {[str(c.header) for c in rich_table.columns]}")
-
-
-def view_table(app) -> Table:
+def view_table(app) -> Grid:
     content = app.screen.query_one("#table").content
-    assert isinstance(content, Table)
+    assert isinstance(content, Grid)
     return content
 
 
-def row_of(rich_table: Table, first_header: str, first_value: str) -> dict[str, str]:
-    firsts = column_cells(rich_table, first_header)
+def grid_column(grid: Grid, header: str) -> list[str]:
+    index = [c.header for c in grid.columns].index(header)
+    return [cells[index].plain for cells, _notes in grid.rows]
+
+
+def row_of(grid: Grid, first_header: str, first_value: str) -> dict[str, str]:
+    """A row's cells by header, and its notes (the lines under it) as "notes"."""
+    firsts = grid_column(grid, first_header)
     index = next(i for i, v in enumerate(firsts) if first_value in v)
-    return {str(c.header): text_of(list(c.cells)[index]) for c in rich_table.columns}
+    cells, notes = grid.rows[index]
+    row = {c.header: cell.plain for c, cell in zip(grid.columns, cells, strict=True)}
+    row["notes"] = "\n".join(n.plain for n in notes)
+    return row
 
 
 async def command(pilot, text: str) -> None:
@@ -429,9 +431,9 @@ async def test_colon_svc_shows_the_notready_endpoint(demo_app) -> None:
         services = view_table(app)
         row = row_of(services, "SERVICE", "svc-readiness")
         assert "demo/svc-readiness" in row["SERVICE"]
-        assert "pod-readiness-exec1" in row["NOT READY"]
-        assert "pod-readiness-exec1" not in row["READY"]
-        assert "pod1" in row["READY"]
+        assert (row["READY"], row["NOT READY"]) == ("1", "1")
+        assert "✗ NotReady 10.244.1.2 → pod-readiness-exec1 @ worker-1" in row["notes"]
+        assert "✓ ready 10.244.3.2 → pod1 @ worker-3" in row["notes"]
         assert "view: Services" in status(app)
 
 
@@ -444,8 +446,8 @@ async def test_services_view_follows_a_seek_and_pods_catches_up(demo_app) -> Non
         await pilot.pause()
         assert app.source.position == 75.0
         row = row_of(view_table(app), "SERVICE", "svc-readiness")
-        assert "pod-readiness-exec1" in row["READY"]
-        assert "pod-readiness-exec1" not in row["NOT READY"]
+        assert "✓ ready 10.244.1.2 → pod-readiness-exec1" in row["notes"]
+        assert "NotReady" not in row["notes"] and row["NOT READY"] == "0"
         assert "01:15" in status(app)
         await command(pilot, "pods")
         assert isinstance(app.screen, MainScreen)
@@ -460,12 +462,12 @@ async def test_colon_nodes_shows_the_taint_and_who_it_keeps_out(demo_app) -> Non
         await command(pilot, "nodes")
         assert isinstance(app.screen, NodesScreen)
         nodes = view_table(app)
-        assert column_cells(nodes, "NODE") == ["worker-1", "worker-2", "worker-3"]
+        assert grid_column(nodes, "NODE") == ["worker-1", "worker-2", "worker-3"]
         row = row_of(nodes, "NODE", "worker-1")
-        taints = row["TAINTS (pods affected)"]
-        assert "hw=gpu:NoSchedule" in taints
+        taints = row["notes"]
+        assert "taint hw=gpu:NoSchedule" in taints
         assert "keeps out pod-without-toleration" in taints
-        assert row_of(nodes, "NODE", "worker-2")["TAINTS (pods affected)"].strip() == "-"
+        assert row_of(nodes, "NODE", "worker-2")["notes"] == ""
         assert "view: Nodes" in status(app)
 
 
@@ -476,7 +478,7 @@ async def test_nodes_view_at_380_shows_the_unreachable_node(demo_app) -> None:
         await command(pilot, "nodes")
         row = row_of(view_table(app), "NODE", "worker-3")
         assert row["STATUS"].strip() == "Unknown"
-        assert "node.kubernetes.io/unreachable:NoExecute" in row["TAINTS (pods affected)"]
+        assert "node.kubernetes.io/unreachable:NoExecute" in row["notes"]
 
 
 async def test_one_view_replaces_another_and_escape_goes_back(demo_app) -> None:

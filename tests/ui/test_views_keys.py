@@ -223,10 +223,10 @@ async def test_the_node_cursor_stays_on_its_node_when_the_view_refreshes(demo_ap
 
 async def test_the_view_scrolls_to_keep_the_cursor_row_on_screen(demo_app) -> None:
     """At 380 s worker-3 has stopped reporting: its taints make its row taller than a
-    12-line terminal's view. Moving onto it scrolls its first line into view; moving
-    back to the first row brings the title and header back."""
+    small view (8 lines, 6 for the view). Moving onto it scrolls its first line into
+    view; moving back to the first row brings the header back."""
     app = demo_app(380)
-    async with app.run_test(size=(80, 12)) as pilot:
+    async with app.run_test(size=(80, 8)) as pilot:
         await pilot.pause()
         await command(pilot, "nodes")
         view = app.screen.query_one("#view")

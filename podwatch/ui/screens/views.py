@@ -10,7 +10,6 @@ from collections.abc import Hashable, Sequence
 
 from rich.console import RenderableType
 from rich.style import Style
-from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from podwatch.layout import Grid
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import service_views
 from podwatch.render import nodes_table, services_table
@@ -32,7 +32,7 @@ CURSOR_STYLE = Style(reverse=True, meta={CURSOR_META: True})
 
 
 class RowCursor(Static, can_focus=True):
-    """A Rich table of a few rows (from render.py) with one row highlighted.
+    """A grid of a few rows (from render.py) with one row highlighted.
 
     The rows stay render.py's; this widget only knows which key each row stands for,
     keeps the cursor on its key when the rows change, and scrolls its row into view.
@@ -85,9 +85,8 @@ class RowCursor(Static, can_focus=True):
 
     def _draw(self) -> None:
         table = self._table
-        if isinstance(table, Table) and len(table.rows) == len(self.keys):
-            for index, row in enumerate(table.rows):
-                row.style = CURSOR_STYLE if index == self.cursor else None
+        if isinstance(table, Grid) and len(table.rows) == len(self.keys):
+            table.row_styles = {self.cursor: CURSOR_STYLE}
         self.update(table)
         self.call_after_refresh(self._scroll_to_cursor)
 
@@ -112,7 +111,7 @@ class RowCursor(Static, can_focus=True):
             return
         top, bottom = span
         if self.cursor == 0:
-            top = 0  # the first row brings the title and header into view with it
+            top = 0  # the first row brings the header into view with it
         parent.scroll_to_region(
             Region(0, top, self.size.width, bottom - top + 1), animate=False, immediate=True
         )

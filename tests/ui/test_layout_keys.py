@@ -1,0 +1,134 @@
+"""Pilot tests of the layout keys (issue 10): j/k scroll a focused pane, enter opens the
+pod full screen on a small terminal and esc comes back, and at 80x24 the answer (why
+line and problem facts) is on screen without scrolling."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+
+from podwatch.ui.screens.main import MainScreen
+from podwatch.ui.screens.pod import PodScreen
+from podwatch.ui.widgets.details import Pane
+from podwatch.ui.widgets.pod_table import PodTable
+from tests.ui.textshot import screen_lines
+
+SMALL = (80, 24)
+STACK = (120, 40)
+
+
+async def select(pilot, name: str) -> None:
+    table = pilot.app.screen.query_one(PodTable)
+    table.select(("demo", name))
+    await pilot.pause()
+
+
+async def test_at_80x24_the_why_line_and_the_false_conditions_are_on_screen(demo_app) -> None:
+    app = demo_app(35)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await select(pilot, "pod-readiness-exec1")
+        shown = "\n".join(screen_lines(app))
+        assert "why: Readiness probe failing on readiness" in shown
+        assert "✗ Ready False (ContainersNotReady)" in shown
+        assert "✗ NotReady in svc-readiness" in shown
+        # The table takes the rows it needs: two pods, a header, no blank rows under.
+        table = app.screen.query_one(PodTable)
+        assert table.size.height == 3
+
+
+async def test_enter_on_a_small_terminal_opens_the_pod_full_screen_and_esc_returns(
+    demo_app,
+) -> None:
+    app = demo_app(35)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await select(pilot, "pod-readiness-exec1")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PodScreen)
+        assert app.screen.key == ("demo", "pod-readiness-exec1")
+        # Full width: a pane's content is the terminal less border, padding, scrollbar.
+        assert app.screen.query_one("#pane-conditions").size.width >= 80 - 6
+        stack = app.screen.query_one("#detail-stack", VerticalScroll)
+        assert stack.scroll_y == 0 and stack.max_scroll_y > 0
+        for _ in range(5):
+            await pilot.press("j")
+        await pilot.pause()
+        assert stack.scroll_y == 5
+        await pilot.press("k")
+        await pilot.pause()
+        assert stack.scroll_y == 4
+        await pilot.press("end")
+        await pilot.pause()
+        assert stack.scroll_y == stack.max_scroll_y
+        assert "first seen: status" in "\n".join(screen_lines(app))  # the oldest entry
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.table.selected_key == ("demo", "pod-readiness-exec1")
+
+
+async def test_the_pod_screen_follows_the_replay(demo_app) -> None:
+    app = demo_app(35)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await select(pilot, "pod-readiness-exec1")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Readiness probe failing" in "\n".join(screen_lines(app))
+        for _ in range(4):
+            await pilot.press("right_square_bracket")  # 40 s on: the file appeared
+        await pilot.pause()
+        assert "why: Ready" in "\n".join(screen_lines(app))
+
+
+async def test_enter_on_a_large_terminal_focuses_the_panes_in_place(demo_app) -> None:
+    app = demo_app(35)
+    async with app.run_test(size=STACK) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert isinstance(app.focused, Pane)
+
+
+async def test_j_and_k_scroll_a_focused_pane_and_leave_the_pod_cursor_alone(demo_app) -> None:
+    app = demo_app(35)
+    async with app.run_test(size=STACK) as pilot:
+        await pilot.pause()
+        await select(pilot, "pod-readiness-exec1")
+        table = app.screen.query_one(PodTable)
+        await pilot.press("tab")  # the first pane
+        await pilot.pause()
+        assert isinstance(app.focused, Pane)
+        stack = app.screen.query_one("#detail-stack", VerticalScroll)
+        assert stack.max_scroll_y > 3
+        before = table.selected_key
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert stack.scroll_y == 3
+        assert table.selected_key == before
+        await pilot.press("k")
+        await pilot.pause()
+        assert stack.scroll_y == 2 and table.selected_key == before
+        # Back on the table, j moves the cursor again.
+        await pilot.press("escape", "j")
+        await pilot.pause()
+        assert isinstance(app.focused, PodTable) and table.selected_key != before
+
+
+async def test_j_and_k_scroll_the_tab_a_pane_is_in_on_a_small_terminal(demo_app) -> None:
+    app = demo_app(217)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await select(pilot, "pod1-with-no-execute")
+        for _ in range(6):  # tab to the Timeline tab, the longest
+            await pilot.press("tab")
+        await pilot.pause()
+        pane = app.focused
+        assert isinstance(pane, Pane) and pane.id == "pane-timeline"
+        scroller = next(a for a in pane.ancestors if isinstance(a, VerticalScroll))
+        assert scroller.max_scroll_y > 2
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert scroller.scroll_y == 2
