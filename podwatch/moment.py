@@ -26,7 +26,7 @@ import re
 import time
 from datetime import date, timedelta
 
-from podwatch.model.k8s import format_rfc3339, parse_time
+from podwatch.model.k8s import format_clock, format_rfc3339, parse_time
 
 _SECONDS = re.compile(r"(-)?(\d+(?:\.\d+)?)")
 _MINUTES = re.compile(r"(-)?(\d+):([0-5]\d(?:\.\d+)?)")
@@ -151,10 +151,9 @@ def span(started: float, duration: float) -> str:
 
 
 def wall_clock(epoch: float, *, with_date: bool = True) -> str:
-    """Local wall-clock time (as `time.localtime` gives it) with its zone's name, and its
-    date when it is needed: the form `HH:MM:SS` moments are read in."""
-    fmt = "%Y-%m-%d %H:%M:%S %Z" if with_date else "%H:%M:%S %Z"
-    return time.strftime(fmt, time.localtime(epoch))
+    """Local wall-clock time with its zone's name, and its date when it is needed: the
+    form `HH:MM:SS` moments are read in."""
+    return format_clock(epoch, year=with_date, zone=True)
 
 
 def _mmss(seconds: int) -> str:

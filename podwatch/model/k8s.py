@@ -115,15 +115,26 @@ def format_age(seconds: float | None) -> str:
     return f"{days}d"
 
 
-def format_clock(epoch: float, *, date: bool = False) -> str:
+def format_clock(
+    epoch: float, *, date: bool = False, year: bool = False, zone: bool = False
+) -> str:
     """Wall-clock time, `07:41:30`, in local time (TZ honoured), so that a timeline row can
     be matched with a log line or an alert; with `date`, `11-30 07:41:30`, for rows that
-    cross midnight. "-" for a time the platform cannot convert."""
+    cross midnight; with `year`, `2026-11-30 07:41:30`; with `zone`, the zone's name after
+    it (`07:41:30 UTC`), where a time is read back (`--at`). "-" for a time the platform
+    cannot convert. The one clock format of podwatch: status line, timeline, --at."""
     try:
         local = time.localtime(epoch)
     except (OverflowError, OSError, ValueError):
         return "-"
-    return time.strftime("%m-%d %H:%M:%S" if date else "%H:%M:%S", local)
+    fmt = "%H:%M:%S"
+    if year:
+        fmt = "%Y-%m-%d " + fmt
+    elif date:
+        fmt = "%m-%d " + fmt
+    if zone:
+        fmt += " %Z"
+    return time.strftime(fmt, local)
 
 
 def format_duration(seconds: float) -> str:

@@ -9,7 +9,6 @@ state, the kinds that are not watching) is shortened last or never.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from podwatch.kube.source import LiveSource, ReplaySource
+from podwatch.model.k8s import format_clock
 from podwatch.safe import clean, plain
 
 STATE_MARK = {
@@ -52,7 +52,7 @@ mark stays), the speed; position and pause state always remain."""
 
 
 def clock_text(epoch: float) -> str:
-    return time.strftime("%H:%M:%S", time.localtime(epoch))
+    return format_clock(epoch)
 
 
 def mmss(seconds: float) -> str:
