@@ -10,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from podwatch.layout import Column, Grid
+from podwatch.ui.widgets.scrolling import SCROLL_BINDINGS, ScrollKeys
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -98,16 +99,10 @@ def keys_grid() -> Grid:
     return grid
 
 
-class HelpScreen(Screen[None]):
+class HelpScreen(ScrollKeys, Screen[None]):
     """Every key, full width, scrolling (j/k, arrows, page keys)."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close"),
-        Binding("j,down", "scroll(1)", "Down", show=False),
-        Binding("k,up", "scroll(-1)", "Up", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-    ]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close"), *SCROLL_BINDINGS]
     DEFAULT_CSS = """
     HelpScreen #help { height: 1fr; padding: 0 1; }
     HelpScreen #help-title { height: 1; background: $panel; padding: 0 1; }
@@ -122,12 +117,8 @@ class HelpScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#help").focus()
 
-    def action_scroll(self, lines: int) -> None:
-        self.query_one("#help", VerticalScroll).scroll_relative(y=lines, animate=False)
-
-    def action_page(self, pages: int) -> None:
-        view = self.query_one("#help", VerticalScroll)
-        view.scroll_relative(y=pages * max(1, view.size.height - 1), animate=False)
+    def scroll_target(self) -> VerticalScroll:
+        return self.query_one("#help", VerticalScroll)
 
     def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

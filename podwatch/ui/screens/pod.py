@@ -13,21 +13,14 @@ from podwatch.model.k8s import Key
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import pod_detail
 from podwatch.ui.widgets.details import PodDetails, counting_down
+from podwatch.ui.widgets.scrolling import SCROLL_BINDINGS, ScrollKeys
 
 
-class PodScreen(Screen):
+class PodScreen(ScrollKeys, Screen):
     """The selected pod, live: redrawn when it changes and every second while an
     eviction countdown runs; `esc` returns to the table."""
 
-    BINDINGS = [
-        Binding("escape", "close", "Back to pods"),
-        Binding("j,down", "scroll(1)", "Down", show=False),
-        Binding("k,up", "scroll(-1)", "Up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home", "edge(0)", "Top", show=False),
-        Binding("end", "edge(1)", "Bottom", show=False),
-    ]
+    BINDINGS = [Binding("escape", "close", "Back to pods"), *SCROLL_BINDINGS]
     view_name = "Pod"
 
     def __init__(self, key: Key) -> None:
@@ -55,21 +48,8 @@ class PodScreen(Screen):
         if counting_down(self.details.detail, store.now) or count % 5 == 0:
             self.details.show(pod_detail(store, self.key))
 
-    def _stack(self) -> VerticalScroll:
+    def scroll_target(self) -> VerticalScroll:
         return self.query_one("#detail-stack", VerticalScroll)
-
-    def action_scroll(self, lines: int) -> None:
-        self._stack().scroll_relative(y=lines, animate=False)
-
-    def action_page(self, pages: int) -> None:
-        stack = self._stack()
-        stack.scroll_relative(y=pages * max(1, stack.size.height - 1), animate=False)
-
-    def action_edge(self, end: int) -> None:
-        if end:
-            self._stack().scroll_end(animate=False)
-        else:
-            self._stack().scroll_home(animate=False)
 
     def action_close(self) -> None:
         # Back to the table, brought up to date with what arrived meanwhile.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -16,6 +15,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from podwatch.model.view import PodDetail
 from podwatch.render import PANES, summary_text
+from podwatch.ui.widgets.scrolling import SCROLL_BINDINGS, ScrollKeys
 
 EMPTY = Text("No pod selected: pick one in the table (j/k, arrows).", style="dim")
 
@@ -28,7 +28,7 @@ def counting_down(detail: PodDetail | None, now: float) -> bool:
     return deadline is not None and deadline > now - 5
 
 
-class Pane(Static, can_focus=True):
+class Pane(ScrollKeys, Static, can_focus=True):
     """One detail pane; focusable so `tab` walks them and j/k, the arrows and the page
     keys scroll what holds it (the stack of panes, or its tab)."""
 
@@ -36,36 +36,11 @@ class Pane(Static, can_focus=True):
     Pane { height: auto; padding: 0 1; border: round $primary 40%; }
     Pane:focus { border: round $accent; }
     """
-    BINDINGS = [
-        Binding("j,down", "scroll_by(1)", "Scroll down", show=False),
-        Binding("k,up", "scroll_by(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_page(1)", "Page down", show=False),
-        Binding("pageup", "scroll_page(-1)", "Page up", show=False),
-        Binding("home", "scroll_edge(0)", "Top", show=False),
-        Binding("end", "scroll_edge(1)", "Bottom", show=False),
-    ]
+    BINDINGS = SCROLL_BINDINGS
 
-    def _scroller(self) -> ScrollableContainer | None:
+    def scroll_target(self) -> ScrollableContainer | None:
+        """What holds the pane: the stack of panes, or its tab."""
         return next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
-
-    def action_scroll_by(self, lines: int) -> None:
-        scroller = self._scroller()
-        if scroller is not None:
-            scroller.scroll_relative(y=lines, animate=False)
-
-    def action_scroll_page(self, pages: int) -> None:
-        scroller = self._scroller()
-        if scroller is not None:
-            height = max(1, scroller.scrollable_content_region.height - 1)
-            scroller.scroll_relative(y=pages * height, animate=False)
-
-    def action_scroll_edge(self, end: int) -> None:
-        scroller = self._scroller()
-        if scroller is not None:
-            if end:
-                scroller.scroll_end(animate=False)
-            else:
-                scroller.scroll_home(animate=False)
 
 
 class PodDetails(Widget):
