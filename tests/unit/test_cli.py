@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -463,6 +464,9 @@ def test_exit_codes_are_documented_as_used():
     documented = {int(code) for code in re.findall(r"^\| (\d+) ", podwatch.cli.__doc__, re.M)}
     used = {podwatch.cli.EXIT_OK, podwatch.cli.EXIT_BAD_INPUT, podwatch.cli.EXIT_USAGE}
     assert documented == used | {podwatch.cli.EXIT_INTERRUPTED} == {0, 1, 2, 130}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme[readme.index("| Code | Meaning |") :].split("\n\n")[0]
+    assert {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.M)} == documented
 
 
 def test_interrupted_once_exits_130_quietly(tmp_path):
