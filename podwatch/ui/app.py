@@ -11,10 +11,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.events import Resize
+from textual.widgets import Input
 
 from podwatch.gcpolicy import FreezePolicy
 from podwatch.kube.source import LiveSource, ReplaySource
@@ -48,14 +49,16 @@ class PodwatchApp(App):
         # may never arrive (XON/XOFF over SSH). Priority: not even an Input keeps it.
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
-        Binding("colon", "command", "Command"),
+        # `:` and `g` open a prompt: priority, so they act as they are read and the keys
+        # after them wait for the prompt (typeahead) instead of hitting the table.
+        Binding("colon", "command", "Command", priority=True),
         Binding("space", "pause", "Pause", show=False),
         Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
         Binding("minus", "speed(-1)", "Slower", show=False),
         Binding("full_stop", "step", "Step", show=False),
         Binding("left_square_bracket", "seek(-1)", "Back 10s", show=False),
         Binding("right_square_bracket", "seek(1)", "Fwd 10s", show=False),
-        Binding("g", "goto", "Go to", show=False),
+        Binding("g", "goto", "Go to", show=False, priority=True),
     ]
 
     def __init__(
@@ -79,6 +82,8 @@ class PodwatchApp(App):
         self.poll_interval = poll_interval
         self._ticks = 0
         self._drain_scheduled = False
+        self._typeahead: list[events.Key] | None = None
+        """Keys read while a prompt is opening (see `prompt`)."""
         self.gc_policy = FreezePolicy()
         if os.environ.get("SSH_CONNECTION"):
             # Over SSH every animation frame is bytes on a slow link.
@@ -220,7 +225,7 @@ class PodwatchApp(App):
         self.call_after_refresh(self.update_status)
 
     def action_command(self) -> None:
-        self.push_screen(PromptScreen(":", ":pods  :svc  :nodes  :ns NAME  :q"), self.run_command)
+        self.prompt(PromptScreen(":", ":pods  :svc  :nodes  :ns NAME  :q"), self.run_command)
 
     def run_command(self, text: str | None) -> None:
         if not text:
@@ -314,9 +319,37 @@ class PodwatchApp(App):
     # ----------------------------------------------------------------- replay
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("command", "goto") and isinstance(self.focused, Input):
+            return False  # typed into a prompt, `:` and `g` are text
         if action in ("pause", "speed", "step", "seek", "goto"):
             return isinstance(self.source, ReplaySource)
         return True
+
+    # ----------------------------------------------------------------- prompts
+
+    def prompt(self, screen: PromptScreen, callback: Callable[[str | None], Any]) -> None:
+        """Open a one-line prompt. Keys read before it is on screen (`:svc⏎` arriving in
+        one read over SSH, or typed fast) are kept and given to it once it is focused,
+        rather than reaching the table underneath (`s` would sort)."""
+        self._typeahead = []
+        self.push_screen(screen, callback)
+
+    def release_typeahead(self) -> None:
+        """The prompt is focused: replay the keys it missed, in order."""
+        keys, self._typeahead = self._typeahead or [], None
+        for key in keys:
+            self.post_message(events.Key(key.key, key.character))
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            self._typeahead is not None
+            and isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key != "ctrl+c"
+        ):
+            self._typeahead.append(event)
+            return
+        await super().on_event(event)
 
     def _after_jump(self, changes: Changes) -> None:
         if changes.reset or changes:
@@ -344,7 +377,7 @@ class PodwatchApp(App):
         self._after_jump(self.source.seek(self.source.position + direction * SEEK_STEP))
 
     def action_goto(self) -> None:
-        self.push_screen(PromptScreen("go to: seconds, m:ss, HH:MM:SS or RFC 3339"), self._goto)
+        self.prompt(PromptScreen("go to: seconds, m:ss, HH:MM:SS or RFC 3339"), self._goto)
 
     def _goto(self, text: str | None) -> None:
         """The same moments as `--at` (one parser); a time outside the recording is

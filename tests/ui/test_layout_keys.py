@@ -132,3 +132,44 @@ async def test_j_and_k_scroll_the_tab_a_pane_is_in_on_a_small_terminal(demo_app)
         await pilot.press("j", "j")
         await pilot.pause()
         assert scroller.scroll_y == 2
+
+
+def type_at_once(app, text: str) -> None:
+    """Keys as a slow link or a fast typist delivers them: all read before the app has
+    handled the first (Pilot's `press` waits between keys, which hides the race)."""
+    from textual import events
+
+    names = {"/": "slash", ":": "colon", "\r": "enter"}
+    for ch in text:
+        key = events.Key(names.get(ch, ch), None if ch == "\r" else ch)
+        key.set_sender(app)
+        app._driver.send_message(key)
+
+
+async def test_keys_typed_at_once_after_slash_reach_the_filter(demo_app) -> None:
+    app = demo_app(150)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        type_at_once(app, "/crash")
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#filter").value == "crash"
+        assert app.screen.table.sort_mode == "health"  # the `s` was text, not a sort
+        assert [str(app.screen.table.cells_at(0)["name"])] == ["false-pod"]
+        type_at_once(app, "/x")  # a `/` inside the prompt is text too
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#filter").value == "crash/x"
+
+
+async def test_a_command_typed_at_once_after_colon_runs(demo_app) -> None:
+    from podwatch.ui.screens.views import ServicesScreen
+
+    app = demo_app(150)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        type_at_once(app, ":svc\r")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ServicesScreen)
+        type_at_once(app, ":pods\r")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.table.sort_mode == "health"

@@ -33,7 +33,9 @@ class MainScreen(Screen):
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
         Binding("enter", "details", "Details"),
-        Binding("slash", "filter", "Filter"),
+        # Priority: handled as it is read, so that the keys after it (`/crash` arriving in
+        # one read over SSH) already find the prompt focused (see check_action).
+        Binding("slash", "filter", "Filter", priority=True),
         Binding("u", "unhealthy", "Unhealthy"),
         Binding("s", "sort", "Sort"),
         Binding("escape", "back", "Back", show=False),
@@ -148,10 +150,16 @@ class MainScreen(Screen):
         else:
             self.details.focus_pane(stops[target - 1])
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A `/` typed into the prompt is text (`demo/pod`), not the key.
+        return not (action == "filter" and isinstance(self.focused, Input))
+
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.display = True
-        field.focus()
+        # At once, not on the next loop (as `focus()` does): a fast typist's or a slow
+        # link's `/word` arrives in one read, and the word must reach the prompt.
+        self.set_focus(field)
 
     def action_unhealthy(self) -> None:
         view = self.table.view

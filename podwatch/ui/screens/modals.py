@@ -145,7 +145,10 @@ class PromptScreen(ModalScreen[str | None]):
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))
+        release = getattr(self.app, "release_typeahead", None)
+        if release is not None:
+            release()  # what was typed after `:` before this prompt was up
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
