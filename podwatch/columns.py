@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.text import Text
 
+from podwatch.cut import cut_keeping_suffix
+
 GAP = 2
 """Blank cells between two columns."""
 
 MIN_NAME = 12
-"""Below this the name is cut no further (the line is cut at the edge instead)."""
+"""Below this the name is cut no further: on a terminal narrower than the mark, a
+12-cell name, a short status and READY, the line is cut at the edge instead."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ GIVE_WAY: tuple[Step, ...] = (
     Step(NAMESPACE, most=12),
     Step(STATUS, most=16),
     Step(NODE),
-    Step(NAMESPACE, most=6),
+    Step(NAMESPACE, most=7),
 )
 """The order in which columns make room for NAME (README, "The dashboard"). The mark,
 NAME and READY never go."""
@@ -103,7 +106,7 @@ def plan(
             del widths[col.key]
             widths[step.replace.key] = want(step.replace)
         elif step.most is not None:
-            widths[col.key] = min(widths[col.key], max(step.most, cell_len(col.header)))
+            widths[col.key] = min(widths[col.key], step.most)  # the header is cut too
         else:
             columns.remove(col)
             del widths[col.key]
@@ -111,32 +114,6 @@ def plan(
     if over > 0:
         widths[NAME.key] = max(MIN_NAME, widths[NAME.key] - over)
     return [(col, widths[col.key]) for col in columns]
-
-
-def cut_middle(text: str, width: int) -> str:
-    """`text` in `width` cells: whole if it fits; else its start, `…`, and its last
-    dash-separated part (the part that tells siblings apart); else `…` and its end."""
-    if cell_len(text) <= width:
-        return text
-    if width <= 1:
-        return "…"[:width]
-    head, dash, tail = text.rpartition("-")
-    suffix = dash + tail if head else ""
-    if suffix and cell_len(suffix) + 4 <= width:
-        return _fit_start(head, width - 1 - cell_len(suffix)) + "…" + suffix
-    return "…" + _fit_end(text, width - 1)
-
-
-def _fit_start(text: str, width: int) -> str:
-    while cell_len(text) > width:
-        text = text[:-1]
-    return text
-
-
-def _fit_end(text: str, width: int) -> str:
-    while cell_len(text) > width:
-        text = text[1:]
-    return text
 
 
 MIDDLE_CUT = frozenset({NAME.key, NODE.key})
@@ -149,25 +126,31 @@ def fit_cell(key: str, cell: Text, width: int) -> Text:
     if cell.cell_len <= width:
         return cell
     if key in MIDDLE_CUT:
-        return Text(cut_middle(cell.plain, width), style=cell.style)
+        return Text(cut_keeping_suffix(cell.plain, width), style=cell.style)
     cell = cell.copy()
     cell.truncate(width, overflow="ellipsis")
     return cell
 
 
-def header_line(columns: Sequence[tuple[PodColumn, int]]) -> Text:
-    return row_line({col.key: Text(col.header) for col, _w in columns}, columns)
+def header_line(columns: Sequence[tuple[PodColumn, int]], width: int | None = None) -> Text:
+    return row_line({col.key: Text(col.header) for col, _w in columns}, columns, width)
 
 
-def row_line(cells: Mapping[str, Text], columns: Sequence[tuple[PodColumn, int]]) -> Text:
+def row_line(
+    cells: Mapping[str, Text], columns: Sequence[tuple[PodColumn, int]], width: int | None = None
+) -> Text:
     """One line of the pod list: each cell fitted to its column and padded, `GAP` apart,
-    no trailing spaces (the caller pads to the screen if it must)."""
+    no trailing spaces (the caller pads to the screen if it must), and cut at `width`
+    on a terminal too narrow even for the columns that never give way."""
     line = Text()
     last = len(columns) - 1
-    for i, (col, width) in enumerate(columns):
-        cell = fit_cell(col.key, cells[col.key], width)
+    for i, (col, column_width) in enumerate(columns):
+        cell = fit_cell(col.key, cells[col.key], column_width)
         line.append_text(cell)
         if i != last:
-            line.append(" " * (width - cell.cell_len + GAP))
+            line.append(" " * (column_width - cell.cell_len + GAP))
     line.rstrip()
+    if width is not None and line.cell_len > width:
+        line.truncate(width)
+        line.rstrip()
     return line

@@ -103,6 +103,11 @@ def _pad(line: Text, width: int) -> Text:
     return line
 
 
+def _indent(width: int, wanted: int) -> int:
+    """An indent that still leaves room to write: none in a pane a few cells wide."""
+    return wanted if width > 3 * wanted else 0
+
+
 def _pack(console: Console, fields: list[Text], width: int, indent: int = 2) -> list[Text]:
     """Fields side by side, two spaces apart, a new line when the next does not fit
     (continuation lines are `indent` narrower: the caller indents them); a field wider
@@ -238,9 +243,10 @@ class Grid:
 
     def _notes(self, console: Console, notes: list[Text], width: int) -> list[Text]:
         out = []
+        indent = _indent(width, NOTE_INDENT)
         for note in notes:
-            for line in _wrap(console, note, max(1, width - NOTE_INDENT)):
-                out.append(Text(" " * NOTE_INDENT).append_text(line))
+            for line in _wrap(console, note, max(1, width - indent)):
+                out.append(Text(" " * indent).append_text(line))
         return out
 
     def _blocks(self, console: Console, width: int) -> list[Text]:
@@ -254,8 +260,9 @@ class Grid:
                     continue
                 field = Text(col.block_label + " ", style="dim") if col.block_label else Text()
                 fields.append(field.append_text(cell))
-            lines = _pack(console, fields, width)
-            lines = [lines[0]] + [Text("  ").append_text(line) for line in lines[1:]]
+            indent = _indent(width, 2)
+            lines = _pack(console, fields, width, indent)
+            lines = [lines[0]] + [Text(" " * indent).append_text(line) for line in lines[1:]]
             lines += self._notes(console, notes, width)
             out += self._styled(index, lines, width)
         return out
@@ -282,7 +289,8 @@ class Fields:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if not self.fields:
             return
-        lines = _pack(console, self.fields, options.max_width, self.indent)
-        pad = " " * self.indent
+        indent = _indent(options.max_width, self.indent)
+        lines = _pack(console, self.fields, options.max_width, indent)
+        pad = " " * indent
         lines = [lines[0]] + [Text(pad).append_text(line) for line in lines[1:]]
         yield Text("\n").join(lines)

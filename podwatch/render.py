@@ -13,6 +13,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from podwatch.columns import all_columns, header_line, plan, row_line
+from podwatch.cut import cut_keeping_suffix
 from podwatch.layout import Column, Fields, Grid
 from podwatch.model.k8s import format_age, format_duration, format_rfc3339
 from podwatch.model.pods import Health
@@ -53,7 +54,9 @@ def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
     return {
         "mark": Text(SEVERITY_MARK[row.health], style=style),
         "ns": plain(sm.namespace, limit=253),
-        "name": plain(sm.name, limit=253),
+        # Cut (keeping the suffix) before escaping: a malformed over-long name keeps
+        # the part that tells it apart.
+        "name": plain(cut_keeping_suffix(sm.name, 253), limit=None),
         "status": plain(sm.status, style, limit=60),
         "phase": plain(sm.phase, limit=30),
         "ready": Text(sm.ready_text),
@@ -75,11 +78,16 @@ def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 120) 
     natural = {k: max((r[k].cell_len for r in rows), default=0) for k in keys}
     layout = plan(natural, width, all_namespaces=all_namespaces)
     lines = [Text(f"Pods ({len(store.pods)})", style="bold")]
-    header = header_line(layout)
+    header = header_line(layout, width)
     header.stylize("bold")
     lines.append(header)
-    lines += [row_line(cells, layout) for cells in rows]
+    lines += [row_line(cells, layout, width) for cells in rows]
     return Text("\n").join(lines)
+
+
+WHY_LIMIT = 240
+"""Characters of the why line in the summary: a 4 KB crash message must not push the
+problem facts and the panes off an 80x24 screen (the panes carry the whole text)."""
 
 
 def summary_text(detail: PodDetail) -> Group:
@@ -103,7 +111,7 @@ def summary_text(detail: PodDetail) -> Group:
     if sm.restarts:
         facts.append(_fact("restarts", str(sm.restarts)))
     why = Text("why: ", style="bold")
-    why.append_text(plain(detail.why, limit=None))
+    why.append_text(plain(detail.why, limit=WHY_LIMIT))
     return Group(head, Fields(facts), why, Fields(problem_items(detail), indent=0))
 
 

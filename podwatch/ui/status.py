@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.text import Text
 
+from podwatch.cut import cut_halves
 from podwatch.kube.source import LiveSource, ReplaySource
 from podwatch.model.k8s import format_clock
 from podwatch.safe import clean, plain
@@ -58,20 +59,6 @@ def clock_text(epoch: float) -> str:
 def mmss(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
-
-
-def cut_middle(text: str, limit: int) -> str:
-    """`text` in at most `limit` cells, its middle replaced by `…`: a context such as
-    `arn:aws:eks:eu-west-1:123456789012:cluster/prod` keeps both ends, and the end is
-    usually what tells two clusters apart."""
-    if cell_len(text) <= limit:
-        return text
-    if limit <= 1:
-        return "…"[:limit]
-    tail = limit // 2
-    head = limit - 1 - tail
-    # set_cell_size counts cells, not characters: wide characters stay within the limit.
-    return set_cell_size(text, head) + "…" + set_cell_size(text[::-1], tail)[::-1]
 
 
 @dataclass
@@ -166,9 +153,9 @@ def _live_parts(source: LiveSource) -> dict[str, _Part]:
     scope = clean(source.scope.describe(), 400)
 
     def where(ctx_limit: int, scope_limit: int, short: bool) -> Text:
-        text = plain(cut_middle(context, ctx_limit), "bold")
+        text = plain(cut_halves(context, ctx_limit), "bold")
         text.append(" ▸ ")
-        text.append_text(plain(cut_middle(_short_scope(scope) if short else scope, scope_limit)))
+        text.append_text(plain(cut_halves(_short_scope(scope) if short else scope, scope_limit)))
         return text
 
     rate = source.rate.per_second(source.clock())
@@ -186,7 +173,7 @@ def _replay_parts(source: ReplaySource) -> dict[str, _Part]:
 
     def where(limit: int) -> Text:
         text = Text("replay ", style="bold")
-        text.append_text(plain(cut_middle(name, limit)))
+        text.append_text(plain(cut_halves(name, limit)))
         return text
 
     pause_mark, pause_word = ("⏸", "paused") if source.paused else ("▶", "playing")
@@ -214,8 +201,8 @@ def _view_parts(filter_text: str, sort: str, view: str) -> dict[str, _Part]:
         parts["filter"] = _Part(
             [
                 Text("filter: ") + plain(text, "bold"),
-                Text("filter: ") + plain(cut_middle(text, 24), "bold"),
-                Text("filter: ") + plain(cut_middle(text, 12), "bold"),
+                Text("filter: ") + plain(cut_halves(text, 24), "bold"),
+                Text("filter: ") + plain(cut_halves(text, 12), "bold"),
             ]
         )
     if sort:

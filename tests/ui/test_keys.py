@@ -510,7 +510,7 @@ async def test_colon_ns_filters_the_namespace_and_ns_alone_clears(demo_app) -> N
         await command(pilot, "ns prod")
         assert table(app).view.namespace == "prod"
         assert table(app).row_count == 0
-        assert "No pod selected" in summary(app)
+        assert "No pod matches: ns prod" in summary(app)
         await command(pilot, "ns")
         assert table(app).view.namespace is None
         assert len(names(app)) == AT_150_ALL

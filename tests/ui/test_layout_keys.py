@@ -173,3 +173,46 @@ async def test_a_command_typed_at_once_after_colon_runs(demo_app) -> None:
         await pilot.pause(0.3)
         assert isinstance(app.screen, MainScreen)
         assert app.screen.table.sort_mode == "health"
+
+
+async def test_at_80x24_a_crowded_table_leaves_the_answer_on_screen() -> None:
+    """25 real pods: the table stops at its share of the screen, and the selected pod's
+    why line and problem facts are still drawn, without scrolling."""
+    from podwatch.ui.scenes import SCENES, build_app, prepare
+
+    scene = next(s for s in SCENES if s.name == "real-80x24")
+    app = build_app(scene)
+    async with app.run_test(size=SMALL) as pilot:
+        await prepare(pilot, scene)
+        table = app.screen.query_one(PodTable)
+        assert table.row_count > 20 and table.size.height <= 24 * 0.3
+        shown = "\n".join(screen_lines(app))
+        assert "why: Container app is CrashLoopBackOff" in shown
+        assert "✗ Ready False (ContainersNotReady)" in shown
+
+
+async def test_a_long_message_does_not_push_the_answer_off_a_small_screen() -> None:
+    """A 4 KB waiting message: the why line is cut in the summary (the Containers pane
+    has it whole), so the problem facts and the tabs stay on an 80x24 screen."""
+    from podwatch.kube.source import ReplaySource
+    from podwatch.model.store import WatchEvent
+    from podwatch.recording import Recording
+    from podwatch.ui.app import PodwatchApp
+    from tests.factories import pod, ready_conditions, waiting
+
+    message = " ".join(f"back-off{i}" for i in range(500))
+    crashy = pod(
+        "crashy",
+        statuses=[waiting(reason="CreateContainerConfigError", message=message)],
+        conditions=ready_conditions(False),
+    )
+    recording = Recording(header={}, events=[WatchEvent(1.0, "Pod", "ADDED", crashy)], started=0)
+    source = ReplaySource(recording, clock=lambda: 0.0, paused=True)
+    source.seek(1.0)
+    app = PodwatchApp(source)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        shown = "\n".join(screen_lines(app))
+        assert "why: Container app is CreateContainerConfigError" in shown
+        assert "✗ Ready False (ContainersNotReady)" in shown
+        assert "Conditions  Containers" in shown  # the tab bar is still there

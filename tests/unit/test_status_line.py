@@ -14,10 +14,11 @@ import pytest
 from rich.cells import cell_len
 
 from podwatch.cli import demo_path
+from podwatch.cut import cut_halves
 from podwatch.kube.config import connect
 from podwatch.kube.source import LiveSource, ReplaySource
 from podwatch.recording import read_recording
-from podwatch.ui.status import cut_middle, status_line
+from podwatch.ui.status import status_line
 from tests.apiserver import ApiServerDouble
 from tests.live.conftest import FAST, seed_web_service
 
@@ -110,7 +111,7 @@ def test_live_at_120_columns_folds_the_kinds_and_cuts_the_context_to_the_room_le
     settle(source, watching(source))
     text = line(source, 118)  # 120 columns less the status bar's padding
     context, _, rest = text.partition(" ▸ ")
-    assert context == cut_middle(CONTEXT, 40) and context.endswith("/production-main")
+    assert context == cut_halves(CONTEXT, 40) and context.endswith("/production-main")
     assert rest.startswith("ns default  6 kinds ✓  ")
     assert "Pod ✓" not in text
     assert "ev/s" in text  # dropped before the context was cut, then given back: it fits
@@ -211,5 +212,5 @@ def test_replay_view_name_is_kept_at_80_columns(replay) -> None:
     ],
 )
 def test_cut_middle_keeps_both_ends(text: str, limit: int, expected: str) -> None:
-    assert cut_middle(text, limit) == expected
-    assert cell_len(cut_middle(text, limit)) <= limit
+    assert cut_halves(text, limit) == expected
+    assert cell_len(cut_halves(text, limit)) <= limit

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Static
 from podwatch.model.k8s import Key
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import pod_detail
+from podwatch.safe import plain
 from podwatch.ui.screens.pod import PodScreen
 from podwatch.ui.widgets.details import Pane, PodDetails, counting_down
 from podwatch.ui.widgets.pod_table import PodTable, ViewFilter
@@ -96,7 +97,13 @@ class MainScreen(Screen):
     def show_selected(self, store: Store) -> None:
         key = self.table.selected_key
         self._shown = key
-        self.details.show(pod_detail(store, key) if key is not None else None)
+        if key is not None:
+            self.details.show(pod_detail(store, key))
+        elif self.table.view.describe and store.pods:
+            said = plain(f"No pod matches: {self.table.view.describe} (esc clears).", limit=200)
+            self.details.show(None, said)
+        else:
+            self.details.show(None)
 
     def tick(self, store: Store, count: int = 0) -> None:
         """Countdowns and ages move even when nothing arrives: every second while an

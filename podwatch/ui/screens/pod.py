@@ -3,6 +3,7 @@ read here, one scrolling column, instead of in tabs squeezed under the table."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -38,15 +39,20 @@ class PodScreen(ScrollKeys, Screen):
 
     def on_mount(self) -> None:
         self.refresh_from(self.app.source.store, None)
-        self.call_after_refresh(self.details.focus_first)
+        # Opened at the top: the summary (the answer) first, not scrolled past it.
+        self.call_after_refresh(self.details.focus_first, False)
 
     def refresh_from(self, store: Store, changes: Changes | None) -> None:
         if changes is None or changes.reset or self.key in changes.pods:
-            self.details.show(pod_detail(store, self.key))
+            self._show(store)
 
     def tick(self, store: Store, count: int = 0) -> None:
         if counting_down(self.details.detail, store.now) or count % 5 == 0:
-            self.details.show(pod_detail(store, self.key))
+            self._show(store)
+
+    def _show(self, store: Store) -> None:
+        gone = Text("This pod is gone (deleted, or no longer in scope); esc returns to the table.")
+        self.details.show(pod_detail(store, self.key), empty=gone)
 
     def scroll_target(self) -> VerticalScroll:
         return self.query_one("#detail-stack", VerticalScroll)

@@ -50,6 +50,7 @@ class PodDetails(Widget):
     DEFAULT_CSS = """
     PodDetails { height: 1fr; }
     PodDetails #summary { height: auto; padding: 0 1; border-top: round $primary 40%; }
+    PodDetails > #summary { max-height: 50%; overflow-y: auto; }
     PodDetails TabbedContent { height: 1fr; }
     PodDetails TabPane { padding: 0; }
     PodDetails TabPane VerticalScroll { height: 1fr; }
@@ -58,6 +59,7 @@ class PodDetails(Widget):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.detail: PodDetail | None = None
+        self.empty = EMPTY
 
     def compose(self) -> ComposeResult:
         summary = Static(EMPTY, id="summary")
@@ -87,8 +89,11 @@ class PodDetails(Widget):
         # recompose replaces the children; fill the new ones once they exist.
         self.call_after_refresh(self._fill)
 
-    def show(self, detail: PodDetail | None) -> None:
+    def show(self, detail: PodDetail | None, empty: Text = EMPTY) -> None:
+        """Show `detail`; without one, `empty` says why (no pod picked, none match the
+        filter, the pod is gone)."""
         self.detail = detail
+        self.empty = empty
         self._fill()
 
     def _fill(self) -> None:
@@ -98,7 +103,7 @@ class PodDetails(Widget):
         except Exception:
             return
         if detail is None:
-            summary.update(EMPTY)
+            summary.update(self.empty)
             for key, _title, _build in PANES:
                 self.query_one(f"#pane-{key}", Pane).update(Text(""))
             return
@@ -106,7 +111,9 @@ class PodDetails(Widget):
         for key, _title, build in PANES:
             self.query_one(f"#pane-{key}", Pane).update(build(detail))
 
-    def focus_first(self) -> None:
+    def focus_first(self, scroll_visible: bool = True) -> None:
+        """Focus the first pane (in tabs mode, the active tab's); `scroll_visible` False
+        keeps the summary above it in view."""
         panes = list(self.query(Pane))
         if self.mode == "tabs":
             tabs = self.query_one(TabbedContent)
@@ -114,10 +121,10 @@ class PodDetails(Widget):
             if active is not None:
                 inner = list(active.query(Pane))
                 if inner:
-                    inner[0].focus()
+                    inner[0].focus(scroll_visible)
                     return
         if panes:
-            panes[0].focus()
+            panes[0].focus(scroll_visible)
 
     def stops(self) -> list[Pane]:
         """The panes `tab` visits, in order (in tabs mode, one per tab)."""
