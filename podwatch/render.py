@@ -17,6 +17,7 @@ from podwatch.cut import cut_keeping_suffix
 from podwatch.layout import Column, Fields, Grid
 from podwatch.model.k8s import format_age, format_duration, format_rfc3339
 from podwatch.model.pods import Health
+from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.store import Store
 from podwatch.model.timeline import row_text, spans_days, timeline_rows, when_text
 from podwatch.model.view import PodDetail, PodRow, node_rows, pod_rows, service_views
@@ -145,7 +146,9 @@ def problem_items(detail: PodDetail) -> list[Text]:
         if p.failures_recent:
             failing = p.probe == "readiness" and p.container in unready
             mark, style = ("✗", bad) if failing else ("⚠", "bold yellow")
-            add(f"{p.probe} probe {p.container}: {p.failures_recent} recent failures", mark, style)
+            window = int(RECENT_WINDOW // 60)
+            text = f"{p.probe} probe {p.container}: {p.failures_recent} failures in {window} min"
+            add(text, mark, style)
     for m in detail.memberships:
         if m.state != "ready":
             add(f"{m.state} in {m.service[1]}")

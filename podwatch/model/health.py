@@ -107,7 +107,12 @@ def probe_risks(pod: Any, tallies: dict[tuple[str, str], ProbeTally], now: float
         limit = f" (threshold {threshold})" if threshold is not None else ""
         of = f" of container {name}" if name else ""
         last = f"; last: {tally.last_message}" if tally.last_message else ""
-        text = f"{kind} probe{of} failed {recent}× in {window} min{limit}{last}"
+        # Counted since the container (re)started when that is inside the window: the
+        # failures before a restart led to it, and the restart is a risk of its own.
+        span = f"in {window} min"
+        if since > now - RECENT_WINDOW:
+            span = f"since it started {format_age(now - since)} ago"
+        text = f"{kind} probe{of} failed {recent}× {span}{limit}{last}"
         risks.append(Risk("probe", text, ends))
     return risks
 

@@ -142,9 +142,17 @@ def test_two_of_three_liveness_failures_make_a_ready_pod_at_risk_and_the_why_say
     assert row(store).summary.severity == Health.HEALTHY  # the object alone: healthy
     assert (row(store).health, mark(store)) == (Health.AT_RISK, "⚠")
     assert why(store).startswith(
-        "Ready; at risk: liveness probe of container app failed 2× in 5 min (threshold 3); "
+        "Ready; at risk: liveness probe of container app failed 2× since it started 30s ago "
+        "(threshold 3); "
         f"last: {LIVENESS_FAILED}"
     )
+
+
+def test_failures_of_a_long_running_container_are_counted_over_the_window():
+    # Running for 20 minutes: the count is over the last 5 minutes, and the why says so.
+    store = events_seen(feed(Store(), healthy_pod(statuses=[running(at=0)])))
+    liveness_failures(store, 2, at=1200)
+    assert "liveness probe of container app failed 2× in 5 min (threshold 3)" in why(store)
 
 
 def test_failures_of_an_earlier_instance_or_of_a_passed_startup_probe_are_no_probe_risk():
@@ -159,7 +167,9 @@ def test_failures_of_an_earlier_instance_or_of_a_passed_startup_probe_are_no_pro
     assert row(store).health == Health.HEALTHY
     liveness_failures(store, 4, at=50)  # one more, after this instance started
     assert row(store).health == Health.AT_RISK
-    assert "liveness probe of container app failed 1× in 5 min (threshold 3)" in why(store)
+    assert "liveness probe of container app failed 1× since it started 10s ago (threshold 3)" in (
+        why(store)
+    )
     assert "startup probe" not in why(store)
 
 
