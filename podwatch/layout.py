@@ -46,7 +46,15 @@ class Column:
 
 
 def longest_word(text: str) -> int:
-    return max((cell_len(word) for word in text.split()), default=0)
+    """The narrowest width that holds `text` without breaking a word: its longest word,
+    or a line's indent with its first word (`  untolerated` needs 13, not 11)."""
+    widest = max((cell_len(word) for word in text.split()), default=0)
+    for line in text.split("\n"):
+        body = line.lstrip(" ")
+        if body and len(body) < len(line):
+            first = body.split(maxsplit=1)[0]
+            widest = max(widest, len(line) - len(body) + cell_len(first))
+    return widest
 
 
 def widest_line(text: str) -> int:
