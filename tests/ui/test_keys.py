@@ -19,6 +19,7 @@ from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.views import NodesScreen, ServicesScreen
 from podwatch.ui.widgets.details import Pane
 from podwatch.ui.widgets.pod_table import PodTable
+from tests.ui.pilot import command, status, table
 from tests.ui.textshot import screen_lines
 
 WIDE = (120, 40)
@@ -54,10 +55,6 @@ def text_of(obj: object, width: int = 200) -> str:
     return console.export_text()
 
 
-def table(app) -> PodTable:
-    return app.screen.query_one("#pods", PodTable)
-
-
 def names(app) -> list[str]:
     t = table(app)
     return [str(t.cells_at(i)["name"]) for i in range(t.row_count)]
@@ -70,10 +67,6 @@ def marks(app) -> list[str]:
 
 def cell(app, pod: str, column: str) -> str:
     return str(table(app).cells_of(f"demo/{pod}")[column])
-
-
-def status(app) -> str:
-    return text_of(app.screen.query_one("#status"))
 
 
 def summary(app) -> str:
@@ -99,14 +92,6 @@ def row_of(grid: Grid, first_header: str, first_value: str) -> dict[str, str]:
     row = {c.header: cell.plain for c, cell in zip(grid.columns, cells, strict=True)}
     row["notes"] = "\n".join(n.plain for n in notes)
     return row
-
-
-async def command(pilot, text: str) -> None:
-    await pilot.press("colon")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, PromptScreen)
-    await pilot.press(*text, "enter")
-    await pilot.pause()
 
 
 async def select(pilot, pod: str) -> None:

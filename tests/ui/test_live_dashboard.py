@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 from podwatch.kube.config import connect
 from podwatch.kube.source import LiveSource
 from podwatch.ui.app import PodwatchApp
 from podwatch.ui.widgets.pod_table import PodTable
 from tests.factories import endpoints
 from tests.live.conftest import FAST, pod_obj, seed_web_service
+from tests.ui.pilot import wait_until
 from tests.ui.textshot import shown
-
-
-async def wait_until(pilot, predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        await pilot.pause(0.05)
-        if predicate():
-            return True
-    return predicate()
 
 
 def text_of(widget) -> str:

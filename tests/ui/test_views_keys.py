@@ -6,7 +6,6 @@ Over the bundled demo (paused, fixed clock) and, for live, the API server double
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 from podwatch.kube.config import connect
@@ -15,10 +14,10 @@ from podwatch.ui.app import PodwatchApp
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import PromptScreen
 from podwatch.ui.screens.views import NodesScreen, RowCursor, ServicesScreen
-from podwatch.ui.widgets.pod_table import PodTable
 from tests.factories import service
 from tests.live.conftest import FAST, pod_obj, seed_web_service
-from tests.ui.textshot import shown, widget_lines
+from tests.ui.pilot import command, status, table, toasts, wait_until
+from tests.ui.textshot import widget_lines
 
 WIDE = (120, 40)
 SMALL = (80, 24)
@@ -41,22 +40,9 @@ WORKER_1_PODS = sorted(
 # --------------------------------------------------------------------- helpers
 
 
-def table(app) -> PodTable:
-    return app.screen.query_one("#pods", PodTable)
-
-
 def names(app) -> list[str]:
     t = table(app)
     return sorted(str(t.cells_at(i)["name"]) for i in range(t.row_count))
-
-
-def status(app) -> str:
-    return shown(app.screen.query_one("#status"))
-
-
-def toasts(app) -> list[str]:
-    """The notifications on screen (a Toast draws its text from `render`)."""
-    return [str(t.render()) for t in app.screen.query("Toast")]
 
 
 def cursor_row_text(app) -> str:
@@ -71,23 +57,6 @@ def cursor_row_text(app) -> str:
     ]
     assert reversed_lines == list(range(span[0], span[1] + 1))
     return " ".join("".join(seg.text for seg in strips[y]) for y in reversed_lines)
-
-
-async def command(pilot, text: str) -> None:
-    await pilot.press("colon")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, PromptScreen)
-    await pilot.press(*text, "enter")
-    await pilot.pause()
-
-
-async def wait_until(pilot, predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        await pilot.pause(0.05)
-        if predicate():
-            return True
-    return predicate()
 
 
 # --------------------------------------------------------------------- ctrl+c

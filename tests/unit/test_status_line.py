@@ -7,7 +7,6 @@ client); replay sources over the bundled demo."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -20,7 +19,7 @@ from podwatch.kube.source import LiveSource, ReplaySource
 from podwatch.recording import read_recording
 from podwatch.ui.status import status_line
 from tests.apiserver import ApiServerDouble
-from tests.live.conftest import FAST, seed_web_service
+from tests.live.conftest import FAST, pump, seed_web_service
 
 CONTEXT = "arn:aws:eks:eu-west-1:123456789012:cluster/production-main"
 """A real-world EKS context name: long, and told apart from others by its end."""
@@ -57,13 +56,7 @@ def live(double, tmp_path) -> Iterator[Callable[[], LiveSource]]:
 
 
 def settle(source: LiveSource, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        source.poll()
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError({k: st.state for k, st in source.statuses().items()})
+    assert pump(source, predicate, timeout), {k: st.state for k, st in source.statuses().items()}
 
 
 def watching(source: LiveSource, *, but: str = "", state: str = "") -> Callable[[], bool]:
