@@ -28,19 +28,19 @@ import math
 import os
 import sys
 from collections.abc import Mapping
-from importlib import resources
 from itertools import pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 
 from podwatch import __version__
+from podwatch.data import demo_path
 from podwatch.moment import MomentError, moment_offset, parse_moment, wall_clock
 from podwatch.recording import (
     Recording,
     RecordingError,
     RecordingStream,
+    many_namespaces,
     open_stream,
     read_recording,
 )
@@ -55,10 +55,6 @@ EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("replay", "demo", "record")
 PIPE_WIDTH = 120
 """Columns of piped output when `COLUMNS` does not say."""
-
-
-def demo_path() -> Path:
-    return Path(str(resources.files("podwatch.data").joinpath("demo.jsonl.gz")))
 
 
 def positive(text: str) -> float:
@@ -152,16 +148,6 @@ def build_sub_parser(command: str) -> argparse.ArgumentParser:
     )
     _add_view_options(p)
     return p
-
-
-def many_namespaces(recording) -> bool:
-    namespaces = set()
-    for event in recording.events:
-        if event.kind == "Pod" and isinstance(event.object, dict):
-            namespaces.add((event.object.get("metadata") or {}).get("namespace"))
-            if len(namespaces) > 1:
-                return True
-    return False
 
 
 class _ReportConsole(Console):

@@ -766,3 +766,14 @@ def open_stream(
 def _chain_lines(first: bytes, rest: Iterator[bytes | _Oversize]) -> Iterator[bytes | _Oversize]:
     yield first
     yield from rest
+
+
+def many_namespaces(recording: Recording) -> bool:
+    """Whether the recording's pods span namespaces (the table then shows NAMESPACE)."""
+    namespaces = set()
+    for event in recording.events:
+        if event.kind == "Pod" and isinstance(event.object, dict):
+            namespaces.add((event.object.get("metadata") or {}).get("namespace"))
+            if len(namespaces) > 1:
+                return True
+    return False

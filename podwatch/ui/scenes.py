@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from podwatch.data import demo_path
 from podwatch.kube.source import ReplaySource
-from podwatch.recording import read_recording
+from podwatch.recording import many_namespaces, read_recording
 from podwatch.ui.app import PodwatchApp
 
 
@@ -118,7 +119,6 @@ SCENES: tuple[Scene, ...] = (
 
 def build_app(scene: Scene) -> PodwatchApp:
     """The demo, paused at the scene's moment, on a clock that never moves."""
-    from podwatch.cli import demo_path, many_namespaces
 
     files = [str(REPO / f) for f in scene.files] or [str(demo_path())]
     recording = read_recording(files)
