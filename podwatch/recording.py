@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from podwatch import codec
-from podwatch.model.k8s import d, format_rfc3339, lst, meta, parse_time, s
+from podwatch.model.k8s import d, format_rfc3339, lst, meta, parse_time, rv_number, s
 from podwatch.model.watch import EVENT_TYPES, WatchEvent
 
 FORMAT = "podwatch-recording"
@@ -449,8 +449,7 @@ def _check_event_line(value: Any) -> str | None:
 
 
 def _rv_int(obj: Any) -> int | None:
-    rv = s(meta(obj).get("resourceVersion"))
-    return int(rv) if rv.isdigit() and len(rv) < 30 else None
+    return rv_number(s(meta(obj).get("resourceVersion")))
 
 
 def object_time(obj: Any) -> float | None:

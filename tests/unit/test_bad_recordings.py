@@ -138,3 +138,15 @@ def test_a_50_mb_line_is_read_or_refused_with_its_line_number(tmp_path, capsys, 
     assert code == 1 and f"{path}:2: line is" in err and "longer than" in err
     code, out, err = replay(capsys, path, "--skip-bad-lines")
     assert code == 0 and "Pods (1)" in out and "skipped 1" in err
+
+
+@pytest.mark.parametrize("rv", ["²", "١٢٣", "12a", "", "9" * 40])
+def test_a_kubectl_capture_with_an_odd_resource_version_replays(tmp_path, capsys, rv):
+    """resourceVersion is opaque: digits that int() refuses (superscripts, other
+    scripts) or no number at all must not end in a traceback."""
+    obj = pod("odd", statuses=[running()], conditions=ready_conditions())
+    obj["metadata"]["resourceVersion"] = rv
+    path = tmp_path / "pods.json"
+    path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": [obj]}))
+    assert main(["replay", str(path), "--once"]) == 0
+    assert "odd" in capsys.readouterr().out
