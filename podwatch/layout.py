@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.measure import Measurement
 from rich.style import StyleType
 from rich.text import Text
@@ -43,6 +43,13 @@ class Column:
     @property
     def block_label(self) -> str:
         return self.header.lower() if self.label is None else self.label
+
+
+def _sig(texts: Sequence[Text]) -> list[tuple]:
+    """What decides how texts are drawn: characters, base style and styled spans (Rich's
+    own `Text.__eq__` ignores the base style, so a status word turning red would not
+    count as a change)."""
+    return [(t.plain, str(t.style), tuple(t.spans)) for t in texts]
 
 
 def longest_word(text: str) -> int:
@@ -159,6 +166,23 @@ class Grid:
         row = [c if isinstance(c, Text) else Text(c) for c in cells]
         row += [Text("")] * (len(self.columns) - len(row))
         self.rows.append((row, [n for n in notes if n.plain]))
+
+    def __eq__(self, other: object) -> bool:
+        """Same columns, cells, notes, caption and cursor: the same drawing at any width
+        (so a pane that would draw the same is not sent to the terminal again)."""
+        if not isinstance(other, Grid):
+            return NotImplemented
+        return (
+            self.columns == other.columns
+            and [(_sig(c), _sig(n)) for c, n in self.rows]
+            == [(_sig(c), _sig(n)) for c, n in other.rows]
+            and self.empty == other.empty
+            and _sig([self.caption] if self.caption else [])
+            == _sig([other.caption] if other.caption else [])
+            and self.row_styles == other.row_styles
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
 
     # ----------------------------------------------------------------- measuring
 
@@ -289,6 +313,13 @@ class Fields:
         self.indent = indent
         """Continuation lines are indented this much (0: every line a peer)."""
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Fields):
+            return NotImplemented
+        return _sig(self.fields) == _sig(other.fields) and self.indent == other.indent
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         least = max((longest_word(f.plain) for f in self.fields), default=0) + 2
         most = sum(f.cell_len for f in self.fields) + 2 * max(0, len(self.fields) - 1)
@@ -302,3 +333,15 @@ class Fields:
         pad = " " * indent
         lines = [lines[0]] + [Text(pad).append_text(line) for line in lines[1:]]
         yield Text("\n").join(lines)
+
+
+def same_drawing(a: object, b: object) -> bool:
+    """Whether two renderables draw the same (Groups, Texts, Grids, Fields): a widget
+    given the same drawing again need not repaint, nor send a byte over SSH."""
+    if isinstance(a, Group) and isinstance(b, Group):
+        return len(a.renderables) == len(b.renderables) and all(
+            same_drawing(x, y) for x, y in zip(a.renderables, b.renderables, strict=True)
+        )
+    if isinstance(a, Text) and isinstance(b, Text):
+        return _sig([a]) == _sig([b])
+    return type(a) is type(b) and isinstance(a, Grid | Fields) and a == b

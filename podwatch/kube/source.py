@@ -312,14 +312,23 @@ class LiveSource:
     def statuses(self) -> dict[str, KindStatus]:
         return {kind: w.status for kind, w in self.watchers.items()}
 
+    def stale_kinds(self) -> dict[str, KindStatus]:
+        """The kinds whose data is going stale: they were listed and watched, and are
+        not watching now. A kind still starting (never listed) has nothing stale to
+        show, and a forbidden or unavailable one is refused, not stale: the status line
+        says those."""
+        synced = self.store.synced
+        return {
+            kind: st
+            for kind, st in self.statuses().items()
+            if kind in synced and st.state in ("connecting", "listing", "reconnecting")
+        }
+
     @property
     def stale_since(self) -> float | None:
-        """Since when some kind has not been watching (None: all live or refused)."""
-        down = [
-            st.since
-            for st in self.statuses().values()
-            if st.state in ("connecting", "listing", "reconnecting")
-        ]
+        """Since when some kind has not been watching (None: all live, starting or
+        refused)."""
+        down = [st.since for st in self.stale_kinds().values()]
         return min(down) if down else None
 
     def settled(self) -> bool:

@@ -232,18 +232,17 @@ def status_line(
 
 
 def stale_banner(source: Any) -> Text | None:
-    """A visible "STALE since HH:MM:SS" when watches are down, naming them."""
+    """A visible "STALE since HH:MM:SS" when watches that were live are down, naming
+    them and their own error (not another kind's: a 404 for EndpointSlice on a server
+    without discovery.k8s.io/v1 says nothing about Events)."""
     if not isinstance(source, LiveSource):
         return None
-    since = source.stale_since
-    if since is None:
+    stale = source.stale_kinds()
+    if not stale:
         return None
-    down = [
-        k
-        for k, st in source.statuses().items()
-        if st.state in ("reconnecting", "connecting", "listing")
-    ]
-    errors = {st.last_error for st in source.statuses().values() if st.last_error}
+    since = min(st.since for st in stale.values())
+    down = list(stale)
+    errors = {st.last_error for st in stale.values() if st.last_error}
     text = Text(f" ⚠ STALE since {clock_text(since)} ", style="bold reverse red")
     text.append(f" not watching: {', '.join(down)}", style="bold")
     if errors:

@@ -345,3 +345,23 @@ def test_unreachable_server_is_given_up_on_quickly_by_once(double, live):
     assert time.monotonic() - started < 15
     assert source.unreachable()
     assert all(st.last_error for st in source.statuses().values())
+
+
+def test_stale_means_watched_then_lost_never_refused_or_starting(double, live):
+    """The STALE banner names kinds that were listed and watched and stopped, with their
+    own error; a forbidden kind (like an unserved one) is refused, not stale."""
+    from podwatch.ui.status import stale_banner
+
+    double.create(pod_obj("p0"))
+    double.forbid("Event")
+    source = live()
+    assert source.wait_settled(10)
+    assert source.statuses()["Event"].state == "forbidden"
+    assert source.stale_since is None and stale_banner(source) is None
+    double.stop()
+    assert pump(source, lambda: source.statuses()["Pod"].state == "reconnecting", timeout=10)
+    banner = stale_banner(source)
+    assert banner is not None
+    named = banner.plain.split("not watching: ")[1]
+    assert "Pod" in named and "Event" not in named
+    assert "403" not in banner.plain and "forbidden" not in banner.plain.lower()

@@ -6,6 +6,7 @@ prints with, so the two can never disagree.
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, VerticalScroll
@@ -13,6 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
+from podwatch.layout import same_drawing
 from podwatch.model.view import PodDetail
 from podwatch.render import PANES, summary_text
 from podwatch.ui.widgets.scrolling import SCROLL_BINDINGS, ScrollKeys
@@ -60,6 +62,10 @@ class PodDetails(Widget):
         super().__init__(**kwargs)
         self.detail: PodDetail | None = None
         self.empty = EMPTY
+        self._content: dict[str, RenderableType] = {}
+        self._drawn: dict[str, Static] = {}
+        """What each pane was last given, and the widget it went to (a recompose makes
+        new widgets, which must be filled whatever they are given)."""
 
     def compose(self) -> ComposeResult:
         summary = Static(EMPTY, id="summary")
@@ -103,13 +109,23 @@ class PodDetails(Widget):
         except Exception:
             return
         if detail is None:
-            summary.update(self.empty)
+            self._put(summary, self.empty)
             for key, _title, _build in PANES:
-                self.query_one(f"#pane-{key}", Pane).update(Text(""))
+                self._put(self.query_one(f"#pane-{key}", Pane), Text(""))
             return
-        summary.update(summary_text(detail))
+        self._put(summary, summary_text(detail))
         for key, _title, build in PANES:
-            self.query_one(f"#pane-{key}", Pane).update(build(detail))
+            self._put(self.query_one(f"#pane-{key}", Pane), build(detail))
+
+    def _put(self, widget: Static, content: RenderableType) -> None:
+        """Update `widget` only if `content` draws differently: a pane refreshed by the
+        clock with nothing new sends nothing to the terminal (a slow SSH link)."""
+        key = widget.id or ""
+        if self._drawn.get(key) is widget and same_drawing(self._content.get(key), content):
+            return
+        self._drawn[key] = widget
+        self._content[key] = content
+        widget.update(content)
 
     def focus_first(self, scroll_visible: bool = True) -> None:
         """Focus the first pane (in tabs mode, the active tab's); `scroll_visible` False

@@ -20,7 +20,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -256,6 +256,8 @@ class PodTable(ScrollView, can_focus=True):
         self._cursor = 0
         self._cursor_rid: str | None = None
         self._painted_now = 0.0
+        self._painted: dict[int, tuple] = {}
+        """Line in view → what was drawn there last, to repaint only what changes."""
 
     # ----------------------------------------------------------------- queries
 
@@ -320,7 +322,7 @@ class PodTable(ScrollView, can_focus=True):
         if touched or changed is None:
             self._after_change()
         elif self.now - self._painted_now >= 1.0:
-            self.refresh()  # ages on screen follow the clock (a replay seek jumps it)
+            self.repaint_changed()  # ages on screen follow the clock (a replay seek jumps it)
         return touched
 
     def _put(self, rid: str, row: PodRow, bulk: bool) -> None:
@@ -382,9 +384,10 @@ class PodTable(ScrollView, can_focus=True):
         self._set_cursor(max(index, 0))  # the view follows the selected pod
 
     def refresh_ages(self, store: Store) -> None:
-        """Ages are drawn from the clock: a repaint of the lines in view is all it takes."""
+        """Ages are drawn from the clock: the lines in view whose text moved are repainted
+        (an age goes from seconds to minutes to hours: most change once a minute or less)."""
         self.now = store.now
-        self.refresh()
+        self.repaint_changed()
 
     def rebuild(self, store: Store) -> None:
         """After a filter, sort-mode or source change: every row again."""
@@ -422,7 +425,7 @@ class PodTable(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, self.selected_key))
         if scroll:
             self._scroll_to_cursor()
-        self.refresh()
+        self.repaint_changed()
 
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
@@ -500,18 +503,46 @@ class PodTable(ScrollView, can_focus=True):
         strip = Strip(Segment.apply_style(segments, style, over))
         return strip.adjust_cell_length(width, style)
 
+    def _line_of(self, y: int) -> tuple[Text | None, bool]:
+        """The text of line `y` in view (the header at 0; None below the last row) and
+        whether the cursor is on it."""
+        if y == 0:
+            return header_line(self.columns()), False
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self._order):
+            return None, False
+        return row_line(self.cells_of(self._order[index][1]), self.columns()), index == self._cursor
+
+    @staticmethod
+    def _key(line: Text | None, cursor: bool) -> tuple:
+        return (None,) if line is None else (line.plain, tuple(line.spans), cursor)
+
+    def repaint_changed(self) -> None:
+        """Repaint only the lines in view that would draw differently from what is on the
+        terminal: a change to a pod off screen, or an age that did not move, sends
+        nothing (issue 11: every byte crosses the SSH link)."""
+        region = self.scrollable_content_region
+        changed = [
+            y for y in range(region.height) if self._painted.get(y) != self._key(*self._line_of(y))
+        ]
+        if len(changed) > region.height // 2:
+            self.refresh()
+            return
+        for y in changed:
+            self.refresh(Region(0, y, region.width, 1))
+
     def render_line(self, y: int) -> Strip:
         self._painted_now = self.now
         width = self.scrollable_content_region.width
         base = self.rich_style
+        line, on_cursor = self._line_of(y)
+        self._painted[y] = self._key(line, on_cursor)
+        if line is None:
+            return Strip.blank(width, base)
         if y == 0:
             header = base + self.get_component_rich_style("pod-table--header")
-            return self._line(header_line(self.columns()), header, width)
-        index = int(self.scroll_y) + y - 1
-        if index >= len(self._order):
-            return Strip.blank(width, base)
-        line = row_line(self.cells_of(self._order[index][1]), self.columns())
-        if index == self._cursor:
+            return self._line(line, header, width)
+        if on_cursor:
             cursor = self.get_component_rich_style("pod-table--cursor")
             return self._line(line, base + cursor, width, cursor)
         return self._line(line, base, width)

@@ -1,0 +1,107 @@
+"""Run a command under a pseudo-terminal and count what it writes to the terminal.
+
+What a dashboard costs over SSH is the bytes it writes: the byte tests and the
+benchmark (bench/bytes.py) run podwatch as a user's terminal would, at a set
+size, and read every byte with its arrival time. Bounded: every wait has a
+deadline, and the child is killed on close.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class PtyRun:
+    """A child on a pty of `size` (columns, rows); `read_for` collects its output."""
+
+    def __init__(
+        self, argv: Sequence[str], size: tuple[int, int] = (120, 40), env: dict | None = None
+    ) -> None:
+        self.master, slave = os.openpty()
+        cols, rows = size
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        environment = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "COLUMNS": str(cols),
+            "LINES": str(rows),
+            "PYTHONPATH": str(REPO),
+            **(env or {}),
+        }
+        self.proc = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=environment,
+            start_new_session=True,
+            close_fds=True,
+        )
+        os.close(slave)
+        self.chunks: list[tuple[float, bytes]] = []
+
+    def read_for(self, seconds: float) -> bytes:
+        """Everything written in the next `seconds`."""
+        deadline = time.monotonic() + seconds
+        got = []
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.master], [], [], min(left, 0.1))
+            if not ready:
+                continue
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:  # the child is gone
+                break
+            if not data:
+                break
+            self.chunks.append((time.monotonic(), data))
+            got.append(data)
+        return b"".join(got)
+
+    def read_until_quiet(self, quiet: float = 1.0, limit: float = 30.0) -> bytes:
+        """Output until nothing has come for `quiet` seconds (a frame is complete), at
+        most `limit` seconds."""
+        deadline = time.monotonic() + limit
+        got = []
+        while time.monotonic() < deadline:
+            data = self.read_for(quiet)
+            if not data:
+                break
+            got.append(data)
+        return b"".join(got)
+
+    def send(self, keys: str | bytes) -> None:
+        os.write(self.master, keys.encode() if isinstance(keys, str) else keys)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(5)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        os.close(self.master)
+
+    def __enter__(self) -> PtyRun:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def podwatch(*args: str) -> list[str]:
+    """argv for podwatch from this checkout."""
+    return [sys.executable, "-m", "podwatch.cli", *args]
