@@ -150,7 +150,9 @@ class PodFactory:
     def name(i: int) -> str:
         return f"bench-pod-{i:06d}"
 
-    def pod(self, i: int, restarts: int = 0, stamp: str | None = None) -> dict[str, Any]:
+    def pod(
+        self, i: int, restarts: int = 0, stamp: str | None = None, ready: bool | None = None
+    ) -> dict[str, Any]:
         pod = _dec.decode(self._raw)
         md = pod["metadata"]
         md["name"] = self.name(i)
@@ -173,6 +175,15 @@ class PodFactory:
         for cs in st.get("containerStatuses") or []:
             cs["restartCount"] = restarts
             cs["containerID"] = f"docker://{i:064x}"
+            if ready is not None:
+                cs["ready"] = ready
+        if ready is not None:
+            for cond in st.get("conditions") or []:
+                if cond.get("type") in ("Ready", "ContainersReady"):
+                    cond["status"] = "True" if ready else "False"
+                    if ready:
+                        cond.pop("reason", None)
+                        cond.pop("message", None)
         return pod
 
 

@@ -9,6 +9,8 @@ measured process (and off its GIL), as a real API server would be. Commands
   {"op": "modify", "count": C, "pods": P, "base": B}    -> {"rv_before", "rv_after"}
   {"op": "churn", "rate": R, "duration": D, "pods": P, "base": B}
         -> {"sent": n, "stamps": [[index, restarts, epoch], ...]}
+  {"op": "set", "pods": [i, ...], "ready": bool|null, "restarts": R, "stamp": S}
+        -> {"rv": rv}   (pods i rewritten: readiness and restarts as given, a stamp)
   {"op": "clear"} / {"op": "rv"} / {"op": "quit"}
 
 Serialization inside the double is switched to msgspec (and deep copies to a
@@ -102,6 +104,16 @@ def main() -> int:
                     if k % 5000 == 4999:
                         double.clear_requests()
                 reply({"sent": total, "stamps": stamps, "elapsed": time.monotonic() - t0})
+            elif op == "set":
+                for i in cmd["pods"]:
+                    pod = factory.pod(
+                        int(i),
+                        restarts=int(cmd.get("restarts", 0)),
+                        stamp=cmd.get("stamp"),
+                        ready=cmd.get("ready"),
+                    )
+                    double.update(pod)
+                reply({"rv": double.resource_version})
             elif op == "clear":
                 double.clear_requests()
                 reply({"ok": True})

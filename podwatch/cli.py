@@ -85,6 +85,12 @@ def _add_view_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--paused", action="store_true", help="start the replay paused")
     p.add_argument("--ansi", action="store_true", help="use the terminal's own ANSI palette")
+    p.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        help="for a slow or metered link: terminal colours, no scrollbars or borders, at "
+        "most one repaint a second (also PODWATCH_LOW_BANDWIDTH=1)",
+    )
 
 
 def _add_cluster_options(p: argparse.ArgumentParser) -> None:
@@ -115,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=positive, default=30.0, help="with --once: seconds to wait for the lists"
     )
     parser.add_argument("--ansi", action="store_true", help="use the terminal's own ANSI palette")
+    parser.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        help="for a slow or metered link: terminal colours, no scrollbars or borders, at "
+        "most one repaint a second (also PODWATCH_LOW_BANDWIDTH=1)",
+    )
     return parser
 
 
@@ -252,6 +264,7 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
             source,
             all_namespaces=many_namespaces(recording),
             ansi_color=True if args.ansi else None,
+            low_bandwidth=True if args.low_bandwidth else None,
         )
         app.run()
         return app.return_code or 0
@@ -386,6 +399,7 @@ def run_live(args: argparse.Namespace) -> int:
             all_namespaces=scope.all_namespaces,
             restart=restart,
             ansi_color=True if args.ansi else None,
+            low_bandwidth=True if args.low_bandwidth else None,
         )
         try:
             app.run()

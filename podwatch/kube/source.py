@@ -282,12 +282,15 @@ class LiveSource:
         started = self.started
         recorder = self.recorder
         count = 0
+        bookmarks = 0
         while count < self.max_batch:
             try:
                 event = self._queue.get_nowait()
             except queue.Empty:
                 break
             count += 1
+            if event.type == "BOOKMARK":
+                bookmarks += 1
             if recorder is not None:
                 recorder.write(event)
             apply(event, started + event.t, changes)
@@ -302,7 +305,9 @@ class LiveSource:
             or (kind == "EndpointSlice" and w.status.state == "unavailable")
         )
         self.received += count
-        self.rate.add(now, count)
+        # Bookmarks are the server's keep-alives, not changes: an idle cluster reads
+        # 0.0 ev/s, and the status line is not redrawn (sent over SSH) for them.
+        self.rate.add(now, count - bookmarks)
         return changes
 
     @property

@@ -19,6 +19,7 @@ from textual.widgets import Input
 
 from podwatch.gcpolicy import FreezePolicy
 from podwatch.kube.source import LiveSource, ReplaySource
+from podwatch.layout import same_drawing
 from podwatch.model.store import Changes
 from podwatch.moment import MomentError, parse_moment
 from podwatch.safe import clean
@@ -33,6 +34,17 @@ from podwatch.ui.widgets.pod_table import ViewFilter
 
 POLL_INTERVAL = 0.25
 COALESCE = 0.05
+LOW_BANDWIDTH_INTERVAL = 1.0
+"""With --low-bandwidth, what arrives is drawn at most once a second."""
+LOW_BANDWIDTH_ENV = "PODWATCH_LOW_BANDWIDTH"
+"""Set (to anything but 0 or empty) to choose --low-bandwidth, e.g. in a bastion's
+shell profile."""
+
+
+def low_bandwidth_wanted() -> bool:
+    return os.environ.get(LOW_BANDWIDTH_ENV, "") not in ("", "0")
+
+
 """After the first event of a burst, wait this long so the burst drains as one batch."""
 TICK_INTERVAL = 1.0
 AGE_INTERVAL = 5.0
@@ -69,7 +81,16 @@ class PodwatchApp(App):
         restart: Callable[[str | None], Any] | None = None,
         ansi_color: bool | None = None,
         poll_interval: float = POLL_INTERVAL,
+        low_bandwidth: bool | None = None,
     ) -> None:
+        if low_bandwidth is None:
+            low_bandwidth = low_bandwidth_wanted()
+        self.low_bandwidth = low_bandwidth
+        """A slow or metered link: terminal colours, no scrollbars or borders, at most one
+        repaint a second (see `LOW_BANDWIDTH_ENV`)."""
+        if low_bandwidth:
+            ansi_color = True  # default colours: the shortest escape sequences
+            poll_interval = max(poll_interval, LOW_BANDWIDTH_INTERVAL)
         super().__init__(ansi_color=ansi_color)
         # NO_COLOR: meaning carried by weight instead of greys (podwatch/ui/mono.py).
         self._filters = use_readable_monochrome(self._filters)
@@ -92,6 +113,8 @@ class PodwatchApp(App):
     # ----------------------------------------------------------------- lifecycle
 
     def on_mount(self) -> None:
+        if self.low_bandwidth:
+            self.add_class("low-bandwidth")
         self.install_screen(MainScreen(all_namespaces=self.all_namespaces), name="pods")
         self.push_screen("pods")
         self.set_interval(self.poll_interval, self.drain, name="drain")
@@ -140,7 +163,8 @@ class PodwatchApp(App):
             if self.screen_stack:  # not while the app is shutting down (q mid-burst)
                 self.drain()
 
-        self.set_timer(COALESCE, run, name="drain-soon")
+        wait = LOW_BANDWIDTH_INTERVAL if self.low_bandwidth else COALESCE
+        self.set_timer(wait, run, name="drain-soon")
 
     def drain(self) -> None:
         before = self.source.received
@@ -188,7 +212,7 @@ class PodwatchApp(App):
             view = screen.view_name
         width = status.size.width or max(self.size.width - 2, 1)  # before its first layout
         line = status_line(self.source, width=width, filter_text=filter_text, sort=sort, view=view)
-        if line != getattr(status, "_podwatch_line", None):  # idle: draw nothing new
+        if not same_drawing(line, getattr(status, "_podwatch_line", None)):  # idle: no bytes
             status._podwatch_line = line
             status.update(line, layout=False)  # one fixed line: no relayout
         try:
@@ -196,6 +220,11 @@ class PodwatchApp(App):
         except Exception:
             return
         banner = stale_banner(self.source)
+        if same_drawing(banner, getattr(stale, "_podwatch_banner", None)) or (
+            banner is None and not stale.display
+        ):
+            return  # unchanged: no relayout, nothing sent
+        stale._podwatch_banner = banner
         stale.display = banner is not None
         if banner is not None:
             stale.update(banner)

@@ -164,8 +164,21 @@ def _live_parts(source: LiveSource) -> dict[str, _Part]:
             [where(253, 400, False), *(where(n, n, True) for n in CONTEXT_CUTS), Text()]
         ),
         "kinds": _Part(_kinds_forms(source.statuses())),
-        "rate": _Part([Text(f"{rate:.1f} ev/s"), Text()]),
+        "rate": _Part([Text(rate_text(rate)), Text()]),
     }
+
+
+RATE_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+
+
+def rate_text(rate: float) -> str:
+    """Events per second to the nearest step below (`<1`, `~2`, `~5`, `~10`, `~20`, ...):
+    the order of magnitude an operator reads, and a text that stays the same while the
+    rate wobbles, so the status line is not redrawn (sent over SSH) for every event."""
+    if rate < 1:
+        return "<1 ev/s"
+    step = max(s for s in RATE_STEPS if s <= rate)
+    return f"~{step} ev/s"
 
 
 def _replay_parts(source: ReplaySource) -> dict[str, _Part]:

@@ -66,9 +66,10 @@ class MainScreen(Screen):
     def details(self) -> PodDetails:
         return self.query_one(PodDetails)
 
+    AUTO_FOCUS = "#pods"
+    """Focused as the screen is first shown, not a frame later (a second full paint)."""
+
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
-        self.table.focus()
         self._layout(self.size.width, self.size.height)
         self.refresh_from(self.app.source.store, None)
 

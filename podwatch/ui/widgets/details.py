@@ -125,7 +125,18 @@ class PodDetails(Widget):
             return
         self._drawn[key] = widget
         self._content[key] = content
-        widget.update(content)
+        widget.update(content, layout=self._height_changes(widget, content))
+
+    def _height_changes(self, widget: Static, content: RenderableType) -> bool:
+        """Whether `content` takes another number of lines than the widget shows now: if
+        not, the widget repaints in place, without a relayout of the screen (which would
+        send every line of the terminal again)."""
+        width = widget.size.width
+        if not width or not widget.is_mounted:
+            return True
+        console = self.app.console
+        lines = console.render_lines(content, console.options.update_width(width), pad=False)
+        return len(lines) != widget.size.height
 
     def focus_first(self, scroll_visible: bool = True) -> None:
         """Focus the first pane (in tabs mode, the active tab's); `scroll_visible` False

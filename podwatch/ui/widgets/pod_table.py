@@ -37,6 +37,9 @@ from podwatch.safe import clean
 SORTS = ("health", "name", "age", "restarts", "node")
 """`s` cycles through these; health puts the unhealthy first."""
 
+AGE_JUMP = 10.0
+"""A clock that moved further than this (a replay seek) is followed at once."""
+
 BULK = 256
 """More changed pods than this in one batch: update the index, then sort it once."""
 
@@ -296,8 +299,13 @@ class PodTable(ScrollView, can_focus=True):
 
     def sync(self, store: Store, changed: set[Key] | None) -> bool:
         """Bring rows up to date; `changed` None means every pod. Returns whether
-        anything changed."""
-        self.now = store.now
+        anything changed.
+
+        The clock the ages are drawn from moves here only on a rebuild or a jump (a
+        replay seek); else `refresh_ages` moves it every few seconds. So a change to
+        one pod repaints that row, not every row whose age ticked meanwhile."""
+        if changed is None or abs(store.now - self.now) > AGE_JUMP:
+            self.now = store.now
         pods = store.pods
         if changed is None:
             keys: object = pods
@@ -500,8 +508,9 @@ class PodTable(ScrollView, can_focus=True):
         console = self.app.console
         segments = list(line.render(console))
         # `over` (the cursor) wins over the cells' own colours, as a selection should.
-        strip = Strip(Segment.apply_style(segments, style, over))
-        return strip.adjust_cell_length(width, style)
+        # Runs of one style merged: each style change costs an escape sequence on the wire.
+        strip = Strip(Segment.apply_style(segments, style, over)).adjust_cell_length(width, style)
+        return Strip(Segment.simplify(strip), width)
 
     def _line_of(self, y: int) -> tuple[Text | None, bool]:
         """The text of line `y` in view (the header at 0; None below the last row) and
