@@ -76,6 +76,8 @@ def measure_podwatch(server: Server, kubeconfig: str, args) -> dict[str, float]:
         started = time.monotonic()
         first = run.read_until_quiet(quiet=2.0, limit=90)
         out["first frame B"] = len(first)
+        if args.dump:
+            Path(args.dump, "first.bin").write_bytes(first)
         out["start → quiet s"] = time.monotonic() - started - 2.0
         idle = run.read_for(args.idle)
         out["idle B/s"] = len(idle) / args.idle

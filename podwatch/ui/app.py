@@ -178,10 +178,8 @@ class PodwatchApp(App):
     def apply_changes(self, changes: Changes) -> None:
         screen = self.screen
         if isinstance(screen, MainScreen | TableScreen | PodScreen):
-            screen.refresh_from(self.source.store, changes)
-        if not isinstance(screen, MainScreen):
-            # The pod view catches up when it is shown again.
-            self._pending_reset = True
+            with self.batch_update():  # one frame for the whole batch, not one per widget
+                screen.refresh_from(self.source.store, changes)
 
     def tick(self) -> None:
         self._ticks += 1

@@ -70,6 +70,9 @@ class MainScreen(Screen):
     """Focused as the screen is first shown, not a frame later (a second full paint)."""
 
     def on_mount(self) -> None:
+        # Live, nothing is listed yet: the panes wait for the first data rather than
+        # being drawn empty and then again full (bytes over SSH).
+        self.details.display = bool(self.app.source.store.pods or self.app.source.store.synced)
         self._layout(self.size.width, self.size.height)
         self.refresh_from(self.app.source.store, None)
 
@@ -98,6 +101,8 @@ class MainScreen(Screen):
     def show_selected(self, store: Store) -> None:
         key = self.table.selected_key
         self._shown = key
+        if not self.details.display and (key is not None or store.synced):
+            self.details.display = True  # the first data: drawn once, not empty then full
         if key is not None:
             self.details.show(pod_detail(store, key))
         elif self.table.view.describe and store.pods:

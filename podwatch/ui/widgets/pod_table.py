@@ -482,7 +482,10 @@ class PodTable(ScrollView, can_focus=True):
     # ----------------------------------------------------------------- drawing
 
     def _update_virtual_size(self) -> None:
-        size = Size(self.scrollable_content_region.width, len(self._order) + 1)
+        # The widget's own width, not the content region's: the latter narrows when the
+        # scrollbar appears, and a new virtual size is another layout of the whole
+        # screen (and every line of it sent again). Nothing scrolls sideways.
+        size = Size(self.size.width, len(self._order) + 1)
         if size != self.virtual_size:  # a new size costs a layout of the whole screen
             self.virtual_size = size
 
