@@ -72,6 +72,10 @@ def measure_podwatch(server: Server, kubeconfig: str, args) -> dict[str, float]:
     env = {"PODWATCH_LOW_BANDWIDTH": "1"} if args.low_bandwidth else {}
     out: dict[str, float] = {}
     argv = podwatch("--kubeconfig", kubeconfig, "-n", NAMESPACE)
+    if args.low_bandwidth:
+        argv.append("--low-bandwidth")
+    if args.ssh:
+        argv = over_ssh(argv, args.ssh, size)
     with PtyRun(argv, size, env=env) as run:
         started = time.monotonic()
         first = run.read_until_quiet(quiet=2.0, limit=90)
@@ -102,6 +106,17 @@ def measure_podwatch(server: Server, kubeconfig: str, args) -> dict[str, float]:
         run.send("q")
         run.read_for(1.0)
     return out
+
+
+def over_ssh(argv: list[str], target: str, size: tuple[int, int]) -> list[str]:
+    """`argv` run through `ssh -tt` to `target` (`127.0.0.1:2222`): the terminal
+    bytes are then what crossed the SSH session (before its encryption)."""
+    import shlex
+
+    host, _, port = target.partition(":")
+    remote = f"cd {shlex.quote(str(ROOT))} && export TERM=xterm-256color && exec "
+    remote += shlex.join(argv)
+    return ["ssh", "-tt", "-p", port or "22", "-o", "BatchMode=yes", host, remote]
 
 
 def flip(server: Server, run: PtyRun, args) -> int:
@@ -151,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--low-bandwidth", action="store_true")
     p.add_argument("--quick", action="store_true", help="500 pods, shorter windows")
     p.add_argument("--dump", metavar="DIR", help="write what was sent, per phase, here")
+    p.add_argument(
+        "--ssh",
+        metavar="HOST:PORT",
+        help="run podwatch through `ssh -tt` to this loopback sshd (e.g. 127.0.0.1:2222)",
+    )
     args = p.parse_args(argv)
     if args.quick:
         args.pods, args.idle, args.flip_seconds = 500, 5.0, 10.0
@@ -167,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.close()
     mode = " --low-bandwidth" if args.low_bandwidth else ""
+    if args.ssh:
+        mode += f", over ssh to {args.ssh}"
     print(f"Bytes written to a {cols}x{rows} terminal, {args.pods} pods{mode}")
     print()
     print("| figure | podwatch | `watch -n 2 kubectl get pods` | target | met |")
