@@ -26,16 +26,6 @@ FAST = WatchSettings(
 
 
 @pytest.fixture
-def double() -> Iterator[ApiServerDouble]:
-    server = ApiServerDouble(bookmark_interval=0.3).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-    assert not server.errors, server.errors
-
-
-@pytest.fixture
 def kubeconfig(double, tmp_path):
     return double.write_kubeconfig(tmp_path / "kubeconfig", namespace="default")
 

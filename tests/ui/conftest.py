@@ -59,15 +59,3 @@ def demo_app(demo_recording: Recording, fake_clock: FakeClock) -> DemoApp:
         return PodwatchApp(source, all_namespaces=all_namespaces)
 
     return make
-
-
-@pytest.fixture
-def double():
-    """The API server double on 127.0.0.1, for the dashboard over a live source."""
-    from tests.apiserver import ApiServerDouble
-
-    server = ApiServerDouble(bookmark_interval=0.3).start()
-    try:
-        yield server
-    finally:
-        server.stop()

@@ -18,7 +18,6 @@ from podwatch.kube.config import connect
 from podwatch.kube.source import LiveSource, ReplaySource
 from podwatch.recording import read_recording
 from podwatch.ui.status import status_line
-from tests.apiserver import ApiServerDouble
 from tests.live.conftest import FAST, pump, seed_web_service
 
 CONTEXT = "arn:aws:eks:eu-west-1:123456789012:cluster/production-main"
@@ -26,15 +25,6 @@ CONTEXT = "arn:aws:eks:eu-west-1:123456789012:cluster/production-main"
 KINDS = ("Pod", "Event", "Service", "Endpoints", "EndpointSlice", "Node")
 FILTER = "web -l app=web"
 WIDTHS = (80, 120, 200)
-
-
-@pytest.fixture
-def double() -> Iterator[ApiServerDouble]:
-    server = ApiServerDouble(bookmark_interval=0.3).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
