@@ -82,6 +82,14 @@ class PtyRun:
             got.append(data)
         return b"".join(got)
 
+    def read_until(self, needle: bytes, limit: float = 30.0) -> bytes:
+        """Output until `needle` has been written (at most `limit` seconds)."""
+        deadline = time.monotonic() + limit
+        got = b""
+        while needle not in got and (left := deadline - time.monotonic()) > 0:
+            got += self.read_for(min(0.2, left))
+        return got
+
     def send(self, keys: str | bytes) -> None:
         os.write(self.master, keys.encode() if isinstance(keys, str) else keys)
 

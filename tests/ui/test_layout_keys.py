@@ -10,9 +10,16 @@ from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.pod import PodScreen
 from podwatch.ui.widgets.details import Pane
 from podwatch.ui.widgets.pod_table import PodTable
+from tests.ui.pilot import wait_until
 from tests.ui.textshot import screen_lines
 
 SMALL = (80, 24)
+
+
+def shown(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
 STACK = (120, 40)
 
 
@@ -74,12 +81,10 @@ async def test_the_pod_screen_follows_the_replay(demo_app) -> None:
         await pilot.pause()
         await select(pilot, "pod-readiness-exec1")
         await pilot.press("enter")
-        await pilot.pause()
-        assert "Readiness probe failing" in "\n".join(screen_lines(app))
+        assert await wait_until(pilot, lambda: "Readiness probe failing" in shown(app))
         for _ in range(4):
             await pilot.press("right_square_bracket")  # 40 s on: the file appeared
-        await pilot.pause()
-        assert "why: Ready" in "\n".join(screen_lines(app))
+        assert await wait_until(pilot, lambda: "why: Ready" in shown(app))
 
 
 async def test_enter_on_a_large_terminal_focuses_the_panes_in_place(demo_app) -> None:

@@ -482,10 +482,9 @@ class PodTable(ScrollView, can_focus=True):
     # ----------------------------------------------------------------- drawing
 
     def _update_virtual_size(self) -> None:
-        # The widget's own width, not the content region's: the latter narrows when the
-        # scrollbar appears, and a new virtual size is another layout of the whole
-        # screen (and every line of it sent again). Nothing scrolls sideways.
-        size = Size(self.size.width, len(self._order) + 1)
+        # The content region keeps its width when the scrollbar appears (the gutter is
+        # reserved, podwatch.tcss): a new virtual size is a layout of the whole screen.
+        size = Size(self.scrollable_content_region.width, len(self._order) + 1)
         if size != self.virtual_size:  # a new size costs a layout of the whole screen
             self.virtual_size = size
 
