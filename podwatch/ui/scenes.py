@@ -88,31 +88,21 @@ SCENES: tuple[Scene, ...] = (
         size=(200, 50),
         pod="pod1-with-no-execute",
     ),
-    Scene(
-        "real-120x40",
-        "Real pods (minikube, Kubernetes 1.35): full names, the crash-looping pod's why",
-        0,
-        files=(REAL_PODS, REAL_137),
-        namespace="default",
-        pod="pod-liveness-kill-137",
-    ),
-    Scene(
-        "real-80x24",
-        "Real pods at 80x24: names keep their room, other columns give way",
-        0,
-        size=(80, 24),
-        files=(REAL_PODS, REAL_137),
-        namespace="default",
-        pod="pod-liveness-kill-137",
-    ),
-    Scene(
-        "real-200x50",
-        "Real pods at 200x50",
-        0,
-        size=(200, 50),
-        files=(REAL_PODS, REAL_137),
-        namespace="default",
-        pod="pod-liveness-kill-137",
+    *(
+        Scene(
+            f"real-{w}x{h}",
+            caption,
+            0,
+            size=(w, h),
+            files=(REAL_PODS, REAL_137),
+            namespace="default",
+            pod="pod-liveness-kill-137",
+        )
+        for (w, h), caption in (
+            ((120, 40), "Real pods (minikube, Kubernetes 1.35): full names, the crash loop's why"),
+            ((80, 24), "Real pods at 80x24: names keep their room, other columns give way"),
+            ((200, 50), "Real pods at 200x50"),
+        )
     ),
 )
 

@@ -52,10 +52,6 @@ REPLAY_SHRINK = ("event", "where", "pause", "where", "speed", "where", "filter",
 mark stays), the speed; position and pause state always remain."""
 
 
-def clock_text(epoch: float) -> str:
-    return format_clock(epoch)
-
-
 def mmss(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
@@ -111,7 +107,7 @@ def _kind_text(kind: str, st: Any) -> Text:
     if st.state != "watching":
         text.append(st.state, style=style)
         if st.state == "reconnecting":
-            text.append(f" {st.attempt} since {clock_text(st.since)}", style=style)
+            text.append(f" {st.attempt} since {format_clock(st.since)}", style=style)
     return text
 
 
@@ -256,7 +252,7 @@ def stale_banner(source: Any) -> Text | None:
     since = min(st.since for st in stale.values())
     down = list(stale)
     errors = {st.last_error for st in stale.values() if st.last_error}
-    text = Text(f" ⚠ STALE since {clock_text(since)} ", style="bold reverse red")
+    text = Text(f" ⚠ STALE since {format_clock(since)} ", style="bold reverse red")
     text.append(f" not watching: {', '.join(down)}", style="bold")
     if errors:
         text.append("  ")

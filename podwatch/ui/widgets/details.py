@@ -62,10 +62,9 @@ class PodDetails(Widget):
         super().__init__(**kwargs)
         self.detail: PodDetail | None = None
         self.empty = EMPTY
-        self._content: dict[str, RenderableType] = {}
-        self._drawn: dict[str, Static] = {}
-        """What each pane was last given, and the widget it went to (a recompose makes
-        new widgets, which must be filled whatever they are given)."""
+        self._drawn: dict[str, tuple[Static, RenderableType]] = {}
+        """Per pane: the widget last filled and what it was given (a recompose makes new
+        widgets, which must be filled whatever they are given)."""
 
     def compose(self) -> ComposeResult:
         summary = Static(EMPTY, id="summary")
@@ -121,10 +120,10 @@ class PodDetails(Widget):
         """Update `widget` only if `content` draws differently: a pane refreshed by the
         clock with nothing new sends nothing to the terminal (a slow SSH link)."""
         key = widget.id or ""
-        if self._drawn.get(key) is widget and same_drawing(self._content.get(key), content):
+        drawn = self._drawn.get(key)
+        if drawn is not None and drawn[0] is widget and same_drawing(drawn[1], content):
             return
-        self._drawn[key] = widget
-        self._content[key] = content
+        self._drawn[key] = (widget, content)
         widget.update(content, layout=self._height_changes(widget, content))
 
     def _height_changes(self, widget: Static, content: RenderableType) -> bool:
