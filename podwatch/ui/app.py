@@ -23,7 +23,7 @@ from podwatch.layout import same_drawing
 from podwatch.model.store import Changes
 from podwatch.moment import MomentError, parse_moment
 from podwatch.safe import clean
-from podwatch.ui.messages import EventsArrived
+from podwatch.ui.messages import EventsArrived, TypeaheadEnd
 from podwatch.ui.mono import use_readable_monochrome
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import HelpScreen, PromptScreen
@@ -362,10 +362,17 @@ class PodwatchApp(App):
         self.push_screen(screen, callback)
 
     def release_typeahead(self) -> None:
-        """The prompt is focused: replay the keys it missed, in order."""
+        """The prompt is focused: replay the keys it missed, in order. Keys read before
+        this call may still wait in the app's queue (the prompt mounts in its own task),
+        so capture goes on until a marker posted now comes out behind them."""
+        if self._typeahead is not None:
+            self.post_message(TypeaheadEnd())
+
+    @on(TypeaheadEnd)
+    async def _replay_typeahead(self) -> None:
         keys, self._typeahead = self._typeahead or [], None
         for key in keys:
-            self.post_message(events.Key(key.key, key.character))
+            await super().on_event(key)  # bindings, then forwarded to the focused prompt
 
     async def on_event(self, event: events.Event) -> None:
         if (

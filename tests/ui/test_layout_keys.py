@@ -156,13 +156,12 @@ async def test_keys_typed_at_once_after_slash_reach_the_filter(demo_app) -> None
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         type_at_once(app, "/crash")
-        await pilot.pause(0.3)
-        assert app.screen.query_one("#filter").value == "crash"
+        field = app.screen.query_one("#filter")
+        assert await wait_until(pilot, lambda: field.value == "crash")
         assert app.screen.table.sort_mode == "health"  # the `s` was text, not a sort
         assert [str(app.screen.table.cells_at(0)["name"])] == ["false-pod"]
         type_at_once(app, "/x")  # a `/` inside the prompt is text too
-        await pilot.pause(0.3)
-        assert app.screen.query_one("#filter").value == "crash/x"
+        assert await wait_until(pilot, lambda: field.value == "crash/x")
 
 
 async def test_a_command_typed_at_once_after_colon_runs(demo_app) -> None:
@@ -172,11 +171,9 @@ async def test_a_command_typed_at_once_after_colon_runs(demo_app) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         type_at_once(app, ":svc\r")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ServicesScreen)
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ServicesScreen))
         type_at_once(app, ":pods\r")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, MainScreen)
+        assert await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
         assert app.screen.table.sort_mode == "health"
 
 
