@@ -90,6 +90,12 @@ class PtyRun:
             got += self.read_for(min(0.2, left))
         return got
 
+    def resize(self, size: tuple[int, int]) -> None:
+        """The terminal window changes size: the child gets SIGWINCH, as from a real one."""
+        cols, rows = size
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        os.killpg(self.proc.pid, signal.SIGWINCH)
+
     def send(self, keys: str | bytes) -> None:
         os.write(self.master, keys.encode() if isinstance(keys, str) else keys)
 

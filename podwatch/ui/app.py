@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import events, on
-from textual.app import App
 from textual.binding import Binding
 from textual.events import Resize
 from textual.widgets import Input
@@ -29,6 +28,7 @@ from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.pod import PodScreen
 from podwatch.ui.screens.views import NodesScreen, ServicesScreen, TableScreen
+from podwatch.ui.shadow import ShadowedOutput
 from podwatch.ui.status import stale_banner, status_line
 from podwatch.ui.widgets.pod_table import ViewFilter
 
@@ -52,7 +52,7 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 30.0, 100.0)
 SEEK_STEP = 10.0
 
 
-class PodwatchApp(App):
+class PodwatchApp(ShadowedOutput):
     CSS_PATH = "podwatch.tcss"
     TITLE = "podwatch"
     BINDINGS = [
@@ -61,6 +61,7 @@ class PodwatchApp(App):
         # may never arrive (XON/XOFF over SSH). Priority: not even an Input keeps it.
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
+        Binding("ctrl+l", "redraw", "Redraw", show=False),
         # `:` and `g` open a prompt: priority, so they act as they are read and the keys
         # after them wait for the prompt (typeahead) instead of hitting the table.
         Binding("colon", "command", "Command", priority=True),

@@ -1,0 +1,34 @@
+"""A terminal emulator (pyte) fed with what podwatch wrote to its pty: the screen a
+user would see, to assert on instead of on the bytes."""
+
+from __future__ import annotations
+
+import pyte
+
+
+class Terminal:
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.screen = pyte.Screen(*size)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def feed(self, data: bytes) -> None:
+        self.stream.feed(data)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        cols, rows = size
+        self.screen.resize(rows, cols)
+
+    def cells(self) -> list[list[tuple]]:
+        return [
+            [
+                (c.data, c.fg, c.bg, c.bold, c.reverse, c.underscore)
+                for c in (self.screen.buffer[y][x] for x in range(self.screen.columns))
+            ]
+            for y in range(self.screen.lines)
+        ]
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def row_with(self, word: str) -> str:
+        return next((line for line in self.screen.display if word in line), "")
