@@ -40,10 +40,26 @@ def node_taints(node: Any) -> list[Taint]:
     ]
 
 
+_DECIMAL = re.compile(r"0|-?[1-9][0-9]*")
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def decimal_int(value: str) -> int | None:
+    """An int64 in canonical decimal form (`0`, `950`, `-5`; not `0950`, `+5`, `-0`, ` 5`),
+    as Kubernetes parses toleration and taint values for Gt/Lt; None otherwise."""
+    if not _DECIMAL.fullmatch(value):
+        return None
+    n = int(value)
+    return n if _INT64[0] <= n <= _INT64[1] else None
+
+
 def tolerates(toleration: Any, taint: Taint) -> bool:
     """The Kubernetes rule (ToleratesTaint): an empty effect matches every effect,
-    an empty key with Exists matches every key, Equal compares values, and an
-    operator podwatch does not know tolerates nothing."""
+    an empty key with Exists matches every key, Equal compares values, Gt and Lt
+    compare the taint's value with the toleration's as integers (feature gate
+    TaintTolerationComparisonOperators: `Gt 750` tolerates a taint valued 800; both
+    values must be canonical int64 or nothing matches), and an operator podwatch does
+    not know tolerates nothing."""
     tol = d(toleration)
     effect = s(tol.get("effect"))
     if effect and effect != taint.effect:
@@ -56,6 +72,11 @@ def tolerates(toleration: Any, taint: Taint) -> bool:
         return True
     if operator == "Equal":
         return s(tol.get("value")) == taint.value
+    if operator in ("Gt", "Lt"):
+        mine, theirs = decimal_int(s(tol.get("value"))), decimal_int(taint.value)
+        if mine is None or theirs is None:
+            return False
+        return theirs > mine if operator == "Gt" else theirs < mine
     return False
 
 
@@ -63,8 +84,9 @@ def toleration_text(toleration: Any) -> str:
     tol = d(toleration)
     key = s(tol.get("key")) or "*"
     operator = s(tol.get("operator")) or "Equal"
-    text = key if operator == "Exists" else f"{key}={s(tol.get('value'))}"
-    text += f" ({operator})" if operator == "Exists" else ""
+    sign = {"Gt": ">", "Lt": "<"}.get(operator, "=")
+    text = key if operator == "Exists" else f"{key}{sign}{s(tol.get('value'))}"
+    text += f" ({operator})" if operator in ("Exists", "Gt", "Lt") else ""
     text += f":{s(tol.get('effect')) or '*'}"
     seconds = i(tol.get("tolerationSeconds"))
     if seconds is not None:

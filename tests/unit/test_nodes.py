@@ -30,6 +30,61 @@ def test_toleration_rules(toleration, expected):
     assert tolerates(toleration, GPU) is expected
 
 
+SLA = "node.kubernetes.io/sla"
+
+
+@pytest.mark.parametrize(
+    ("operator", "toleration_value", "taint_value", "expected"),
+    [
+        # Kubernetes' own rows (core/v1 toleration_test.go, KEP-5471): Gt tolerates a
+        # taint whose value is greater than the toleration's, Lt one whose value is less.
+        ("Gt", "750", "950", True),
+        ("Gt", "950", "800", False),
+        ("Gt", "950", "950", False),
+        ("Gt", "-100", "-50", True),
+        ("Gt", "-100", "-200", False),
+        ("Gt", "0", "9223372036854775807", True),
+        ("Gt", "9223372036854775806", "100", False),
+        ("Lt", "950", "800", True),
+        ("Lt", "800", "950", False),
+        ("Lt", "0", "0", False),
+        ("Lt", "0", "-9223372036854775808", True),
+        # Both values must be canonical int64, or nothing matches.
+        ("Gt", "950", "high", False),
+        ("Gt", "0100", "200", False),
+        ("Gt", "+100", "200", False),
+        ("Gt", "100.5", "200", False),
+        ("Gt", "-", "100", False),
+        ("Gt", "", "100", False),
+        ("Gt", "100", "0200", False),
+        ("Lt", "100", " 50 ", False),
+        ("Lt", "100", "-0", False),
+        ("Gt", "0", "9223372036854775808", False),  # beyond int64
+    ],
+)
+def test_gt_and_lt_compare_the_values_as_integers(
+    operator, toleration_value, taint_value, expected
+):
+    taint = Taint(SLA, taint_value, "NoSchedule", None)
+    tol = {"key": SLA, "operator": operator, "value": toleration_value, "effect": "NoSchedule"}
+    assert tolerates(tol, taint) is expected
+
+
+def test_a_gt_toleration_lets_the_pod_onto_the_node_and_says_so():
+    store = Store()
+    feed(store, node("spot-1", taints=[{"key": SLA, "value": "800", "effect": "NoSchedule"}]))
+    ok = pod(
+        "ok", node="", phase="Pending", tolerations=[{"key": SLA, "operator": "Gt", "value": "750"}]
+    )
+    no = pod(
+        "no", node="", phase="Pending", tolerations=[{"key": SLA, "operator": "Gt", "value": "950"}]
+    )
+    feed(store, ok, no)
+    fits = {k: pod_detail(store, ("default", k)).scheduling.fits[0].fits for k in ("ok", "no")}
+    assert fits == {"ok": True, "no": False}
+    assert ("toleration", f"{SLA}>750 (Gt):*") in placement_lines(ok)
+
+
 def no_execute_node(time_added: str | None = None):
     taint = {"key": "out-of-disk", "value": "True", "effect": "NoExecute"}
     if time_added:
