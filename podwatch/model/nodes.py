@@ -121,21 +121,22 @@ def match_taints(pod: Any, node: Any, first_seen: dict[TaintId, float]) -> list[
     node_name = s(meta(node).get("name"))
     out = []
     for taint in node_taints(node):
-        matching = [t for t in tolerations if tolerates(t, taint)]
+        # The first toleration that tolerates the taint is the one that counts, as for the
+        # taint eviction controller (GetMatchingTolerations): a later one with a shorter
+        # tolerationSeconds does not shorten the stay.
+        first = next((t for t in tolerations if tolerates(t, taint)), None)
         seconds: int | None = None
-        if matching and taint.effect == "NoExecute":
-            # The smallest tolerationSeconds among matching ones wins; absent means forever.
-            limits = [i(d(t).get("tolerationSeconds")) for t in matching]
-            finite = [max(x, 0) for x in limits if x is not None]
-            seconds = min(finite) if finite else None
+        if first is not None and taint.effect == "NoExecute":
+            limit = i(d(first).get("tolerationSeconds"))  # absent: forever
+            seconds = max(limit, 0) if limit is not None else None
         since = taint.time_added
         if since is None:
             since = first_seen.get((node_name, taint.key, taint.value, taint.effect))
         out.append(
             TaintMatch(
                 taint=taint,
-                tolerated=bool(matching),
-                toleration=toleration_text(matching[0]) if matching else "",
+                tolerated=first is not None,
+                toleration=toleration_text(first) if first is not None else "",
                 toleration_seconds=seconds,
                 since=since,
             )
@@ -146,8 +147,9 @@ def match_taints(pod: Any, node: Any, first_seen: dict[TaintId, float]) -> list[
 def eviction_for(matches: list[TaintMatch]) -> Eviction | None:
     """What NoExecute taints mean for a pod already on the node.
 
-    An untolerated NoExecute taint evicts at once; otherwise the pod goes when
-    the shortest tolerationSeconds runs out, counted from the taint's time.
+    An untolerated NoExecute taint evicts at once; otherwise the pod goes when the
+    soonest of its taints' tolerations runs out (the controller's getMinTolerationTime
+    over one toleration per taint), counted from the taint's time.
     """
     no_execute = [m for m in matches if m.taint.effect == "NoExecute"]
     if not no_execute:

@@ -130,13 +130,45 @@ def test_untolerated_no_execute_is_immediate_and_forever_toleration_has_no_deadl
     assert ev.deadline is None and not ev.immediate
 
 
-def test_smallest_toleration_seconds_wins():
+def test_the_first_matching_toleration_counts_so_exists_forever_is_never_evicted():
+    # Issue 12, item 9: [{Exists}, {Exists, 60}] tolerates the taint forever.
+    tols = [{"operator": "Exists"}, {"operator": "Exists", "tolerationSeconds": 60}]
+    p = pod(tolerations=tols, statuses=[running()], conditions=ready_conditions())
+    [m] = match_taints(p, no_execute_node(ts(0)), {})
+    assert (m.toleration, m.toleration_seconds) == ("* (Exists):*", None)
+    ev = eviction_for([m])
+    assert ev is not None and ev.deadline is None and not ev.immediate
+    store = Store()
+    feed(store, no_execute_node(ts(0)), p)
+    store.now = T0 + 10
+    detail = pod_detail(store, ("default", "web"))
+    assert "evict" not in detail.why.lower()
+    assert detail.risks == []
+
+
+def test_first_toleration_per_taint_then_the_soonest_taint_evicts():
     tols = [
         {"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
         {"key": "out-of-disk", "operator": "Exists", "tolerationSeconds": 10},
     ]
+    # The first toleration tolerates out-of-disk: 300 s, not the later 10 s.
     ev = eviction_for(match_taints(pod(tolerations=tols), no_execute_node(ts(0)), {}))
-    assert ev.deadline == pytest.approx(T0 + 10)
+    assert ev.deadline == pytest.approx(T0 + 300)
+    # Across taints, the soonest deadline evicts (getMinTolerationTime).
+    two = node(
+        "node-1",
+        taints=[
+            {"key": "a", "effect": "NoExecute", "timeAdded": ts(0)},
+            {"key": "b", "effect": "NoExecute", "timeAdded": ts(0)},
+        ],
+    )
+    tols = [
+        {"key": "a", "operator": "Exists", "tolerationSeconds": 100},
+        {"key": "b", "operator": "Exists", "tolerationSeconds": 40},
+        {"operator": "Exists", "tolerationSeconds": 5},
+    ]
+    ev = eviction_for(match_taints(pod(tolerations=tols), two, {}))
+    assert (ev.deadline, ev.taints) == (pytest.approx(T0 + 40), ["b:NoExecute"])
 
 
 def test_pending_pod_names_untolerated_taint_and_node_fit():
