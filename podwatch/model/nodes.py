@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from podwatch.model.k8s import b, d, i, lst, meta, parse_time, s
+from podwatch.model.pods import condition
 
 NODE_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
 TaintId = tuple[str, str, str, str]
@@ -104,6 +105,16 @@ class TaintMatch:
     """For a tolerated NoExecute taint: how long the pod may stay (None: forever)."""
     since: float | None
     """timeAdded, or when podwatch first saw the taint if the taint has none."""
+    countdown_from: float | None = None
+    """When the eviction controller saw the pod under this taint: the later of `since` and
+    the pod's binding to the node (`bound_at`). tolerationSeconds count from here."""
+
+    @property
+    def deadline(self) -> float | None:
+        """When a timed toleration runs out (None: untolerated, forever, or time unknown)."""
+        if not self.tolerated or self.toleration_seconds is None or self.countdown_from is None:
+            return None
+        return self.countdown_from + self.toleration_seconds
 
 
 @dataclass(slots=True)
@@ -116,8 +127,27 @@ class Eviction:
     immediate: bool
 
 
-def match_taints(pod: Any, node: Any, first_seen: dict[TaintId, float]) -> list[TaintMatch]:
+def bound_at(pod: Any, first_seen_on_node: float | None = None) -> float | None:
+    """When the pod was bound to its node: PodScheduled's lastTransitionTime while True,
+    else when podwatch first saw it on the node (None: not known)."""
+    scheduled = condition(pod, "PodScheduled")
+    if scheduled is not None and s(scheduled.get("status")) == "True":
+        when = parse_time(scheduled.get("lastTransitionTime"))
+        if when is not None:
+            return when
+    return first_seen_on_node
+
+
+def match_taints(
+    pod: Any,
+    node: Any,
+    first_seen: dict[TaintId, float],
+    first_seen_on_node: float | None = None,
+) -> list[TaintMatch]:
+    """Each of the node's taints against the pod's tolerations. `first_seen_on_node` is
+    when podwatch first saw the pod on this node (see `bound_at`)."""
     tolerations = lst(d(d(pod).get("spec")).get("tolerations"))
+    bound = bound_at(pod, first_seen_on_node)
     node_name = s(meta(node).get("name"))
     out = []
     for taint in node_taints(node):
@@ -132,6 +162,9 @@ def match_taints(pod: Any, node: Any, first_seen: dict[TaintId, float]) -> list[
         since = taint.time_added
         if since is None:
             since = first_seen.get((node_name, taint.key, taint.value, taint.effect))
+        # A pod that arrives under an old taint is seen under it only from its arrival.
+        known = [t for t in (since, bound) if t is not None]
+        countdown_from = max(known) if known else None
         out.append(
             TaintMatch(
                 taint=taint,
@@ -139,6 +172,7 @@ def match_taints(pod: Any, node: Any, first_seen: dict[TaintId, float]) -> list[
                 toleration=toleration_text(first) if first is not None else "",
                 toleration_seconds=seconds,
                 since=since,
+                countdown_from=countdown_from,
             )
         )
     return out
@@ -149,20 +183,19 @@ def eviction_for(matches: list[TaintMatch]) -> Eviction | None:
 
     An untolerated NoExecute taint evicts at once; otherwise the pod goes when the
     soonest of its taints' tolerations runs out (the controller's getMinTolerationTime
-    over one toleration per taint), counted from the taint's time.
+    over one toleration per taint), counted from when the pod was first under the taint
+    (`TaintMatch.countdown_from`).
     """
     no_execute = [m for m in matches if m.taint.effect == "NoExecute"]
     if not no_execute:
         return None
     untolerated = [m for m in no_execute if not m.tolerated]
     if untolerated:
-        since = min((m.since for m in untolerated if m.since is not None), default=None)
+        since = min(
+            (m.countdown_from for m in untolerated if m.countdown_from is not None), default=None
+        )
         return Eviction(deadline=since, taints=[m.taint.text for m in untolerated], immediate=True)
-    deadlines = [
-        (m.since + m.toleration_seconds, m.taint.text)
-        for m in no_execute
-        if m.toleration_seconds is not None and m.since is not None
-    ]
+    deadlines = [(m.deadline, m.taint.text) for m in no_execute if m.deadline is not None]
     timed = [m for m in no_execute if m.toleration_seconds is not None]
     if not timed:
         return Eviction(deadline=None, taints=[m.taint.text for m in no_execute], immediate=False)

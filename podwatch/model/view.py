@@ -153,6 +153,7 @@ def risks_now(store: Store, key: Key, pod: dict, summary: PodSummary) -> list[Ri
         node=store.nodes.get(summary.node) if summary.node else None,
         first_seen=store.taint_first_seen,
         now=store.now,
+        on_node_since=store.on_node_since(key),
     )
 
 
@@ -247,7 +248,11 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
     summary = summarize(pod)
     events = store.pod_events(key)
     node_obj = store.nodes.get(summary.node) if summary.node else None
-    taints = match_taints(pod, node_obj, store.taint_first_seen) if node_obj else []
+    taints = (
+        match_taints(pod, node_obj, store.taint_first_seen, store.on_node_since(key))
+        if node_obj
+        else []
+    )
     risks = risks_now(store, key, pod, summary)
     probes_known = store.probe_failures_known(key[0])
     detail = PodDetail(
@@ -656,7 +661,11 @@ def node_rows(store: Store) -> list[NodeRow]:
             )
             if t.effect == "NoExecute":
                 for k in sorted(on_node - set(not_tol[t.text])):
-                    ev = eviction_for(match_taints(store.pods[k], node, store.taint_first_seen))
+                    ev = eviction_for(
+                        match_taints(
+                            store.pods[k], node, store.taint_first_seen, store.on_node_since(k)
+                        )
+                    )
                     if ev is not None and ev.deadline is not None:
                         leaving.setdefault(t.text, []).append((k, ev.deadline))
         rows.append(NodeRow(view, len(on_node), unhealthy, not_tol, since, leaving))

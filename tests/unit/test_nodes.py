@@ -171,6 +171,46 @@ def test_first_toleration_per_taint_then_the_soonest_taint_evicts():
     assert (ev.deadline, ev.taints) == (pytest.approx(T0 + 40), ["b:NoExecute"])
 
 
+def five_minutes() -> list[dict]:
+    return [{"key": "out-of-disk", "operator": "Exists", "tolerationSeconds": 300}]
+
+
+def test_a_pod_arriving_under_an_old_taint_counts_from_its_binding():
+    # Issue 12, item 10: tainted an hour ago, bound (PodScheduled) at 3600 s.
+    conditions = [*ready_conditions()[:3], cond("PodScheduled", at=3600)]
+    p = pod(tolerations=five_minutes(), statuses=[running()], conditions=conditions)
+    store = Store()
+    feed(store, no_execute_node(ts(0)), at=0)
+    feed(store, p, at=3600)
+    store.now = T0 + 3700
+    detail = pod_detail(store, ("default", "web"))
+    [m] = detail.taints
+    assert (m.since, m.countdown_from) == (T0, T0 + 3600)
+    assert detail.eviction.deadline == pytest.approx(T0 + 3900)
+    assert "evicted in 3m20s" in detail.why
+    assert [r.text for r in detail.risks] == [
+        "evicted in 3m20s: NoExecute taint out-of-disk=True:NoExecute"
+    ]
+    # The Nodes view says the same.
+    [row] = node_rows(store)
+    assert row.leaving == {"out-of-disk=True:NoExecute": [(("default", "web"), T0 + 3900)]}
+
+
+def test_without_pod_scheduled_the_countdown_starts_when_podwatch_saw_the_pod_there():
+    p = pod(tolerations=five_minutes(), statuses=[running()], conditions=ready_conditions()[:3])
+    store = Store()
+    feed(store, no_execute_node(ts(0)), at=0)
+    feed(store, p, at=3600)
+    store.now = T0 + 3700
+    assert pod_detail(store, ("default", "web")).eviction.deadline == pytest.approx(T0 + 3900)
+    # A pod bound before the taint still counts from the taint.
+    early = pod("early", tolerations=five_minutes(), statuses=[running()])
+    store = Store()
+    feed(store, node("node-1"), early, at=0)
+    feed(store, no_execute_node(ts(50)), etype="MODIFIED", at=50)
+    assert pod_detail(store, ("default", "early")).eviction.deadline == pytest.approx(T0 + 350)
+
+
 def test_pending_pod_names_untolerated_taint_and_node_fit():
     store = Store()
     feed(
