@@ -181,6 +181,9 @@ def node_risks(
             taints = ", ".join(ev.taints)
             if ev.immediate:
                 text = f"being evicted: untolerated NoExecute taint {taints}"
+            elif ev.expired(now):
+                ago = format_age(now - ev.deadline)
+                text = f"toleration of NoExecute taint {taints} expired {ago} ago: eviction due"
             else:
                 text = f"evicted {format_duration(ev.deadline - now)}: NoExecute taint {taints}"
             risks.append(Risk("eviction", text))

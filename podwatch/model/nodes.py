@@ -28,6 +28,18 @@ class Taint:
         )
 
 
+def acts_on_bound_pod(taint: Taint) -> bool:
+    """Only NoExecute acts on a pod already bound to the node (it evicts); NoSchedule and
+    PreferNoSchedule only steer the scheduler and do not affect a running pod."""
+    return taint.effect == "NoExecute"
+
+
+def keeps_off_new_pods(taint: Taint) -> bool:
+    """NoSchedule and NoExecute keep a pod that does not tolerate them off the node
+    (PreferNoSchedule only makes the scheduler look elsewhere first)."""
+    return taint.effect in ("NoSchedule", "NoExecute")
+
+
 def node_taints(node: Any) -> list[Taint]:
     return [
         Taint(
@@ -116,6 +128,19 @@ class TaintMatch:
             return None
         return self.countdown_from + self.toleration_seconds
 
+    def expired(self, now: float) -> bool:
+        """Its toleration's tolerationSeconds have run out: no longer tolerated."""
+        deadline = self.deadline
+        return deadline is not None and deadline <= now
+
+    @property
+    def affects_pod(self) -> bool:
+        """Whether the taint acts on this (bound) pod: NoExecute not tolerated, or tolerated
+        only for a while. An untolerated NoSchedule taint does not affect a running pod."""
+        return acts_on_bound_pod(self.taint) and (
+            not self.tolerated or self.toleration_seconds is not None
+        )
+
 
 @dataclass(slots=True)
 class Eviction:
@@ -125,6 +150,10 @@ class Eviction:
     """When the taint manager evicts the pod (None: it is tolerated forever)."""
     taints: list[str]
     immediate: bool
+
+    def expired(self, now: float) -> bool:
+        """The toleration has run out: the pod is due for eviction, no longer tolerated."""
+        return not self.immediate and self.deadline is not None and self.deadline <= now
 
 
 def bound_at(pod: Any, first_seen_on_node: float | None = None) -> float | None:
@@ -289,6 +318,16 @@ def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
     return all(labels.get(k) == v for k, v in d(selector).items())
 
 
+def pod_tolerates(pod: Any, taint: Taint) -> bool:
+    """Whether any of the pod's tolerations tolerates the taint."""
+    return any(tolerates(tol, taint) for tol in lst(d(d(pod).get("spec")).get("tolerations")))
+
+
+def keeping_off(pod: Any, taints: list[Taint]) -> list[Taint]:
+    """The taints that keep the pod off their node: NoSchedule or NoExecute, untolerated."""
+    return [t for t in taints if keeps_off_new_pods(t) and not pod_tolerates(pod, t)]
+
+
 @dataclass(slots=True)
 class NodeFit:
     node: str
@@ -301,7 +340,6 @@ def scheduling_fit(pod: Any, nodes: list[Any]) -> list[NodeFit]:
     nodeSelector, untolerated NoSchedule/NoExecute taints, cordoned, NotReady.
     (Affinity and resources are shown as rules, not evaluated.)"""
     spec = d(d(pod).get("spec"))
-    tolerations = lst(spec.get("tolerations"))
     out = []
     for node in nodes:
         nv = node_view(node)
@@ -309,11 +347,8 @@ def scheduling_fit(pod: Any, nodes: list[Any]) -> list[NodeFit]:
         selector = d(spec.get("nodeSelector"))
         if selector and not selector_matches(selector, nv.labels):
             reasons.append("does not match nodeSelector")
-        for taint in nv.taints:
-            if taint.effect in ("NoSchedule", "NoExecute") and not any(
-                tolerates(t, taint) for t in tolerations
-            ):
-                reasons.append(f"untolerated taint {taint.text}")
+        for taint in keeping_off(pod, nv.taints):
+            reasons.append(f"untolerated taint {taint.text}")
         if nv.unschedulable:
             reasons.append("cordoned (unschedulable)")
         out.append(NodeFit(nv.name, not reasons, reasons))

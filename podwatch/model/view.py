@@ -19,13 +19,17 @@ from podwatch.model.nodes import (
     NodeFit,
     NodeView,
     TaintMatch,
+    acts_on_bound_pod,
     eviction_for,
+    keeping_off,
+    keeps_off_new_pods,
     match_taints,
     node_view,
     placement_lines,
+    pod_tolerates,
     scheduling_fit,
+    selector_matches,
     taints_named_in,
-    tolerates,
 )
 from podwatch.model.pods import (
     ConditionView,
@@ -73,8 +77,12 @@ class Scheduling:
     source: str
     """"PodScheduled condition" or "FailedScheduling event"."""
     untolerated: list[str]
-    """Taints that keep the pod off nodes, named (node: key=value:effect)."""
+    """Taints that keep the pod off nodes, named (node: key=value:effect), then those the
+    scheduler named that no watched node has (`by_scheduler`)."""
     fits: list[NodeFit]
+    by_scheduler: list[str] = field(default_factory=list)
+    """Taints the scheduler's message names that podwatch has no node for (nodes not
+    watched, or ruled out by nodeSelector here): `key=value`, without effect."""
 
 
 @dataclass
@@ -221,23 +229,19 @@ def scheduling_of(store: Store, pod: dict, events: list[KEvent]) -> Scheduling |
         reason, message, source = "Pending", "waiting for the scheduler", "no scheduling event yet"
     fits = scheduling_fit(pod, list(store.nodes.values()))
     named = set(taints_named_in(message))
-    tolerations = lst(spec.get("tolerations"))
     untolerated = []
     selector = d(spec.get("nodeSelector"))
     for node_name, node in sorted(store.nodes.items()):
         nv = node_view(node)
-        if selector and not all(nv.labels.get(k) == v for k, v in selector.items()):
+        if selector and not selector_matches(selector, nv.labels):
             continue  # ruled out by nodeSelector already; its taints are beside the point
-        for t in nv.taints:
-            if t.effect not in ("NoSchedule", "NoExecute"):
-                continue
-            if any(tolerates(tol, t) for tol in tolerations):
-                continue
+        for t in keeping_off(pod, nv.taints):
             untolerated.append(f"{node_name}: {t.text}")
             named.discard(f"{t.key}={t.value}" if t.value else t.key)
     # Taints the scheduler named that podwatch has no node for (nodes not watched).
-    untolerated += [f"(named by scheduler) {n}" for n in sorted(named)]
-    return Scheduling(reason, message, source, untolerated, fits)
+    by_scheduler = sorted(named)
+    untolerated += [f"(named by scheduler) {n}" for n in by_scheduler]
+    return Scheduling(reason, message, source, untolerated, fits, by_scheduler)
 
 
 def pod_detail(store: Store, key: Key) -> PodDetail | None:
@@ -387,10 +391,16 @@ def why_evicted_by_taint(detail: PodDetail) -> str | None:
     node_down = _node_down(detail)
     lead = f"{node_down}; " if node_down else ""
     also = _risks_text(detail, "; also at risk: ", skip=("eviction", "node"))
+    taints = ", ".join(ev.taints)
     if ev.immediate:
-        return f"{lead}Being evicted: untolerated NoExecute taint {', '.join(ev.taints)}{also}."
+        return f"{lead}Being evicted: untolerated NoExecute taint {taints}{also}."
+    if ev.expired(detail.now):
+        ago = format_age(detail.now - ev.deadline)
+        return (
+            f"{lead}Toleration of NoExecute taint {taints} expired {ago} ago: eviction due{also}."
+        )
     return (
-        f"{lead}Tolerating NoExecute taint {', '.join(ev.taints)}: evicted "
+        f"{lead}Tolerating NoExecute taint {taints}: evicted "
         f"{format_duration(ev.deadline - detail.now)}{also}."
     )
 
@@ -647,26 +657,22 @@ def node_rows(store: Store) -> list[NodeRow]:
             since[t.text] = t.time_added or store.taint_first_seen.get(
                 (name, t.key, t.value, t.effect)
             )
-            if t.effect == "PreferNoSchedule":
+            if not keeps_off_new_pods(t):
                 continue
             # NoExecute evicts the pods already here; NoSchedule only keeps pending ones out.
-            candidates = on_node if t.effect == "NoExecute" else store.pods_on_node("")
-            not_tol[t.text] = sorted(
-                k
-                for k in candidates
-                if not any(
-                    tolerates(tol, t)
-                    for tol in lst(d(store.pods[k].get("spec")).get("tolerations"))
-                )
-            )
-            if t.effect == "NoExecute":
-                for k in sorted(on_node - set(not_tol[t.text])):
-                    ev = eviction_for(
-                        match_taints(
-                            store.pods[k], node, store.taint_first_seen, store.on_node_since(k)
-                        )
+            candidates = on_node if acts_on_bound_pod(t) else store.pods_on_node("")
+            not_tol[t.text] = sorted(k for k in candidates if not pod_tolerates(store.pods[k], t))
+        if any(acts_on_bound_pod(t) for t in view.taints):
+            # Pods tolerating the NoExecute taints for a while: each listed once, under the
+            # taint whose toleration runs out first (the one that evicts it).
+            for k in sorted(on_node):
+                ev = eviction_for(
+                    match_taints(
+                        store.pods[k], node, store.taint_first_seen, store.on_node_since(k)
                     )
-                    if ev is not None and ev.deadline is not None:
-                        leaving.setdefault(t.text, []).append((k, ev.deadline))
+                )
+                if ev is not None and ev.deadline is not None and not ev.immediate:
+                    for text in ev.taints:
+                        leaving.setdefault(text, []).append((k, ev.deadline))
         rows.append(NodeRow(view, len(on_node), unhealthy, not_tol, since, leaving))
     return rows

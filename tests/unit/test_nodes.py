@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from podwatch.model.nodes import Taint, eviction_for, match_taints, placement_lines, tolerates
+from podwatch.model.pods import Health
 from podwatch.model.store import Store
 from podwatch.model.view import node_rows, pod_detail
+from podwatch.render import node_table, problem_items
 from tests.factories import T0, cond, feed, node, pod, ready_conditions, running, ts
 
 GPU = Taint("hw", "gpu", "NoSchedule", None)
@@ -299,3 +301,108 @@ def test_node_not_ready_explains_pod():
     detail = pod_detail(store, ("default", "web"))
     assert detail.node.status_text == "Unknown"
     assert "Node node-1 is Unknown" in detail.why
+
+
+# --------------------------------------------------------------------------- issue 12, item 12
+
+
+def pane(detail) -> list[tuple[str, str]]:
+    """The Node & taints pane as (WHAT, DETAIL) rows."""
+    return [(cells[0].plain, cells[1].plain) for cells, _notes in node_table(detail).rows]
+
+
+def test_an_untolerated_no_schedule_taint_does_not_affect_a_running_pod():
+    taints = [
+        {"key": "hw", "value": "gpu", "effect": "NoSchedule"},
+        {"key": "spot", "effect": "PreferNoSchedule"},
+    ]
+    store = Store()
+    feed(store, node(taints=taints), pod(statuses=[running()], conditions=ready_conditions()))
+    detail = pod_detail(store, ("default", "web"))
+    rows = dict(pane(detail))
+    assert rows["taint hw=gpu:NoSchedule"] == (
+        "does not affect a running pod (untolerated NoSchedule), since 0s"
+    )
+    assert rows["taint spot:PreferNoSchedule"].startswith("does not affect a running pod")
+    assert not any("NOT tolerated" in text for _label, text in pane(detail))
+    assert [m.affects_pod for m in detail.taints] == [False, False]
+    assert problem_items(detail) == [] and detail.risks == []
+    assert (detail.health, detail.why) == (Health.HEALTHY, "Ready.")
+
+
+def test_a_pending_pods_untolerated_taint_is_listed_once_in_the_node_pane():
+    gpu = node("worker-1", taints=[{"key": "hw", "value": "gpu", "effect": "NoSchedule"}])
+    msg = "0/2 nodes are available: 1 node(s) had untolerated taint {hw: gpu}, 1 node(s) had "
+    msg += "untolerated taint {lab: x}."
+    p = pod(
+        "pending",
+        phase="Pending",
+        node="",
+        ip="",
+        conditions=[cond("PodScheduled", "False", "Unschedulable", msg)],
+    )
+    store = Store()
+    feed(store, gpu, p)
+    rows = pane(pod_detail(store, ("default", "pending")))
+    assert [text for _label, text in rows if "hw=gpu" in text] == [
+        "untolerated taint hw=gpu:NoSchedule"
+    ]
+    # A taint the scheduler named on a node podwatch does not watch: once, said so.
+    assert ("  named by scheduler", "untolerated taint lab=x") in rows
+    assert [text for _label, text in rows if "lab=x" in text] == ["untolerated taint lab=x"]
+
+
+def test_the_nodes_view_lists_a_leaving_pod_once_under_the_taint_that_evicts_it():
+    taints = [
+        {"key": "node.kubernetes.io/not-ready", "effect": "NoExecute", "timeAdded": ts(0)},
+        {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute", "timeAdded": ts(10)},
+        {"key": "gone", "effect": "NoExecute", "timeAdded": ts(0)},
+    ]
+    everything = [*pod()["spec"]["tolerations"], {"key": "gone", "operator": "Exists"}]
+    store = Store()
+    feed(
+        store,
+        node(taints=taints),
+        pod("stays", tolerations=everything, statuses=[running()]),  # default tolerations
+        pod("bare", tolerations=[], statuses=[running()]),
+    )
+    [row] = node_rows(store)
+    # "stays" goes when not-ready's 300 s run out (the sooner): listed there only.
+    assert row.leaving == {
+        "node.kubernetes.io/not-ready:NoExecute": [(("default", "stays"), T0 + 300)]
+    }
+    # "bare" is evicted at once by all three: under each as evicted, never as leaving.
+    assert all(row.not_tolerating[t] == [("default", "bare")] for t in row.not_tolerating)
+
+
+def test_a_toleration_whose_seconds_ran_out_is_shown_expired():
+    tol = [{"key": "out-of-disk", "operator": "Exists", "tolerationSeconds": 30}]
+    store = Store()
+    feed(
+        store,
+        no_execute_node(ts(0)),
+        pod(tolerations=tol, statuses=[running()], conditions=ready_conditions()),
+    )
+    store.now = T0 + 75
+    detail = pod_detail(store, ("default", "web"))
+    rows = dict(pane(detail))
+    assert rows["taint out-of-disk=True:NoExecute"] == (
+        "toleration out-of-disk (Exists):* for 30s expired 45s ago, since 75s"
+    )
+    assert rows["NoExecute"].startswith("toleration expired 45s ago, eviction due")
+    assert detail.why == (
+        "Toleration of NoExecute taint out-of-disk=True:NoExecute expired 45s ago: eviction due."
+    )
+    assert [r.text for r in detail.risks] == [
+        "toleration of NoExecute taint out-of-disk=True:NoExecute expired 45s ago: eviction due"
+    ]
+    assert [i.plain for i in problem_items(detail)] == [
+        "✗ toleration of taint out-of-disk=True:NoExecute expired 45s ago"
+    ]
+    [m] = detail.taints
+    assert m.expired(store.now) and detail.eviction.expired(store.now)
+    # Before it runs out it is tolerated, with the countdown.
+    store.now = T0 + 20
+    detail = pod_detail(store, ("default", "web"))
+    assert dict(pane(detail))["taint out-of-disk=True:NoExecute"].startswith("tolerated by")
+    assert "evicted in 10s" in detail.why
