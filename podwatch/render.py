@@ -16,6 +16,7 @@ from podwatch.columns import all_columns, header_line, plan, row_line
 from podwatch.cut import cut_keeping_suffix
 from podwatch.layout import Column, Fields, Grid
 from podwatch.model.k8s import format_age, format_duration, format_rfc3339
+from podwatch.model.nodes import TaintMatch
 from podwatch.model.pods import Health
 from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.store import Store
@@ -152,13 +153,17 @@ def problem_items(detail: PodDetail) -> list[Text]:
     for m in detail.memberships:
         if m.state != "ready":
             add(f"{m.state} in {m.service[1]}")
+    now = detail.now
     for t in detail.taints:
-        # A NoSchedule taint does not act on a pod already on the node.
-        if not t.tolerated and t.taint.effect == "NoExecute":
+        # Only a NoExecute taint acts on a pod already on the node.
+        if t.affects_pod and not t.tolerated:
             add(f"taint {t.taint.text} not tolerated")
     ev = detail.eviction
-    if ev is not None and ev.deadline is not None and not ev.immediate:
-        add(f"evicted {format_duration(ev.deadline - detail.now)}", "⚠", "bold yellow")
+    if ev is not None and ev.expired(now) and ev.deadline is not None:
+        taints = ", ".join(ev.taints)
+        add(f"toleration of taint {taints} expired {format_age(now - ev.deadline)} ago")
+    elif ev is not None and ev.deadline is not None and not ev.immediate:
+        add(f"evicted {format_duration(ev.deadline - now)}", "⚠", "bold yellow")
     if detail.scheduling is not None:
         for u in detail.scheduling.untolerated:
             add(f"untolerated {u}")
@@ -294,25 +299,27 @@ def node_table(detail: PodDetail) -> Grid:
             if c.type == "Ready" or c.status not in ("False", "missing"):
                 ntab.add_row(plain(f"  {c.type}"), plain(f"{c.status} {c.reason}".strip()))
     for m in detail.taints:
-        text = f"tolerated by {m.toleration}" if m.tolerated else "NOT tolerated"
-        since = f", since {_ago(detail, m.since)}" if m.since is not None else ""
-        ntab.add_row(
-            plain(f"taint {m.taint.text}"), plain(text + since, "" if m.tolerated else "bold")
-        )
+        ntab.add_row(plain(f"taint {m.taint.text}"), _taint_match_text(m, now))
     if detail.eviction is not None:
         ev = detail.eviction
         if ev.immediate:
             text = "evicted at once (untolerated NoExecute: " + ", ".join(ev.taints) + ")"
         elif ev.deadline is None:
             text = "tolerated forever: " + ", ".join(ev.taints)
+        elif ev.expired(now):
+            text = (
+                f"toleration expired {format_age(now - ev.deadline)} ago, eviction due "
+                f"({format_rfc3339(ev.deadline)})"
+            )
         else:
             text = f"eviction {format_duration(ev.deadline - now)} ({format_rfc3339(ev.deadline)})"
         ntab.add_row(Text("NoExecute"), plain(text, "bold"))
     if detail.scheduling is not None:
         sc = detail.scheduling
         ntab.add_row(plain("not scheduled"), plain(f"{sc.reason}: {sc.message} [{sc.source}]"))
-        for u in sc.untolerated:
-            ntab.add_row(Text("  untolerated"), plain(u))
+        # Untolerated taints of watched nodes are in their node's row below: once each.
+        for u in sc.by_scheduler:
+            ntab.add_row(Text("  named by scheduler"), plain(f"untolerated taint {u}"))
         for fit in sc.fits:
             ntab.add_row(
                 plain(f"  node {fit.node}"), plain("fits" if fit.fits else "; ".join(fit.reasons))
@@ -320,6 +327,20 @@ def node_table(detail: PodDetail) -> Grid:
     for label, text in detail.placement:
         ntab.add_row(plain(label), plain(text))
     return ntab
+
+
+def _taint_match_text(m: TaintMatch, now: float) -> Text:
+    """A taint against the pod's tolerations: tolerated (by which), expired, not tolerated,
+    or not tolerated but harmless to a pod already on the node."""
+    since = f", since {format_age(now - m.since)}" if m.since is not None else ""
+    if m.tolerated and m.expired(now) and m.deadline is not None:
+        ago = format_age(now - m.deadline)
+        return plain(f"toleration {m.toleration} expired {ago} ago{since}", "bold")
+    if m.tolerated:
+        return plain(f"tolerated by {m.toleration}{since}")
+    if not m.affects_pod:
+        return plain(f"does not affect a running pod (untolerated {m.taint.effect}){since}")
+    return plain(f"NOT tolerated{since}", "bold")
 
 
 def timeline_table(detail: PodDetail, limit: int = 40) -> Grid:

@@ -60,12 +60,14 @@ def pod_risks(
     node: dict | None,
     first_seen: dict[TaintId, float],
     now: float,
+    on_node_since: float | None = None,
 ) -> list[Risk]:
     """Every risk of a pod the object says is healthy; none for any other pod (its mark
-    already says more than a risk would)."""
+    already says more than a risk would). `on_node_since`: when podwatch first saw the
+    pod on its node (`nodes.bound_at`)."""
     if summary.severity != Health.HEALTHY:
         return []
-    risks = node_risks(pod, node, first_seen, now)
+    risks = node_risks(pod, node, first_seen, now, on_node_since)
     risks += probe_risks(pod, tallies, now)
     restart = restart_risk(pod, summary, now)
     if restart is not None:
@@ -157,7 +159,11 @@ def flapping_risk(flips: Sequence[float], now: float) -> Risk | None:
 
 
 def node_risks(
-    pod: Any, node: dict | None, first_seen: dict[TaintId, float], now: float
+    pod: Any,
+    node: dict | None,
+    first_seen: dict[TaintId, float],
+    now: float,
+    on_node_since: float | None = None,
 ) -> list[Risk]:
     """Its node stopped being Ready, or a NoExecute taint will evict it (at once, or when
     tolerationSeconds run out): the same facts the why line leads with."""
@@ -170,11 +176,14 @@ def node_risks(
     if status != "True":
         risks.append(Risk("node", f"node {name} Ready is {status or 'Unknown'}"))
     if any(s(d(t).get("effect")) == "NoExecute" for t in lst(d(node.get("spec")).get("taints"))):
-        ev = eviction_for(match_taints(pod, node, first_seen))
+        ev = eviction_for(match_taints(pod, node, first_seen, on_node_since))
         if ev is not None and ev.deadline is not None:
             taints = ", ".join(ev.taints)
             if ev.immediate:
                 text = f"being evicted: untolerated NoExecute taint {taints}"
+            elif ev.expired(now):
+                ago = format_age(now - ev.deadline)
+                text = f"toleration of NoExecute taint {taints} expired {ago} ago: eviction due"
             else:
                 text = f"evicted {format_duration(ev.deadline - now)}: NoExecute taint {taints}"
             risks.append(Risk("eviction", text))

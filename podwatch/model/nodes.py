@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from podwatch.model.k8s import b, d, i, lst, meta, parse_time, s
+from podwatch.model.pods import condition
 
 NODE_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
 TaintId = tuple[str, str, str, str]
@@ -27,6 +28,18 @@ class Taint:
         )
 
 
+def acts_on_bound_pod(taint: Taint) -> bool:
+    """Only NoExecute acts on a pod already bound to the node (it evicts); NoSchedule and
+    PreferNoSchedule only steer the scheduler and do not affect a running pod."""
+    return taint.effect == "NoExecute"
+
+
+def keeps_off_new_pods(taint: Taint) -> bool:
+    """NoSchedule and NoExecute keep a pod that does not tolerate them off the node
+    (PreferNoSchedule only makes the scheduler look elsewhere first)."""
+    return taint.effect in ("NoSchedule", "NoExecute")
+
+
 def node_taints(node: Any) -> list[Taint]:
     return [
         Taint(
@@ -40,10 +53,26 @@ def node_taints(node: Any) -> list[Taint]:
     ]
 
 
+_DECIMAL = re.compile(r"0|-?[1-9][0-9]*")
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def decimal_int(value: str) -> int | None:
+    """An int64 in canonical decimal form (`0`, `950`, `-5`; not `0950`, `+5`, `-0`, ` 5`),
+    as Kubernetes parses toleration and taint values for Gt/Lt; None otherwise."""
+    if not _DECIMAL.fullmatch(value):
+        return None
+    n = int(value)
+    return n if _INT64[0] <= n <= _INT64[1] else None
+
+
 def tolerates(toleration: Any, taint: Taint) -> bool:
     """The Kubernetes rule (ToleratesTaint): an empty effect matches every effect,
-    an empty key with Exists matches every key, Equal compares values, and an
-    operator podwatch does not know tolerates nothing."""
+    an empty key with Exists matches every key, Equal compares values, Gt and Lt
+    compare the taint's value with the toleration's as integers (feature gate
+    TaintTolerationComparisonOperators: `Gt 750` tolerates a taint valued 800; both
+    values must be canonical int64 or nothing matches), and an operator podwatch does
+    not know tolerates nothing."""
     tol = d(toleration)
     effect = s(tol.get("effect"))
     if effect and effect != taint.effect:
@@ -56,6 +85,11 @@ def tolerates(toleration: Any, taint: Taint) -> bool:
         return True
     if operator == "Equal":
         return s(tol.get("value")) == taint.value
+    if operator in ("Gt", "Lt"):
+        mine, theirs = decimal_int(s(tol.get("value"))), decimal_int(taint.value)
+        if mine is None or theirs is None:
+            return False
+        return theirs > mine if operator == "Gt" else theirs < mine
     return False
 
 
@@ -63,8 +97,9 @@ def toleration_text(toleration: Any) -> str:
     tol = d(toleration)
     key = s(tol.get("key")) or "*"
     operator = s(tol.get("operator")) or "Equal"
-    text = key if operator == "Exists" else f"{key}={s(tol.get('value'))}"
-    text += f" ({operator})" if operator == "Exists" else ""
+    sign = {"Gt": ">", "Lt": "<"}.get(operator, "=")
+    text = key if operator == "Exists" else f"{key}{sign}{s(tol.get('value'))}"
+    text += f" ({operator})" if operator in ("Exists", "Gt", "Lt") else ""
     text += f":{s(tol.get('effect')) or '*'}"
     seconds = i(tol.get("tolerationSeconds"))
     if seconds is not None:
@@ -82,6 +117,29 @@ class TaintMatch:
     """For a tolerated NoExecute taint: how long the pod may stay (None: forever)."""
     since: float | None
     """timeAdded, or when podwatch first saw the taint if the taint has none."""
+    countdown_from: float | None = None
+    """When the eviction controller saw the pod under this taint: the later of `since` and
+    the pod's binding to the node (`bound_at`). tolerationSeconds count from here."""
+
+    @property
+    def deadline(self) -> float | None:
+        """When a timed toleration runs out (None: untolerated, forever, or time unknown)."""
+        if not self.tolerated or self.toleration_seconds is None or self.countdown_from is None:
+            return None
+        return self.countdown_from + self.toleration_seconds
+
+    def expired(self, now: float) -> bool:
+        """Its toleration's tolerationSeconds have run out: no longer tolerated."""
+        deadline = self.deadline
+        return deadline is not None and deadline <= now
+
+    @property
+    def affects_pod(self) -> bool:
+        """Whether the taint acts on this (bound) pod: NoExecute not tolerated, or tolerated
+        only for a while. An untolerated NoSchedule taint does not affect a running pod."""
+        return acts_on_bound_pod(self.taint) and (
+            not self.tolerated or self.toleration_seconds is not None
+        )
 
 
 @dataclass(slots=True)
@@ -93,29 +151,57 @@ class Eviction:
     taints: list[str]
     immediate: bool
 
+    def expired(self, now: float) -> bool:
+        """The toleration has run out: the pod is due for eviction, no longer tolerated."""
+        return not self.immediate and self.deadline is not None and self.deadline <= now
 
-def match_taints(pod: Any, node: Any, first_seen: dict[TaintId, float]) -> list[TaintMatch]:
+
+def bound_at(pod: Any, first_seen_on_node: float | None = None) -> float | None:
+    """When the pod was bound to its node: PodScheduled's lastTransitionTime while True,
+    else when podwatch first saw it on the node (None: not known)."""
+    scheduled = condition(pod, "PodScheduled")
+    if scheduled is not None and s(scheduled.get("status")) == "True":
+        when = parse_time(scheduled.get("lastTransitionTime"))
+        if when is not None:
+            return when
+    return first_seen_on_node
+
+
+def match_taints(
+    pod: Any,
+    node: Any,
+    first_seen: dict[TaintId, float],
+    first_seen_on_node: float | None = None,
+) -> list[TaintMatch]:
+    """Each of the node's taints against the pod's tolerations. `first_seen_on_node` is
+    when podwatch first saw the pod on this node (see `bound_at`)."""
     tolerations = lst(d(d(pod).get("spec")).get("tolerations"))
+    bound = bound_at(pod, first_seen_on_node)
     node_name = s(meta(node).get("name"))
     out = []
     for taint in node_taints(node):
-        matching = [t for t in tolerations if tolerates(t, taint)]
+        # The first toleration that tolerates the taint is the one that counts, as for the
+        # taint eviction controller (GetMatchingTolerations): a later one with a shorter
+        # tolerationSeconds does not shorten the stay.
+        first = next((t for t in tolerations if tolerates(t, taint)), None)
         seconds: int | None = None
-        if matching and taint.effect == "NoExecute":
-            # The smallest tolerationSeconds among matching ones wins; absent means forever.
-            limits = [i(d(t).get("tolerationSeconds")) for t in matching]
-            finite = [max(x, 0) for x in limits if x is not None]
-            seconds = min(finite) if finite else None
+        if first is not None and taint.effect == "NoExecute":
+            limit = i(d(first).get("tolerationSeconds"))  # absent: forever
+            seconds = max(limit, 0) if limit is not None else None
         since = taint.time_added
         if since is None:
             since = first_seen.get((node_name, taint.key, taint.value, taint.effect))
+        # A pod that arrives under an old taint is seen under it only from its arrival.
+        known = [t for t in (since, bound) if t is not None]
+        countdown_from = max(known) if known else None
         out.append(
             TaintMatch(
                 taint=taint,
-                tolerated=bool(matching),
-                toleration=toleration_text(matching[0]) if matching else "",
+                tolerated=first is not None,
+                toleration=toleration_text(first) if first is not None else "",
                 toleration_seconds=seconds,
                 since=since,
+                countdown_from=countdown_from,
             )
         )
     return out
@@ -124,21 +210,21 @@ def match_taints(pod: Any, node: Any, first_seen: dict[TaintId, float]) -> list[
 def eviction_for(matches: list[TaintMatch]) -> Eviction | None:
     """What NoExecute taints mean for a pod already on the node.
 
-    An untolerated NoExecute taint evicts at once; otherwise the pod goes when
-    the shortest tolerationSeconds runs out, counted from the taint's time.
+    An untolerated NoExecute taint evicts at once; otherwise the pod goes when the
+    soonest of its taints' tolerations runs out (the controller's getMinTolerationTime
+    over one toleration per taint), counted from when the pod was first under the taint
+    (`TaintMatch.countdown_from`).
     """
     no_execute = [m for m in matches if m.taint.effect == "NoExecute"]
     if not no_execute:
         return None
     untolerated = [m for m in no_execute if not m.tolerated]
     if untolerated:
-        since = min((m.since for m in untolerated if m.since is not None), default=None)
+        since = min(
+            (m.countdown_from for m in untolerated if m.countdown_from is not None), default=None
+        )
         return Eviction(deadline=since, taints=[m.taint.text for m in untolerated], immediate=True)
-    deadlines = [
-        (m.since + m.toleration_seconds, m.taint.text)
-        for m in no_execute
-        if m.toleration_seconds is not None and m.since is not None
-    ]
+    deadlines = [(m.deadline, m.taint.text) for m in no_execute if m.deadline is not None]
     timed = [m for m in no_execute if m.toleration_seconds is not None]
     if not timed:
         return Eviction(deadline=None, taints=[m.taint.text for m in no_execute], immediate=False)
@@ -232,6 +318,16 @@ def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
     return all(labels.get(k) == v for k, v in d(selector).items())
 
 
+def pod_tolerates(pod: Any, taint: Taint) -> bool:
+    """Whether any of the pod's tolerations tolerates the taint."""
+    return any(tolerates(tol, taint) for tol in lst(d(d(pod).get("spec")).get("tolerations")))
+
+
+def keeping_off(pod: Any, taints: list[Taint]) -> list[Taint]:
+    """The taints that keep the pod off their node: NoSchedule or NoExecute, untolerated."""
+    return [t for t in taints if keeps_off_new_pods(t) and not pod_tolerates(pod, t)]
+
+
 @dataclass(slots=True)
 class NodeFit:
     node: str
@@ -244,7 +340,6 @@ def scheduling_fit(pod: Any, nodes: list[Any]) -> list[NodeFit]:
     nodeSelector, untolerated NoSchedule/NoExecute taints, cordoned, NotReady.
     (Affinity and resources are shown as rules, not evaluated.)"""
     spec = d(d(pod).get("spec"))
-    tolerations = lst(spec.get("tolerations"))
     out = []
     for node in nodes:
         nv = node_view(node)
@@ -252,11 +347,8 @@ def scheduling_fit(pod: Any, nodes: list[Any]) -> list[NodeFit]:
         selector = d(spec.get("nodeSelector"))
         if selector and not selector_matches(selector, nv.labels):
             reasons.append("does not match nodeSelector")
-        for taint in nv.taints:
-            if taint.effect in ("NoSchedule", "NoExecute") and not any(
-                tolerates(t, taint) for t in tolerations
-            ):
-                reasons.append(f"untolerated taint {taint.text}")
+        for taint in keeping_off(pod, nv.taints):
+            reasons.append(f"untolerated taint {taint.text}")
         if nv.unschedulable:
             reasons.append("cordoned (unschedulable)")
         out.append(NodeFit(nv.name, not reasons, reasons))

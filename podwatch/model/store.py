@@ -179,6 +179,8 @@ class Store:
         self._event_pod: dict[Key, Key] = {}
         self._node_pods: dict[str, set[Key]] = {}
         self._pod_node: dict[Key, str] = {}
+        self._pod_node_since: dict[Key, float] = {}
+        """When podwatch first saw each bound pod on its node (`nodes.bound_at`)."""
         self._ip_pod: dict[str, Key] = {}
         self._slices_by_service: dict[Key, set[Key]] = {}
         self._slice_service: dict[Key, Key] = {}
@@ -292,6 +294,7 @@ class Store:
             self.pods.pop(key, None)
             self.summaries.pop(key, None)
             self._unindex_pod(key, old)
+            self._pod_node_since.pop(key, None)
             self.probe_failures.forget_pod(key)
             self._ready_flips.pop(key, None)
             self.timeline.mark_deleted(key, self.now)
@@ -313,6 +316,10 @@ class Store:
         if node and previous_node != node and node in self.nodes:
             # What the node looked like when the pod arrived is not a change in the pod's life.
             self.timeline.seed(key, "node", _node_facts(node, self.nodes[node]))
+        if node and (previous_node != node or recreated):
+            self._pod_node_since[key] = self.now
+        elif not node:
+            self._pod_node_since.pop(key, None)
         self._pod_node[key] = node
         self._node_pods.setdefault(node, set()).add(key)
         ip = s(d(obj.get("status")).get("podIP"))
@@ -410,6 +417,10 @@ class Store:
 
     def pods_on_node(self, node: str) -> set[Key]:
         return set(self._node_pods.get(node, ()))
+
+    def on_node_since(self, key: Key) -> float | None:
+        """When podwatch first saw the pod on its current node (None: not bound)."""
+        return self._pod_node_since.get(key)
 
     # ----------------------------------------------------------------- events
 

@@ -7,6 +7,7 @@ pod table rows, a selected pod's full detail with the one-line answer to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from podwatch.model.endpoints import Membership, ServiceEndpoints, service_addresses
@@ -18,13 +19,17 @@ from podwatch.model.nodes import (
     NodeFit,
     NodeView,
     TaintMatch,
+    acts_on_bound_pod,
     eviction_for,
+    keeping_off,
+    keeps_off_new_pods,
     match_taints,
     node_view,
     placement_lines,
+    pod_tolerates,
     scheduling_fit,
+    selector_matches,
     taints_named_in,
-    tolerates,
 )
 from podwatch.model.pods import (
     ConditionView,
@@ -72,8 +77,12 @@ class Scheduling:
     source: str
     """"PodScheduled condition" or "FailedScheduling event"."""
     untolerated: list[str]
-    """Taints that keep the pod off nodes, named (node: key=value:effect)."""
+    """Taints that keep the pod off nodes, named (node: key=value:effect), then those the
+    scheduler named that no watched node has (`by_scheduler`)."""
     fits: list[NodeFit]
+    by_scheduler: list[str] = field(default_factory=list)
+    """Taints the scheduler's message names that podwatch has no node for (nodes not
+    watched, or ruled out by nodeSelector here): `key=value`, without effect."""
 
 
 @dataclass
@@ -152,6 +161,7 @@ def risks_now(store: Store, key: Key, pod: dict, summary: PodSummary) -> list[Ri
         node=store.nodes.get(summary.node) if summary.node else None,
         first_seen=store.taint_first_seen,
         now=store.now,
+        on_node_since=store.on_node_since(key),
     )
 
 
@@ -219,23 +229,19 @@ def scheduling_of(store: Store, pod: dict, events: list[KEvent]) -> Scheduling |
         reason, message, source = "Pending", "waiting for the scheduler", "no scheduling event yet"
     fits = scheduling_fit(pod, list(store.nodes.values()))
     named = set(taints_named_in(message))
-    tolerations = lst(spec.get("tolerations"))
     untolerated = []
     selector = d(spec.get("nodeSelector"))
     for node_name, node in sorted(store.nodes.items()):
         nv = node_view(node)
-        if selector and not all(nv.labels.get(k) == v for k, v in selector.items()):
+        if selector and not selector_matches(selector, nv.labels):
             continue  # ruled out by nodeSelector already; its taints are beside the point
-        for t in nv.taints:
-            if t.effect not in ("NoSchedule", "NoExecute"):
-                continue
-            if any(tolerates(tol, t) for tol in tolerations):
-                continue
+        for t in keeping_off(pod, nv.taints):
             untolerated.append(f"{node_name}: {t.text}")
             named.discard(f"{t.key}={t.value}" if t.value else t.key)
     # Taints the scheduler named that podwatch has no node for (nodes not watched).
-    untolerated += [f"(named by scheduler) {n}" for n in sorted(named)]
-    return Scheduling(reason, message, source, untolerated, fits)
+    by_scheduler = sorted(named)
+    untolerated += [f"(named by scheduler) {n}" for n in by_scheduler]
+    return Scheduling(reason, message, source, untolerated, fits, by_scheduler)
 
 
 def pod_detail(store: Store, key: Key) -> PodDetail | None:
@@ -246,7 +252,11 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
     summary = summarize(pod)
     events = store.pod_events(key)
     node_obj = store.nodes.get(summary.node) if summary.node else None
-    taints = match_taints(pod, node_obj, store.taint_first_seen) if node_obj else []
+    taints = (
+        match_taints(pod, node_obj, store.taint_first_seen, store.on_node_since(key))
+        if node_obj
+        else []
+    )
     risks = risks_now(store, key, pod, summary)
     probes_known = store.probe_failures_known(key[0])
     detail = PodDetail(
@@ -280,78 +290,148 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
 
 
 def why_not_ready(detail: PodDetail) -> str:
-    """One line: why this pod is not ready, or that it is (and where it serves)."""
-    sm = detail.summary
-    now = detail.now
-    cond = {c.type: c for c in detail.conditions}
-    failing = [c for c in detail.containers if c.kind in ("app", "init", "sidecar")]
+    """One line: why this pod is not ready, or that it is (and where it serves): the
+    first of `WHY_RULES` that has something to say."""
+    for rule in WHY_RULES:
+        why = rule(detail)
+        if why is not None:
+            return why
+    return "Not ready."
 
-    if sm.status == "Unknown" or sm.status == "NodeLost":
-        node = detail.node
-        if (
-            sm.status == "Unknown"
-            and not sm.node
-            and all(c.status == "missing" for c in detail.conditions)
-        ):
-            # No node and no conditions: not a lost node but a status podwatch cannot read.
-            return "Pod status unknown: the object carries no readable status."
-        tail = f"; node {node.name} is {node.status_text}" if node else ""
-        return f"Pod status unknown: its node stopped reporting{tail}."
-    if sm.deleting is not None:
-        text = f"Terminating: deletion requested {format_age(now - sm.deleting)} ago"
-        evicted = [e for e in detail.events if e.reason in ("TaintManagerEviction", "Evicted")]
-        if evicted:
-            text += f" ({evicted[-1].reason}: {evicted[-1].message})"
-        return text + "."
-    if sm.phase == "Succeeded":
-        return "Completed: every container exited 0; Ready is False by design for a finished pod."
-    if sm.phase == "Failed":
-        reason = detail.status_reason
-        message = detail.status_message
-        if reason:
-            return f"Failed ({reason}): {message}" if message else f"Failed ({reason})."
-        bad = [c for c in failing if c.state == "terminated" and c.exit_code not in (0, None)]
-        if bad:
-            c = bad[0]
-            return f"Failed: container {c.name} {c.state_text}."
-        return "Failed: the pod ended and will not be restarted (restartPolicy)."
-    sched = detail.scheduling
-    if sched is not None:
-        text = f"Not scheduled ({sched.reason}): {sched.message}"
-        if sched.untolerated:
-            text += f" Untolerated: {'; '.join(sched.untolerated)}."
-        return text
+
+def _workload(detail: PodDetail) -> list[ContainerView]:
+    """The containers whose state decides readiness (not ephemeral ones)."""
+    return [c for c in detail.containers if c.kind in ("app", "init", "sidecar")]
+
+
+def _condition(detail: PodDetail, ctype: str) -> ConditionView | None:
+    for c in detail.conditions:
+        if c.type == ctype:
+            return c
+    return None
+
+
+def why_status_unknown(detail: PodDetail) -> str | None:
+    """Unknown / NodeLost: the node stopped reporting (or there is no status to read)."""
+    sm = detail.summary
+    if sm.status not in ("Unknown", "NodeLost"):
+        return None
+    if (
+        sm.status == "Unknown"
+        and not sm.node
+        and all(c.status == "missing" for c in detail.conditions)
+    ):
+        # No node and no conditions: not a lost node but a status podwatch cannot read.
+        return "Pod status unknown: the object carries no readable status."
     node = detail.node
-    node_down = ""
-    if node is not None and node.ready != "True":
-        ready_cond = next((c for c in node.conditions if c.type == "Ready"), None)
-        since = ""
-        if ready_cond is not None and ready_cond.last_transition is not None:
-            since = f" for {format_age(now - ready_cond.last_transition)}"
-        said = f" ({ready_cond.message})" if ready_cond is not None and ready_cond.message else ""
-        node_down = f"Node {node.name} is {node.status_text}{since}{said}"
+    tail = f"; node {node.name} is {node.status_text}" if node else ""
+    return f"Pod status unknown: its node stopped reporting{tail}."
+
+
+def why_terminating(detail: PodDetail) -> str | None:
+    """Deletion requested, with the eviction that asked for it if an Event says so."""
+    deleting = detail.summary.deleting
+    if deleting is None:
+        return None
+    text = f"Terminating: deletion requested {format_age(detail.now - deleting)} ago"
+    evicted = [e for e in detail.events if e.reason in ("TaintManagerEviction", "Evicted")]
+    if evicted:
+        text += f" ({evicted[-1].reason}: {evicted[-1].message})"
+    return text + "."
+
+
+def why_succeeded(detail: PodDetail) -> str | None:
+    if detail.summary.phase != "Succeeded":
+        return None
+    return "Completed: every container exited 0; Ready is False by design for a finished pod."
+
+
+def why_failed(detail: PodDetail) -> str | None:
+    """Failed: status.reason (Evicted, ...) if set, else the container that failed."""
+    if detail.summary.phase != "Failed":
+        return None
+    reason = detail.status_reason
+    message = detail.status_message
+    if reason:
+        return f"Failed ({reason}): {message}" if message else f"Failed ({reason})."
+    bad = [c for c in _workload(detail) if c.state == "terminated" and c.exit_code not in (0, None)]
+    if bad:
+        return f"Failed: container {bad[0].name} {bad[0].state_text}."
+    return "Failed: the pod ended and will not be restarted (restartPolicy)."
+
+
+def why_not_scheduled(detail: PodDetail) -> str | None:
+    sched = detail.scheduling
+    if sched is None:
+        return None
+    text = f"Not scheduled ({sched.reason}): {sched.message}"
+    if sched.untolerated:
+        text += f" Untolerated: {'; '.join(sched.untolerated)}."
+    return text
+
+
+def _node_down(detail: PodDetail) -> str:
+    """`Node X is NotReady for 5m (message)`, or "" while the pod's node is Ready."""
+    node = detail.node
+    if node is None or node.ready == "True":
+        return ""
+    ready_cond = next((c for c in node.conditions if c.type == "Ready"), None)
+    since = ""
+    if ready_cond is not None and ready_cond.last_transition is not None:
+        since = f" for {format_age(detail.now - ready_cond.last_transition)}"
+    said = f" ({ready_cond.message})" if ready_cond is not None and ready_cond.message else ""
+    return f"Node {node.name} is {node.status_text}{since}{said}"
+
+
+def why_evicted_by_taint(detail: PodDetail) -> str | None:
+    """A NoExecute taint evicts the pod: at once, or when its toleration runs out."""
     ev = detail.eviction
+    if ev is None or ev.deadline is None:
+        return None
+    node_down = _node_down(detail)
+    lead = f"{node_down}; " if node_down else ""
     also = _risks_text(detail, "; also at risk: ", skip=("eviction", "node"))
-    if ev is not None and ev.deadline is not None:
-        lead = f"{node_down}; " if node_down else ""
-        if ev.immediate:
-            return f"{lead}Being evicted: untolerated NoExecute taint {', '.join(ev.taints)}{also}."
+    taints = ", ".join(ev.taints)
+    if ev.immediate:
+        return f"{lead}Being evicted: untolerated NoExecute taint {taints}{also}."
+    if ev.expired(detail.now):
+        ago = format_age(detail.now - ev.deadline)
         return (
-            f"{lead}Tolerating NoExecute taint {', '.join(ev.taints)}: evicted "
-            f"{format_duration(ev.deadline - now)}{also}."
+            f"{lead}Toleration of NoExecute taint {taints} expired {ago} ago: eviction due{also}."
         )
-    if node_down:
-        ready_c = cond.get("Ready")
-        marked = " and the pod is marked not Ready" if ready_c and ready_c.status != "True" else ""
-        return f"{node_down}{marked}: its containers' state cannot be confirmed{also}."
-    init_c = cond.get("Initialized")
-    if init_c is not None and init_c.status == "False":
-        for c in failing:
-            if c.kind == "init" and not (c.state == "terminated" and c.exit_code == 0):
-                return f"Init container {c.name} has not completed: {c.state_text}{_restarts(c)}."
-            if c.kind == "sidecar" and not c.started:
-                return f"Sidecar {c.name} has not started: {c.state_text}{_restarts(c)}."
-    for c in failing:
+    return (
+        f"{lead}Tolerating NoExecute taint {taints}: evicted "
+        f"{format_duration(ev.deadline - detail.now)}{also}."
+    )
+
+
+def why_node_down(detail: PodDetail) -> str | None:
+    node_down = _node_down(detail)
+    if not node_down:
+        return None
+    ready_c = _condition(detail, "Ready")
+    marked = " and the pod is marked not Ready" if ready_c and ready_c.status != "True" else ""
+    also = _risks_text(detail, "; also at risk: ", skip=("eviction", "node"))
+    return f"{node_down}{marked}: its containers' state cannot be confirmed{also}."
+
+
+def why_init_pending(detail: PodDetail) -> str | None:
+    """Initialized False: the first init container not completed, or sidecar not started."""
+    init_c = _condition(detail, "Initialized")
+    if init_c is None or init_c.status != "False":
+        return None
+    for c in _workload(detail):
+        if c.kind == "init" and not (c.state == "terminated" and c.exit_code == 0):
+            return f"Init container {c.name} has not completed: {c.state_text}{_restarts(c)}."
+        if c.kind == "sidecar" and not c.started:
+            return f"Sidecar {c.name} has not started: {c.state_text}{_restarts(c)}."
+    return None
+
+
+def why_container_failing(detail: PodDetail) -> str | None:
+    """The first container waiting for a reason worse than starting (CrashLoopBackOff,
+    ImagePullBackOff, ...) or an app container that terminated."""
+    for c in _workload(detail):
         if (
             c.state == "waiting"
             and c.reason
@@ -364,22 +444,35 @@ def why_not_ready(detail: PodDetail) -> str:
         if c.state == "terminated" and c.kind == "app":
             killed = _killer(detail, c)
             return f"Container {c.name} {c.state_text}{_restarts(c)}{killed}."
-    creating = [c for c in failing if c.state in ("waiting", "no status") and c.kind == "app"]
-    ready_c = cond.get("Ready")
-    if ready_c is not None and ready_c.status == "True":
-        serving = [m.service[1] for m in detail.memberships if m.state == "ready"]
-        not_serving = [m for m in detail.memberships if m.state != "ready"]
-        text = "Ready" + _risks_text(detail, "; at risk: ")
-        if serving:
-            text += f"; ready in Service {', '.join(serving)}"
-        if not_serving:
-            text += "; " + ", ".join(f"{m.state} in {m.service[1]}" for m in not_serving)
-        return text + "."
-    if creating:
-        c = creating[0]
-        return f"Container {c.name} is starting ({c.reason or c.state})."
-    # Running but not ready: which probe, and what it says.
-    for c in failing:
+    return None
+
+
+def why_ready(detail: PodDetail) -> str | None:
+    """Ready True: say so, with its risks and the Services it is (not) ready in."""
+    ready_c = _condition(detail, "Ready")
+    if ready_c is None or ready_c.status != "True":
+        return None
+    serving = [m.service[1] for m in detail.memberships if m.state == "ready"]
+    not_serving = [m for m in detail.memberships if m.state != "ready"]
+    text = "Ready" + _risks_text(detail, "; at risk: ")
+    if serving:
+        text += f"; ready in Service {', '.join(serving)}"
+    if not_serving:
+        text += "; " + ", ".join(f"{m.state} in {m.service[1]}" for m in not_serving)
+    return text + "."
+
+
+def why_starting(detail: PodDetail) -> str | None:
+    """An app container still being created (or with no status yet)."""
+    for c in _workload(detail):
+        if c.state in ("waiting", "no status") and c.kind == "app":
+            return f"Container {c.name} is starting ({c.reason or c.state})."
+    return None
+
+
+def why_probe_not_passed(detail: PodDetail) -> str | None:
+    """Running but not ready: which probe, and what it says."""
+    for c in _workload(detail):
         if c.state != "running" or c.ready:
             continue
         startup = _probe(detail, c.name, "startup")
@@ -404,17 +497,49 @@ def why_not_ready(detail: PodDetail) -> str:
                 f"Container {c.name} not ready yet: readiness probe has not passed{unknown}{svc}."
             )
         return f"Container {c.name} is running but not ready."
-    if ready_c is not None and ready_c.reason == "ReadinessGatesNotReady":
-        return f"Readiness gate not satisfied: {ready_c.message}"
-    if ready_c is not None and ready_c.status != "True":
-        return (
-            f"Ready is {ready_c.status}"
-            + (f" ({ready_c.reason})" if ready_c.reason else "")
-            + (f": {ready_c.message}" if ready_c.message else ".")
-        )
+    return None
+
+
+def why_readiness_gate(detail: PodDetail) -> str | None:
+    ready_c = _condition(detail, "Ready")
+    if ready_c is None or ready_c.reason != "ReadinessGatesNotReady":
+        return None
+    return f"Readiness gate not satisfied: {ready_c.message}"
+
+
+def why_ready_condition(detail: PodDetail) -> str | None:
+    """Whatever the Ready condition itself says, when nothing above explained it."""
+    ready_c = _condition(detail, "Ready")
     if ready_c is None:
         return "No Ready condition reported yet."
-    return "Not ready."
+    if ready_c.status == "True":
+        return None
+    return (
+        f"Ready is {ready_c.status}"
+        + (f" ({ready_c.reason})" if ready_c.reason else "")
+        + (f": {ready_c.message}" if ready_c.message else ".")
+    )
+
+
+WhyRule = Callable[[PodDetail], str | None]
+WHY_RULES: tuple[WhyRule, ...] = (
+    why_status_unknown,
+    why_terminating,
+    why_succeeded,
+    why_failed,
+    why_not_scheduled,
+    why_evicted_by_taint,
+    why_node_down,
+    why_init_pending,
+    why_container_failing,
+    why_ready,
+    why_starting,
+    why_probe_not_passed,
+    why_readiness_gate,
+    why_ready_condition,
+)
+"""The why line's rules, most decisive first: each returns the line or None (not its
+business), and the first line wins."""
 
 
 _UNKNOWN = "failure count unknown: no Events seen"
@@ -532,22 +657,22 @@ def node_rows(store: Store) -> list[NodeRow]:
             since[t.text] = t.time_added or store.taint_first_seen.get(
                 (name, t.key, t.value, t.effect)
             )
-            if t.effect == "PreferNoSchedule":
+            if not keeps_off_new_pods(t):
                 continue
             # NoExecute evicts the pods already here; NoSchedule only keeps pending ones out.
-            candidates = on_node if t.effect == "NoExecute" else store.pods_on_node("")
-            not_tol[t.text] = sorted(
-                k
-                for k in candidates
-                if not any(
-                    tolerates(tol, t)
-                    for tol in lst(d(store.pods[k].get("spec")).get("tolerations"))
+            candidates = on_node if acts_on_bound_pod(t) else store.pods_on_node("")
+            not_tol[t.text] = sorted(k for k in candidates if not pod_tolerates(store.pods[k], t))
+        if any(acts_on_bound_pod(t) for t in view.taints):
+            # Pods tolerating the NoExecute taints for a while: each listed once, under the
+            # taint whose toleration runs out first (the one that evicts it).
+            for k in sorted(on_node):
+                ev = eviction_for(
+                    match_taints(
+                        store.pods[k], node, store.taint_first_seen, store.on_node_since(k)
+                    )
                 )
-            )
-            if t.effect == "NoExecute":
-                for k in sorted(on_node - set(not_tol[t.text])):
-                    ev = eviction_for(match_taints(store.pods[k], node, store.taint_first_seen))
-                    if ev is not None and ev.deadline is not None:
-                        leaving.setdefault(t.text, []).append((k, ev.deadline))
+                if ev is not None and ev.deadline is not None and not ev.immediate:
+                    for text in ev.taints:
+                        leaving.setdefault(text, []).append((k, ev.deadline))
         rows.append(NodeRow(view, len(on_node), unhealthy, not_tol, since, leaving))
     return rows
