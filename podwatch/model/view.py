@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from podwatch.model.endpoints import Membership, ServiceEndpoints, service_addresses
 from podwatch.model.events import KEvent
 from podwatch.model.health import Risk, health_of, pod_risks
-from podwatch.model.k8s import Key, d, format_age, format_duration, lst, meta, s
+from podwatch.model.k8s import Key, d, format_age, format_duration, lst, meta, parse_time, s
 from podwatch.model.nodes import (
     Eviction,
     NodeFit,
@@ -220,7 +220,12 @@ def scheduling_of(store: Store, pod: dict, events: list[KEvent]) -> Scheduling |
         reason = s(cond.get("reason")) or "Unschedulable"
         message = s(cond.get("message"))
         source = "PodScheduled condition"
-        if latest is not None and (not message or (latest.last or 0) >= 0):
+        # The Event has the scheduler's latest words, unless it is older than this
+        # episode (the condition's transition): then it is about an earlier pod.
+        since = parse_time(cond.get("lastTransitionTime"))
+        if latest is not None and (
+            not message or since is None or (latest.last or latest.first or 0) >= since
+        ):
             message = latest.message or message
             source = "FailedScheduling event" if latest.message else source
     elif latest is not None:

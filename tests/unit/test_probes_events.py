@@ -177,3 +177,30 @@ def test_counts_are_unknown_until_the_event_list_is_done_then_exact():
     store.apply(relist_marker(0, "Event", [("default", "web.1")]), T0)
     assert pod_row(store, ("default", "web")).probe_text == "0/2/0"
     assert pod_detail(store, ("default", "web")).probes_known
+
+
+def test_a_failed_scheduling_event_speaks_only_for_the_episode_it_belongs_to():
+    """The FailedScheduling Event's message (the scheduler's latest words) replaces the
+    PodScheduled condition's, unless the Event is older than the condition's
+    transition: then it belongs to an earlier pod of that name or an earlier episode."""
+    from tests.factories import cond
+
+    current = "0/2 nodes are available: 2 Insufficient cpu."
+    conditions = [cond("PodScheduled", "False", "Unschedulable", current, at=100)]
+    p = pod("web", phase="Pending", node="", conditions=conditions, statuses=[])
+    stale = event(
+        "old", "web", "FailedScheduling", "0/2 nodes: untolerated taint", container=None, last=50
+    )
+    store = feed(Store(), p, stale)
+    detail = pod_detail(store, ("default", "web"))
+    assert (detail.scheduling.message, detail.scheduling.source) == (
+        current,
+        "PodScheduled condition",
+    )
+    fresh = event("new", "web", "FailedScheduling", "0/3 nodes: newer", container=None, last=150)
+    feed(store, fresh)
+    detail = pod_detail(store, ("default", "web"))
+    assert (detail.scheduling.message, detail.scheduling.source) == (
+        "0/3 nodes: newer",
+        "FailedScheduling event",
+    )
