@@ -1,6 +1,6 @@
 """Render the README screenshots from the bundled demo: `python scripts/screenshots.py`.
 
-Writes one SVG per scene of podwatch/ui/scenes.py into screenshots/.
+Writes one SVG per scene of tests/scenes.py into screenshots/.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from podwatch.ui.scenes import SCENES, build_app, prepare  # noqa: E402
+from tests.scenes import SCENES, build_app, prepare  # noqa: E402
 
 
 async def shoot(out: Path) -> list[Path]:

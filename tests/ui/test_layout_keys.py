@@ -180,7 +180,7 @@ async def test_a_command_typed_at_once_after_colon_runs(demo_app) -> None:
 async def test_at_80x24_a_crowded_table_leaves_the_answer_on_screen() -> None:
     """25 real pods: the table stops at its share of the screen, and the selected pod's
     why line and problem facts are still drawn, without scrolling."""
-    from podwatch.ui.scenes import SCENES, build_app, prepare
+    from tests.scenes import SCENES, build_app, prepare
 
     scene = next(s for s in SCENES if s.name == "real-80x24")
     app = build_app(scene)

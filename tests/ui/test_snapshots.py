@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from podwatch.ui.scenes import SCENES, build_app, prepare
+from tests.scenes import SCENES, build_app, prepare
 
 
 @pytest.mark.parametrize("scene", SCENES, ids=[s.name for s in SCENES])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from podwatch.ui.app import PodwatchApp
-from podwatch.ui.scenes import SCENES, build_app
+from tests.scenes import SCENES, build_app
 
 
 def test_animations_off_over_ssh(monkeypatch):

@@ -1,6 +1,6 @@
 """The bundled demo, replayed at chosen moments, shows every reference scenario (SPEC 5).
 
-Times come from the scenario steps in scripts/gen_demo.py, with a margin away
+Times come from the scenario steps in scripts/demo/story.py, with a margin away
 from each transition.
 """
 
@@ -62,6 +62,16 @@ def test_generator_reproduces_the_bundled_file(tmp_path):
         capture_output=True,
     )
     assert out.read_bytes() == demo_path().read_bytes()
+
+
+def test_the_demo_simulator_imports_apart_from_the_story():
+    """scripts/demo/simulator.py, the control plane that turns the story into watch
+    events, imports on its own: a test can give it a story of its own."""
+    from scripts.demo import objects, simulator
+    from scripts.demo.story import END, scenario
+
+    assert callable(simulator.simulate) and callable(objects.pod_object)
+    assert all(0 <= t <= END for t, _step in scenario())
 
 
 def test_1_readiness_fails_then_passes():

@@ -1,7 +1,9 @@
 """Chosen moments of the bundled demo, as the dashboard shows them.
 
 One list serves the README screenshots (scripts/screenshots.py) and the SVG
-snapshot tests, so what the README shows is what the tests pin down.
+snapshot tests, so what the README shows is what the tests pin down. A fixture of
+the checkout, not of the package: the real captures some scenes replay live in
+tests/data/.
 """
 
 from __future__ import annotations
@@ -27,12 +29,11 @@ class Scene:
     keys: tuple[str, ...] = ()
     """Keys to press once the pod is selected."""
     files: tuple[str, ...] = ()
-    """Real captures to replay instead of the demo, relative to the repository (these
-    scenes exist only in a checkout: the captures are not in the package)."""
+    """Real captures to replay instead of the demo, relative to the repository."""
     namespace: str = "demo"
 
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 REAL = "tests/data/recordings/real-objects/"
 REAL_PODS = REAL + "pods-list-k8s-1.35-minikube.json"
 REAL_137 = REAL + "pod-liveness-probe-crashloop-exit-137.json"

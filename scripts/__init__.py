@@ -1,0 +1,1 @@
+"""Scripts of the checkout (not in the wheel): gen_demo.py, screenshots.py."""
