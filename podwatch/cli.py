@@ -368,6 +368,7 @@ def _recorder(path: str, cluster, scope, redact: bool):
 def run_live(args: argparse.Namespace) -> int:
     from podwatch.kube.config import ConfigError
     from podwatch.kube.source import LiveSource
+    from podwatch.kube.states import NOT_SERVED
 
     try:
         cluster, scope = _connect(args)
@@ -417,7 +418,7 @@ def run_live(args: argparse.Namespace) -> int:
         _error(f"could not list anything from {cluster.context}: {_errors_text(statuses)}")
         return EXIT_BAD_INPUT
     for kind, st in statuses.items():
-        if st.state in ("forbidden", "unavailable"):
+        if st.state in NOT_SERVED:
             _error(f"warning: {kind} {st.state}: {st.last_error}")
         elif kind not in source.store.synced:
             why = st.last_error or st.state

@@ -31,21 +31,11 @@ from typing import Any
 
 from podwatch import codec
 from podwatch.kube.config import Cluster, Scope
+from podwatch.kube.states import WatchState
 from podwatch.model.k8s import d, lst, meta, s
 from podwatch.model.watch import WatchEvent, relist_marker
 
 Sink = Callable[[WatchEvent], None]
-
-STATES = (
-    "failed",
-    "connecting",
-    "listing",
-    "watching",
-    "reconnecting",
-    "forbidden",
-    "unavailable",
-    "stopped",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +104,7 @@ class KindStatus:
     """What the status bar says about one kind."""
 
     kind: str
-    state: str
+    state: WatchState
     since: float
     """Wall time this state began (for "reconnecting n since t")."""
     attempt: int = 0
@@ -125,7 +115,7 @@ class KindStatus:
 
     @property
     def healthy(self) -> bool:
-        return self.state == "watching"
+        return self.state is WatchState.WATCHING
 
 
 class _Expired(Exception):
@@ -215,7 +205,7 @@ class KindWatcher:
                 self._args["label_selector"] = scope.label_selector
             if scope.field_selector:
                 self._args["field_selector"] = scope.field_selector
-        self.status = KindStatus(kind, "connecting", clock())
+        self.status = KindStatus(kind, WatchState.CONNECTING, clock())
         self._response: Any = None
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name=f"watch-{kind}", daemon=True)
@@ -246,7 +236,7 @@ class KindWatcher:
 
     # ----------------------------------------------------------------- state
 
-    def _set(self, state: str, **changes: Any) -> None:
+    def _set(self, state: WatchState, **changes: Any) -> None:
         current = self.status
         if state != current.state:
             changes.setdefault("since", self.clock())
@@ -273,10 +263,10 @@ class KindWatcher:
             while not self.stop_event.is_set():
                 try:
                     if self.resource_version is None:
-                        self._set("listing", attempt=attempt)
+                        self._set(WatchState.LISTING, attempt=attempt)
                         self.resource_version = self._list()
                         attempt = 0
-                    self._set("watching", attempt=0, last_error="")
+                    self._set(WatchState.WATCHING, attempt=0, last_error="")
                     self._watch()
                 except _Expired:
                     self.resource_version = None
@@ -286,12 +276,12 @@ class KindWatcher:
                         break
                     if getattr(exc, "status", None) in (400, 422):
                         # The request itself is wrong (a malformed selector): retrying cannot help.
-                        self._set("failed", last_error=_error_text(exc), attempt=0)
+                        self._set(WatchState.FAILED, last_error=_error_text(exc), attempt=0)
                         return
                     attempt = self._handle_failure(exc, attempt)
         finally:
-            if self.status.state != "failed":
-                self._set("stopped")
+            if self.status.state is not WatchState.FAILED:
+                self._set(WatchState.STOPPED)
 
     def _handle_failure(self, exc: BaseException, attempt: int) -> int:
         status = getattr(exc, "status", None)
@@ -300,36 +290,39 @@ class KindWatcher:
             self.resource_version = None
             return attempt
         if status == 403:
-            self._set("forbidden", last_error=text, attempt=0)
+            self._set(WatchState.FORBIDDEN, last_error=text, attempt=0)
             self.resource_version = None
             self._wait(self.settings.forbidden_retry)
             return 0
         if status == 404:
-            self._set("unavailable", last_error=text, attempt=0)
+            self._set(WatchState.UNAVAILABLE, last_error=text, attempt=0)
             self.resource_version = None
             self._wait(self.settings.unavailable_retry)
             return 0
         attempt += 1
         if status == 401:
-            self._set("reconnecting", attempt=attempt, last_error=f"{text}; re-authenticating")
+            self._set(
+                WatchState.RECONNECTING, attempt=attempt, last_error=f"{text}; re-authenticating"
+            )
             try:
                 self.cluster.reauthenticate()
             except Exception as auth_exc:
                 self._set(
-                    "reconnecting", last_error=f"re-authentication failed: {_error_text(auth_exc)}"
+                    WatchState.RECONNECTING,
+                    last_error=f"re-authentication failed: {_error_text(auth_exc)}",
                 )
             self._wait(self._backoff(attempt))
             return attempt
         if status == 429:
             delay = _retry_after(exc)
-            self._set("reconnecting", attempt=attempt, last_error=f"throttled: {text}")
+            self._set(WatchState.RECONNECTING, attempt=attempt, last_error=f"throttled: {text}")
             self._wait(delay if delay is not None else self._backoff(attempt))
             return attempt
         if _is_read_timeout(exc) and attempt == 1:
             # A quiet stream timed out: resume at once; a second one in a row backs off.
-            self._set("reconnecting", attempt=attempt, last_error=text)
+            self._set(WatchState.RECONNECTING, attempt=attempt, last_error=text)
             return attempt
-        self._set("reconnecting", attempt=attempt, last_error=text)
+        self._set(WatchState.RECONNECTING, attempt=attempt, last_error=text)
         self._wait(self._backoff(attempt))
         return attempt
 

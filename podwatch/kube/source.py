@@ -17,6 +17,7 @@ from typing import Protocol
 
 from podwatch.kube.config import Cluster, Scope
 from podwatch.kube.listwatch import KindStatus, KindWatcher, WatchSettings
+from podwatch.kube.states import REFUSED, STALE, WatchState
 from podwatch.model.store import Changes, Store
 from podwatch.model.watch import KINDS, WatchEvent
 from podwatch.recording import Recording, RecordingWriter
@@ -301,8 +302,8 @@ class LiveSource:
         self.store.unreadable = frozenset(
             kind
             for kind, w in self.watchers.items()
-            if w.status.state == "forbidden"
-            or (kind == "EndpointSlice" and w.status.state == "unavailable")
+            if w.status.state is WatchState.FORBIDDEN
+            or (kind == "EndpointSlice" and w.status.state is WatchState.UNAVAILABLE)
         )
         self.received += count
         # Bookmarks are the server's keep-alives, not changes: an idle cluster reads
@@ -324,9 +325,7 @@ class LiveSource:
         says those."""
         synced = self.store.synced
         return {
-            kind: st
-            for kind, st in self.statuses().items()
-            if kind in synced and st.state in ("connecting", "listing", "reconnecting")
+            kind: st for kind, st in self.statuses().items() if kind in synced and st.state in STALE
         }
 
     @property
@@ -339,14 +338,14 @@ class LiveSource:
     def settled(self) -> bool:
         """Every kind has delivered its list, or is refused (forbidden, not served, failed)."""
         return all(
-            kind in self.store.synced or st.state in ("forbidden", "unavailable", "failed")
-            for kind, st in self.statuses().items()
+            kind in self.store.synced or st.state in REFUSED for kind, st in self.statuses().items()
         )
 
     def unreachable(self, attempts: int = 4) -> bool:
         """Nothing ever listed and every kind has failed `attempts` times in a row."""
         return not self.store.synced and all(
-            st.state == "failed" or (st.state == "reconnecting" and st.attempt >= attempts)
+            st.state is WatchState.FAILED
+            or (st.state is WatchState.RECONNECTING and st.attempt >= attempts)
             for st in self.statuses().values()
         )
 

@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from podwatch.gcpolicy import FreezePolicy
 from podwatch.kube.source import LiveSource, ReplaySource
+from podwatch.kube.states import REFUSED
 from podwatch.layout import same_drawing
 from podwatch.model.store import Changes
 from podwatch.moment import MomentError, parse_moment
@@ -322,7 +323,7 @@ class PodwatchApp(ShadowedOutput):
         source = self.source
         if isinstance(source, LiveSource):
             pod_state = source.statuses().get("Pod")
-            if pod_state is not None and pod_state.state in ("forbidden", "failed"):
+            if pod_state is not None and pod_state.state in REFUSED:
                 self._awaited_namespace = None  # the status line says why nothing shows
                 return
             if "Pod" not in source.store.synced:

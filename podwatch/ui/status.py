@@ -10,7 +10,7 @@ state, the kinds that are not watching) is shortened last or never.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,19 +18,21 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from podwatch.cut import cut_halves
+from podwatch.kube.listwatch import KindStatus
 from podwatch.kube.source import LiveSource, ReplaySource
+from podwatch.kube.states import WatchState
 from podwatch.model.k8s import format_clock
 from podwatch.safe import clean, plain
 
-STATE_MARK = {
-    "watching": ("✓", "green"),
-    "listing": ("…", "yellow"),
-    "connecting": ("…", "yellow"),
-    "reconnecting": ("⟳", "bold yellow"),
-    "forbidden": ("✗", "red"),
-    "unavailable": ("-", "dim"),
-    "failed": ("✗", "bold red"),
-    "stopped": ("■", "dim"),
+STATE_MARK: dict[str, tuple[str, str]] = {
+    WatchState.WATCHING: ("✓", "green"),
+    WatchState.LISTING: ("…", "yellow"),
+    WatchState.CONNECTING: ("…", "yellow"),
+    WatchState.RECONNECTING: ("⟳", "bold yellow"),
+    WatchState.FORBIDDEN: ("✗", "red"),
+    WatchState.UNAVAILABLE: ("-", "dim"),
+    WatchState.FAILED: ("✗", "bold red"),
+    WatchState.STOPPED: ("■", "dim"),
 }
 """A symbol with every state colour: meaning never rests on colour alone."""
 
@@ -100,13 +102,13 @@ def _fit(parts: dict[str, _Part], shrink: Sequence[str], width: int | None) -> T
     return line
 
 
-def _kind_text(kind: str, st: Any) -> Text:
+def _kind_text(kind: str, st: KindStatus) -> Text:
     """`Pod ✓`, `Pod ⟳reconnecting 3 since 10:02:11`."""
     mark, style = STATE_MARK.get(st.state, ("?", ""))
     text = Text(f"{kind} {mark}", style=style)
-    if st.state != "watching":
+    if st.state is not WatchState.WATCHING:
         text.append(st.state, style=style)
-        if st.state == "reconnecting":
+        if st.state is WatchState.RECONNECTING:
             text.append(f" {st.attempt} since {format_clock(st.since)}", style=style)
     return text
 
@@ -116,7 +118,7 @@ def _kinds_count(count: int, state: str) -> Text:
     return Text(f"{count} kind{'s' if count != 1 else ''} {mark}", style=style)
 
 
-def _kinds_forms(statuses: dict[str, Any]) -> list[Text]:
+def _kinds_forms(statuses: Mapping[str, KindStatus]) -> list[Text]:
     """The kinds' watch states, fullest first:
     - every kind with its state (`Pod ⟳reconnecting 3 since 10:02:11`);
     - the kinds watching fine folded into one count, the others grouped by state
@@ -127,8 +129,8 @@ def _kinds_forms(statuses: dict[str, Any]) -> list[Text]:
     by_state: dict[str, list[str]] = {}
     for kind, st in statuses.items():
         by_state.setdefault(st.state, []).append(kind)
-    fine = len(by_state.pop("watching", []))
-    folded = [_kinds_count(fine, "watching")] if fine else []
+    fine = len(by_state.pop(WatchState.WATCHING, []))
+    folded = [_kinds_count(fine, WatchState.WATCHING)] if fine else []
     grouped, marked = list(folded), list(folded)
     for state, kinds in by_state.items():
         mark, style = STATE_MARK.get(state, ("?", ""))
