@@ -388,12 +388,19 @@ def run_live(args: argparse.Namespace) -> int:
     if not once:
         from podwatch.ui.app import PodwatchApp
 
+        # This function owns every source it starts: it stops them (the dashboard only
+        # shows one), before closing the cluster they read through, and also when the
+        # app fails to start.
+        sources = [source]
+
         def restart(namespace: str | None) -> LiveSource:
             # `:ns NAME`: the same cluster, another namespace; `:ns` alone (None): every
             # namespace (Scope.all_namespaces). Recording stops with the old source.
             from dataclasses import replace
 
-            return LiveSource(cluster, replace(scope, namespace=namespace)).start()
+            sources[-1].stop()
+            sources.append(LiveSource(cluster, replace(scope, namespace=namespace)).start())
+            return sources[-1]
 
         app = PodwatchApp(
             source,
@@ -405,7 +412,7 @@ def run_live(args: argparse.Namespace) -> int:
         try:
             app.run()
         finally:
-            app.source.stop()
+            sources[-1].stop()
             cluster.close()
         return app.return_code or 0
     try:

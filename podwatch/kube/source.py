@@ -226,11 +226,14 @@ class LiveSource:
         self.store = store_factory()
         self.store.now = self.started
         self.recorder = recorder
+        self._recorder = recorder
+        """Where `poll` records: `recorder` until `stop` closes it."""
         self.max_batch = max_batch
         self.received = 0
         self.rate = EventRate()
         self._queue: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()
         self._stop = threading.Event()
+        self._stopping = threading.Lock()
         self.on_arrival: Callable[[], None] | None = None
         """Called (from a watch thread) when events arrive while none are waiting, so a
         consumer can drain at once instead of polling; at most once per `poll()`."""
@@ -259,16 +262,28 @@ class LiveSource:
         return self
 
     def stop(self, timeout: float = 2.0) -> None:
-        """Stop every watch; never hangs: threads are daemons and reads are interrupted."""
-        self._stop.set()
-        for watcher in self.watchers.values():
-            watcher.stop()
-        deadline = time.monotonic() + timeout
-        for watcher in self.watchers.values():
-            watcher.join(max(0.0, deadline - time.monotonic()))
-        if self.recorder is not None:
-            self.poll()  # what arrived before the stop still goes into the file
-            self.recorder.close()
+        """Stop every watch and close the recording; never hangs: threads are daemons
+        and reads are interrupted. Idempotent: a second call (or one racing the first)
+        does nothing more.
+
+        Whoever created the source stops it: the cli (also for the sources its `:ns`
+        restart callback makes), a test. The dashboard never does: it only shows one."""
+        with self._stopping:
+            if self._stop.is_set():
+                return
+            self._stop.set()
+            for watcher in self.watchers.values():
+                watcher.stop()
+            deadline = time.monotonic() + timeout
+            for watcher in self.watchers.values():
+                watcher.join(max(0.0, deadline - time.monotonic()))
+            if self._recorder is not None:
+                # Everything that arrived before the stop goes into the file, not one
+                # batch of it; a watch that outlived the join records nothing more.
+                while not self._queue.empty():
+                    self.poll()
+                self._recorder.close()
+                self._recorder = None
 
     def _push(self, event: WatchEvent) -> None:
         self._queue.put(event)
@@ -281,7 +296,7 @@ class LiveSource:
         changes = Changes()
         apply = self.store.apply
         started = self.started
-        recorder = self.recorder
+        recorder = self._recorder
         count = 0
         bookmarks = 0
         while count < self.max_batch:

@@ -127,9 +127,9 @@ class PodwatchApp(ShadowedOutput):
         self.call_after_refresh(self.update_status)
 
     def on_unmount(self) -> None:
+        # Stopping the source is its owner's job (the cli, after `run()` returns).
         if isinstance(self.source, LiveSource):
             self.source.on_arrival = None
-            self.source.stop()
 
     def _reauth_in_terminal(self, renew: Callable[[], None]) -> None:
         """Run an exec credential plugin with the real terminal (it may ask for a password)."""
@@ -303,10 +303,8 @@ class PodwatchApp(ShadowedOutput):
         """Stop the current watches and start over `namespace` (None: all namespaces,
         and from then on the table shows its NAMESPACE column)."""
         assert self.restart is not None
-        old = self.source
-        old.on_arrival = None
-        old.stop()
-        self.source = self.restart(namespace)
+        self.source.on_arrival = None
+        self.source = self.restart(namespace)  # which stops the old source (its owner's)
         if isinstance(self.source, LiveSource):
             self.source.cluster.reauth_wrapper = self._reauth_in_terminal
             self.watch_arrivals(self.source)

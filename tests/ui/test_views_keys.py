@@ -238,6 +238,7 @@ class LiveApp:
         self.sources = [LiveSource(self.cluster, scope, settings=FAST).start()]
 
         def restart(namespace: str | None) -> LiveSource:
+            self.sources[-1].stop()
             source = LiveSource(self.cluster, replace(scope, namespace=namespace), settings=FAST)
             self.sources.append(source.start())
             return source
