@@ -23,6 +23,7 @@ import random
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from podwatch.kube.listwatch import KindStatus  # noqa: E402
+from podwatch.kube.source import ReauthWrapper, SourceStatus  # noqa: E402
 from podwatch.model.k8s import format_rfc3339  # noqa: E402
 from podwatch.model.store import Changes, Store  # noqa: E402
 from podwatch.model.watch import WatchEvent  # noqa: E402
@@ -219,10 +222,27 @@ class SimulatedSource:
         self.received = 0
         self.steps = 0
         self.now = START
+        self.on_arrival: Callable[[], None] | None = None  # never called: polled by steps
 
     @property
     def description(self) -> str:
         return "soak"
+
+    @property
+    def replay(self) -> None:
+        return None
+
+    def status(self) -> SourceStatus:
+        return SourceStatus("soak")
+
+    def stale_kinds(self) -> dict[str, KindStatus]:
+        return {}
+
+    def covers(self, namespace: str | None) -> bool:
+        return True
+
+    def reauthenticate_with(self, wrapper: ReauthWrapper | None) -> None:
+        pass
 
     def poll(self) -> Changes:
         changes = Changes()

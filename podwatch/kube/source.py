@@ -12,7 +12,8 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from podwatch.kube.config import Cluster, Scope
@@ -26,14 +27,110 @@ Clock = Callable[[], float]
 """Monotonic seconds; injectable so that tests control time."""
 
 
+def _run(fn: Callable[[], None]) -> None:
+    fn()
+
+
+ReauthWrapper = Callable[[Callable[[], None]], None]
+"""Runs a re-authentication (the function it is given). The dashboard suspends itself
+around it, so that a credential plugin that asks for a password gets the terminal."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """What the status line says about a source, whatever it is."""
+
+    where: str
+    """Live: the kubeconfig context; replay: the recording's context, or "recording"."""
+    scope: str = ""
+    """Live: what is watched ("namespace default", "all namespaces", selectors)."""
+    rate: float = 0.0
+    """Live: events per second lately (bookmarks left out)."""
+    kinds: Mapping[str, KindStatus] = field(default_factory=dict)
+    """Live: each watched kind's state; a recording watches nothing."""
+
+
+class ReplayControls(Protocol):
+    """What the replay keys act on: pause, speed, step and seek through a recording,
+    and where it is. A live source has none (its `replay` is None)."""
+
+    @property
+    def paused(self) -> bool: ...
+
+    @property
+    def speed(self) -> float: ...
+
+    @property
+    def started(self) -> float:
+        """Wall time of the recording's start."""
+        ...
+
+    @property
+    def duration(self) -> float: ...
+
+    @property
+    def position(self) -> float:
+        """Seconds since the recording's start."""
+        ...
+
+    @property
+    def finished(self) -> bool: ...
+
+    @property
+    def next_index(self) -> int:
+        """How many events have been applied."""
+        ...
+
+    @property
+    def event_count(self) -> int: ...
+
+    def toggle_pause(self) -> bool: ...
+
+    def set_speed(self, speed: float) -> None: ...
+
+    def step(self) -> Changes: ...
+
+    def seek(self, position: float) -> Changes: ...
+
+
 class Source(Protocol):
+    """What the dashboard reads from, live or recorded, without asking which.
+
+    Stopping is not part of it: whoever creates a source stops it (see
+    `LiveSource.stop`)."""
+
     store: Store
     received: int
+    """Events applied in all."""
+    on_arrival: Callable[[], None] | None
+    """Called (from any thread) when events arrive while none are waiting, so that a
+    consumer can drain at once instead of on its next timer tick. A recording never
+    calls it: its events are due by the clock."""
 
     def poll(self) -> Changes: ...
 
     @property
     def description(self) -> str: ...
+
+    @property
+    def replay(self) -> ReplayControls | None:
+        """The replay controls; None for a live source."""
+        ...
+
+    def status(self) -> SourceStatus: ...
+
+    def stale_kinds(self) -> dict[str, KindStatus]:
+        """The kinds whose data is going stale (none, in a recording)."""
+        ...
+
+    def covers(self, namespace: str | None) -> bool:
+        """Whether what the source delivers already includes `namespace` (None: every
+        namespace), so that `:ns` filters the view; if not, a new watch is needed."""
+        ...
+
+    def reauthenticate_with(self, wrapper: ReauthWrapper | None) -> None:
+        """How to run a re-authentication from now on (None: directly)."""
+        ...
 
 
 class ReplaySource:
@@ -68,12 +165,35 @@ class ReplaySource:
         self._anchor_clock = clock()
         self._position = 0.0
         self.store.now = self.started
+        self.on_arrival: Callable[[], None] | None = None
+        """Never called: a recording's events are due by the clock (see `Source`)."""
 
     # ----------------------------------------------------------------- interface
 
     @property
     def description(self) -> str:
         return "replay"
+
+    @property
+    def replay(self) -> ReplaySource:
+        return self
+
+    def status(self) -> SourceStatus:
+        context = self.recording.header.get("context")
+        return SourceStatus(str(context) if context else "recording")
+
+    def stale_kinds(self) -> dict[str, KindStatus]:
+        return {}
+
+    def covers(self, namespace: str | None) -> bool:
+        return True  # a recording holds what it holds: `:ns` only filters it
+
+    def reauthenticate_with(self, wrapper: ReauthWrapper | None) -> None:
+        pass  # nothing to authenticate
+
+    @property
+    def event_count(self) -> int:
+        return len(self.events)
 
     @property
     def duration(self) -> float:
@@ -255,6 +375,25 @@ class LiveSource:
     @property
     def description(self) -> str:
         return f"{self.cluster.context} ({self.scope.describe()})"
+
+    @property
+    def replay(self) -> None:
+        return None
+
+    def status(self) -> SourceStatus:
+        return SourceStatus(
+            self.cluster.context,
+            self.scope.describe(),
+            self.rate.per_second(self.clock()),
+            self.statuses(),
+        )
+
+    def covers(self, namespace: str | None) -> bool:
+        return self.scope.all_namespaces or namespace == self.scope.namespace
+
+    def reauthenticate_with(self, wrapper: ReauthWrapper | None) -> None:
+        """Shared by every source over the same cluster (they share its credentials)."""
+        self.cluster.reauth_wrapper = wrapper if wrapper is not None else _run
 
     def start(self) -> LiveSource:
         for watcher in self.watchers.values():

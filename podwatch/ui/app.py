@@ -17,7 +17,7 @@ from textual.events import Resize
 from textual.widgets import Input
 
 from podwatch.gcpolicy import FreezePolicy
-from podwatch.kube.source import LiveSource, ReplaySource
+from podwatch.kube.source import Source
 from podwatch.kube.states import REFUSED
 from podwatch.layout import same_drawing
 from podwatch.model.store import Changes
@@ -77,10 +77,10 @@ class PodwatchApp(ShadowedOutput):
 
     def __init__(
         self,
-        source: Any,
+        source: Source,
         *,
         all_namespaces: bool = False,
-        restart: Callable[[str | None], Any] | None = None,
+        restart: Callable[[str | None], Source] | None = None,
         ansi_color: bool | None = None,
         poll_interval: float = POLL_INTERVAL,
         low_bandwidth: bool | None = None,
@@ -96,10 +96,12 @@ class PodwatchApp(ShadowedOutput):
         super().__init__(ansi_color=ansi_color)
         # NO_COLOR: meaning carried by weight instead of greys (podwatch/ui/mono.py).
         self._filters = use_readable_monochrome(self._filters)
-        self.source = source
+        self.source: Source = source
+        """What is shown. The app never stops it: whoever created it does."""
         self.all_namespaces = all_namespaces
         self.restart = restart
-        """Live: a new source over another namespace (None: all namespaces)."""
+        """Live: a new source over another namespace (None: all namespaces). Given by the
+        sources' owner, which stops the one replaced."""
         self._awaited_namespace: str | None = None
         """`:ns NAME` waits for the pods to be listed before saying there are none."""
         self.poll_interval = poll_interval
@@ -121,15 +123,20 @@ class PodwatchApp(ShadowedOutput):
         self.push_screen("pods")
         self.set_interval(self.poll_interval, self.drain, name="drain")
         self.set_interval(TICK_INTERVAL, self.tick, name="tick")
-        if isinstance(self.source, LiveSource):
-            self.source.cluster.reauth_wrapper = self._reauth_in_terminal
-            self.watch_arrivals(self.source)
+        self._attach(self.source)
         self.call_after_refresh(self.update_status)
 
     def on_unmount(self) -> None:
         # Stopping the source is its owner's job (the cli, after `run()` returns).
-        if isinstance(self.source, LiveSource):
-            self.source.on_arrival = None
+        self._detach(self.source)
+
+    def _attach(self, source: Source) -> None:
+        source.reauthenticate_with(self._reauth_in_terminal)
+        self.watch_arrivals(source)
+
+    def _detach(self, source: Source) -> None:
+        source.on_arrival = None
+        source.reauthenticate_with(None)
 
     def _reauth_in_terminal(self, renew: Callable[[], None]) -> None:
         """Run an exec credential plugin with the real terminal (it may ask for a password)."""
@@ -148,7 +155,7 @@ class PodwatchApp(ShadowedOutput):
 
     # ----------------------------------------------------------------- data flow
 
-    def watch_arrivals(self, source: LiveSource) -> None:
+    def watch_arrivals(self, source: Source) -> None:
         """Drain soon after events arrive rather than on the next timer tick: the first
         event of a burst schedules one drain `COALESCE` seconds later, which takes the
         whole burst as one batch (the timer remains as a fallback)."""
@@ -294,20 +301,15 @@ class PodwatchApp(ShadowedOutput):
     def _watches_other_namespace(self, namespace: str | None) -> bool:
         """Live over one namespace, asked for another (or for all): a new watch is
         needed, since the current one never sees the pods asked for."""
-        source = self.source
-        if not isinstance(source, LiveSource) or self.restart is None:
-            return False
-        return not source.scope.all_namespaces and namespace != source.scope.namespace
+        return self.restart is not None and not self.source.covers(namespace)
 
     def _restart_source(self, namespace: str | None, screen: MainScreen) -> None:
         """Stop the current watches and start over `namespace` (None: all namespaces,
         and from then on the table shows its NAMESPACE column)."""
         assert self.restart is not None
-        self.source.on_arrival = None
+        self._detach(self.source)
         self.source = self.restart(namespace)  # which stops the old source (its owner's)
-        if isinstance(self.source, LiveSource):
-            self.source.cluster.reauth_wrapper = self._reauth_in_terminal
-            self.watch_arrivals(self.source)
+        self._attach(self.source)
         if namespace is None:
             self.all_namespaces = screen.all_namespaces = screen.table.all_namespaces = True
         screen.set_namespace(None)
@@ -319,9 +321,9 @@ class PodwatchApp(ShadowedOutput):
         if namespace is None:
             return
         source = self.source
-        if isinstance(source, LiveSource):
-            pod_state = source.statuses().get("Pod")
-            if pod_state is not None and pod_state.state in REFUSED:
+        pod_state = source.status().kinds.get("Pod")  # None: not watched (a recording)
+        if pod_state is not None:
+            if pod_state.state in REFUSED:
                 self._awaited_namespace = None  # the status line says why nothing shows
                 return
             if "Pod" not in source.store.synced:
@@ -349,7 +351,7 @@ class PodwatchApp(ShadowedOutput):
         if action in ("command", "goto") and isinstance(self.focused, Input):
             return False  # typed into a prompt, `:` and `g` are text
         if action in ("pause", "speed", "step", "seek", "goto"):
-            return isinstance(self.source, ReplaySource)
+            return self.source.replay is not None
         return True
 
     # ----------------------------------------------------------------- prompts
@@ -391,24 +393,29 @@ class PodwatchApp(ShadowedOutput):
         self.update_status()
 
     def action_pause(self) -> None:
-        self.source.toggle_pause()
-        self.update_status()
+        if (replay := self.source.replay) is not None:
+            replay.toggle_pause()
+            self.update_status()
 
     def action_speed(self, direction: int) -> None:
-        current = self.source.speed
+        if (replay := self.source.replay) is None:
+            return
+        current = replay.speed
         faster = [s for s in SPEEDS if s > current]
         slower = [s for s in SPEEDS if s < current]
         if direction > 0 and faster:
-            self.source.set_speed(faster[0])
+            replay.set_speed(faster[0])
         elif direction < 0 and slower:
-            self.source.set_speed(slower[-1])
+            replay.set_speed(slower[-1])
         self.update_status()
 
     def action_step(self) -> None:
-        self._after_jump(self.source.step())
+        if (replay := self.source.replay) is not None:
+            self._after_jump(replay.step())
 
     def action_seek(self, direction: int) -> None:
-        self._after_jump(self.source.seek(self.source.position + direction * SEEK_STEP))
+        if (replay := self.source.replay) is not None:
+            self._after_jump(replay.seek(replay.position + direction * SEEK_STEP))
 
     def action_goto(self) -> None:
         self.prompt(PromptScreen("go to: seconds, m:ss, HH:MM:SS or RFC 3339"), self._goto)
@@ -416,14 +423,15 @@ class PodwatchApp(ShadowedOutput):
     def _goto(self, text: str | None) -> None:
         """The same moments as `--at` (one parser); a time outside the recording is
         refused with a notice naming its span, and the position stays."""
-        if not text:
+        replay = self.source.replay
+        if not text or replay is None:
             return
         try:
-            seconds = parse_moment(text, started=self.source.started, duration=self.source.duration)
+            seconds = parse_moment(text, started=replay.started, duration=replay.duration)
         except MomentError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
-        self._after_jump(self.source.seek(seconds))
+        self._after_jump(replay.seek(seconds))
 
 
 def _reset() -> Changes:

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
 
 from podwatch.cut import cut_halves
 from podwatch.kube.listwatch import KindStatus
-from podwatch.kube.source import LiveSource, ReplaySource
+from podwatch.kube.source import ReplayControls, Source, SourceStatus
 from podwatch.kube.states import WatchState
 from podwatch.model.k8s import format_clock
 from podwatch.safe import clean, plain
@@ -146,9 +145,9 @@ def _short_scope(scope: str) -> str:
     return scope.replace("all namespaces", "all ns").replace("namespace ", "ns ")
 
 
-def _live_parts(source: LiveSource) -> dict[str, _Part]:
-    context = clean(source.cluster.context, 253)
-    scope = clean(source.scope.describe(), 400)
+def _live_parts(status: SourceStatus) -> dict[str, _Part]:
+    context = clean(status.where, 253)
+    scope = clean(status.scope, 400)
 
     def where(ctx_limit: int, scope_limit: int, short: bool) -> Text:
         text = plain(cut_halves(context, ctx_limit), "bold")
@@ -156,12 +155,12 @@ def _live_parts(source: LiveSource) -> dict[str, _Part]:
         text.append_text(plain(cut_halves(_short_scope(scope) if short else scope, scope_limit)))
         return text
 
-    rate = source.rate.per_second(source.clock())
+    rate = status.rate
     return {
         "where": _Part(
             [where(253, 400, False), *(where(n, n, True) for n in CONTEXT_CUTS), Text()]
         ),
-        "kinds": _Part(_kinds_forms(source.statuses())),
+        "kinds": _Part(_kinds_forms(status.kinds)),
         "rate": _Part([Text(rate_text(rate)), Text()]),
     }
 
@@ -179,27 +178,27 @@ def rate_text(rate: float) -> str:
     return f"~{step} ev/s"
 
 
-def _replay_parts(source: ReplaySource) -> dict[str, _Part]:
-    name = clean(source.recording.header.get("context") or "recording", 253)
+def _replay_parts(status: SourceStatus, replay: ReplayControls) -> dict[str, _Part]:
+    name = clean(status.where, 253)
 
     def where(limit: int) -> Text:
         text = Text("replay ", style="bold")
         text.append_text(plain(cut_halves(name, limit)))
         return text
 
-    pause_mark, pause_word = ("⏸", "paused") if source.paused else ("▶", "playing")
-    end = "  (end)" if source.finished else ""
+    pause_mark, pause_word = ("⏸", "paused") if replay.paused else ("▶", "playing")
+    end = "  (end)" if replay.finished else ""
     return {
         "where": _Part([where(253), where(16), Text("replay", style="bold"), Text()]),
-        "position": _Part([Text(f"{mmss(source.position)} / {mmss(source.duration)}")]),
-        "speed": _Part([Text(f"×{source.speed:g}"), Text()]),
+        "position": _Part([Text(f"{mmss(replay.position)} / {mmss(replay.duration)}")]),
+        "speed": _Part([Text(f"×{replay.speed:g}"), Text()]),
         "pause": _Part(
             [
                 Text(f"{pause_mark} {pause_word}{end}", style="bold"),
                 Text(f"{pause_mark}{' end' if end else ''}", style="bold"),
             ]
         ),
-        "event": _Part([Text(f"event {source.next_index}/{len(source.events)}"), Text()]),
+        "event": _Part([Text(f"event {replay.next_index}/{replay.event_count}"), Text()]),
     }
 
 
@@ -222,7 +221,7 @@ def _view_parts(filter_text: str, sort: str, view: str) -> dict[str, _Part]:
 
 
 def status_line(
-    source: Any,
+    source: Source,
     *,
     width: int | None = None,
     filter_text: str = "",
@@ -232,23 +231,20 @@ def status_line(
     """Context and scope, per-kind watch state, events per second (live) or position,
     length, speed and pause state (replay); then the view, its filter and sort; in at
     most `width` cells (None: no limit), shortened by priority (see LIVE_SHRINK)."""
-    if isinstance(source, LiveSource):
-        parts, shrink = _live_parts(source), LIVE_SHRINK
-    elif isinstance(source, ReplaySource):
-        parts, shrink = _replay_parts(source), REPLAY_SHRINK
+    replay = source.replay
+    if replay is None:
+        parts, shrink = _live_parts(source.status()), LIVE_SHRINK
     else:
-        parts, shrink = {}, ()
+        parts, shrink = _replay_parts(source.status(), replay), REPLAY_SHRINK
     parts.update(_view_parts(filter_text, sort, view))
     return _fit(parts, shrink, width)
 
 
-def stale_banner(source: Any) -> Text | None:
+def stale_banner(source: Source) -> Text | None:
     """A visible "STALE since HH:MM:SS" when watches that were live are down, naming
     them and their own error (not another kind's: a 404 for EndpointSlice on a server
     without discovery.k8s.io/v1 says nothing about Events)."""
-    if not isinstance(source, LiveSource):
-        return None
-    stale = source.stale_kinds()
+    stale = source.stale_kinds()  # none in a recording
     if not stale:
         return None
     since = min(st.since for st in stale.values())
