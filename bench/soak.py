@@ -222,7 +222,6 @@ class SimulatedSource:
         self.received = 0
         self.steps = 0
         self.now = START
-        self.on_arrival: Callable[[], None] | None = None  # never called: polled by steps
 
     @property
     def description(self) -> str:
@@ -231,6 +230,9 @@ class SimulatedSource:
     @property
     def replay(self) -> None:
         return None
+
+    def notify_arrivals(self, callback: Callable[[], None] | None) -> None:
+        pass  # each poll is a step: nothing arrives by itself
 
     def status(self) -> SourceStatus:
         return SourceStatus("soak")

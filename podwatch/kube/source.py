@@ -8,7 +8,6 @@ calls `poll()` on a timer and redraws what changed, whatever the source.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections import deque
@@ -102,12 +101,15 @@ class Source(Protocol):
     store: Store
     received: int
     """Events applied in all."""
-    on_arrival: Callable[[], None] | None
-    """Called (from any thread) when events arrive while none are waiting, so that a
-    consumer can drain at once instead of on its next timer tick. A recording never
-    calls it: its events are due by the clock."""
 
     def poll(self) -> Changes: ...
+
+    def notify_arrivals(self, callback: Callable[[], None] | None) -> None:
+        """From now on call `callback` (from any thread) when events arrive while none
+        are waiting, and at once if some are waiting already, so that a consumer can
+        poll at once instead of on its next timer tick (None: no more calls). A
+        recording never calls it: its events are due by the clock."""
+        ...
 
     @property
     def description(self) -> str: ...
@@ -165,8 +167,6 @@ class ReplaySource:
         self._anchor_clock = clock()
         self._position = 0.0
         self.store.now = self.started
-        self.on_arrival: Callable[[], None] | None = None
-        """Never called: a recording's events are due by the clock (see `Source`)."""
 
     # ----------------------------------------------------------------- interface
 
@@ -177,6 +177,9 @@ class ReplaySource:
     @property
     def replay(self) -> ReplaySource:
         return self
+
+    def notify_arrivals(self, callback: Callable[[], None] | None) -> None:
+        pass  # a recording's events are due by the clock: `poll` on a timer
 
     def status(self) -> SourceStatus:
         context = self.recording.header.get("context")
@@ -351,13 +354,14 @@ class LiveSource:
         self.max_batch = max_batch
         self.received = 0
         self.rate = EventRate()
-        self._queue: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()
+        self._queue: deque[WatchEvent] = deque()
+        self._queue_lock = threading.Lock()
+        """Held to add to the queue and to take a batch from it, so that "was it empty"
+        and the change are one step (see `_push`)."""
         self._stop = threading.Event()
         self._stopping = threading.Lock()
-        self.on_arrival: Callable[[], None] | None = None
-        """Called (from a watch thread) when events arrive while none are waiting, so a
-        consumer can drain at once instead of polling; at most once per `poll()`."""
-        self._wake_pending = False
+        self._on_arrival: Callable[[], None] | None = None
+        """See `notify_arrivals`: called once per emptied queue."""
         self.watchers = {
             kind: KindWatcher(
                 cluster,
@@ -419,31 +423,50 @@ class LiveSource:
             if self._recorder is not None:
                 # Everything that arrived before the stop goes into the file, not one
                 # batch of it; a watch that outlived the join records nothing more.
-                while not self._queue.empty():
+                while self._queue:
                     self.poll()
                 self._recorder.close()
                 self._recorder = None
 
     def _push(self, event: WatchEvent) -> None:
-        self._queue.put(event)
-        if not self._wake_pending and self.on_arrival is not None:
-            self._wake_pending = True
-            self.on_arrival()
+        # While events wait, a wake-up has been given and a drain is due: only an event
+        # that finds the queue empty wakes the consumer. (Two watch threads can find it
+        # empty in turn only if a drain took everything in between: then both wake it.)
+        with self._queue_lock:
+            wake = not self._queue
+            self._queue.append(event)
+        self._wake(wake)
+
+    def notify_arrivals(self, callback: Callable[[], None] | None) -> None:
+        with self._queue_lock:  # a push that finds the queue empty sees the callback
+            self._on_arrival = callback
+            waiting = bool(self._queue)
+        self._wake(waiting)
+
+    def _wake(self, due: bool) -> None:
+        on_arrival = self._on_arrival
+        if due and on_arrival is not None:
+            on_arrival()
+
+    def _take(self) -> list[WatchEvent]:
+        """The next batch, oldest first; what is left over (more than `max_batch`)
+        wakes the consumer again, as if it had just arrived."""
+        with self._queue_lock:
+            queued = self._queue
+            batch = [queued.popleft() for _ in range(min(len(queued), self.max_batch))]
+            more = bool(queued)
+        self._wake(more)
+        return batch
 
     def poll(self) -> Changes:
-        self._wake_pending = False
         changes = Changes()
         apply = self.store.apply
         started = self.started
         recorder = self._recorder
-        count = 0
+        batch = self._take()
+        count = len(batch)
         bookmarks = 0
-        while count < self.max_batch:
-            try:
-                event = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            count += 1
+        for event in batch:
             if event.type == "BOOKMARK":
                 bookmarks += 1
             if recorder is not None:
@@ -467,7 +490,7 @@ class LiveSource:
 
     @property
     def backlog(self) -> int:
-        return self._queue.qsize()
+        return len(self._queue)
 
     def statuses(self) -> dict[str, KindStatus]:
         return {kind: w.status for kind, w in self.watchers.items()}

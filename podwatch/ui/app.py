@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import events, on
+from textual.app import SuspendNotSupported
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.widgets import Input
 
@@ -106,7 +108,6 @@ class PodwatchApp(ShadowedOutput):
         """`:ns NAME` waits for the pods to be listed before saying there are none."""
         self.poll_interval = poll_interval
         self._ticks = 0
-        self._drain_scheduled = False
         self._typeahead: list[events.Key] | None = None
         """Keys read while a prompt is opening (see `prompt`)."""
         self.gc_policy = FreezePolicy()
@@ -135,7 +136,7 @@ class PodwatchApp(ShadowedOutput):
         self.watch_arrivals(source)
 
     def _detach(self, source: Source) -> None:
-        source.on_arrival = None
+        source.notify_arrivals(None)
         source.reauthenticate_with(None)
 
     def _reauth_in_terminal(self, renew: Callable[[], None]) -> None:
@@ -145,7 +146,7 @@ class PodwatchApp(ShadowedOutput):
             try:
                 with self.suspend():
                     renew()
-            except Exception:
+            except SuspendNotSupported:  # headless, or a terminal that cannot
                 renew()
 
         try:
@@ -159,16 +160,11 @@ class PodwatchApp(ShadowedOutput):
         """Drain soon after events arrive rather than on the next timer tick: the first
         event of a burst schedules one drain `COALESCE` seconds later, which takes the
         whole burst as one batch (the timer remains as a fallback)."""
-        source.on_arrival = lambda: self.post_message(EventsArrived())
+        source.notify_arrivals(lambda: self.post_message(EventsArrived()))
 
     @on(EventsArrived)
     def _drain_soon(self) -> None:
-        if self._drain_scheduled:
-            return
-        self._drain_scheduled = True
-
         def run() -> None:
-            self._drain_scheduled = False
             if self.screen_stack:  # not while the app is shutting down (q mid-burst)
                 self.drain()
 
@@ -209,7 +205,7 @@ class PodwatchApp(ShadowedOutput):
         screen = self.screen
         try:
             status = screen.query_one("#status")
-        except Exception:
+        except NoMatches:  # a screen without a status line (help, a prompt)
             return
         filter_text = sort = view = ""
         if isinstance(screen, MainScreen):
@@ -224,7 +220,7 @@ class PodwatchApp(ShadowedOutput):
             status.update(line, layout=False)  # one fixed line: no relayout
         try:
             stale = screen.query_one("#stale")
-        except Exception:
+        except NoMatches:
             return
         banner = stale_banner(self.source)
         if same_drawing(banner, getattr(stale, "_podwatch_banner", None)) or (

@@ -10,6 +10,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, VerticalScroll
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
@@ -105,7 +106,7 @@ class PodDetails(Widget):
         detail = self.detail
         try:
             summary = self.query_one("#summary", Static)
-        except Exception:
+        except NoMatches:  # not composed yet, or recomposing
             return
         if detail is None:
             self._put(summary, self.empty)
