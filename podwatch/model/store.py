@@ -18,7 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from podwatch.model.endpoints import Membership, service_addresses, slice_service
+from podwatch.model.endpoints import (
+    EndpointState,
+    Membership,
+    service_addresses,
+    slice_service,
+)
 from podwatch.model.events import KEvent, ProbeFailures, normalize_event
 from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.index import Index
@@ -558,9 +563,9 @@ class Store:
             if pod is None:
                 continue
             m = members.get(pod)
-            if m is not None and m.state == "ready":
+            if m is not None and m.state == EndpointState.READY:
                 continue
-            members[pod] = Membership(svc, a.state_text.split(" ")[0], a.ip, a.ports, a.source)
+            members[pod] = Membership(svc, a.state.value, a.ip, a.ports, a.source)
         old = {pod: self._members.pop((svc, pod)) for pod in self._service_pods.pop(svc)}
         for pod, m in members.items():
             self._members[(svc, pod)] = m

@@ -244,3 +244,32 @@ def test_stored_pods_keep_what_panes_show_and_drop_env_mounts_volumes():
     assert (
         p["spec"]["containers"][0]["env"][0]["value"] == "hunter2"
     )  # the caller's object untouched
+
+
+def test_an_address_state_is_read_from_its_conditions_not_from_its_text():
+    from podwatch.model.endpoints import EndpointState, addresses_from_slice
+
+    cases = [
+        # (ready, serving, terminating) -> state, text
+        ((True, None, None), EndpointState.READY, "ready"),
+        ((None, None, None), EndpointState.READY, "ready (unset)"),
+        ((False, None, None), EndpointState.NOT_READY, "NotReady"),
+        ((False, True, True), EndpointState.TERMINATING, "terminating (serving)"),
+        ((True, False, True), EndpointState.TERMINATING, "terminating"),
+    ]
+    for (ready, serving, terminating), state, text in cases:
+        es = endpoint_slice(
+            "svc",
+            endpoints_=[
+                slice_endpoint(
+                    "10.0.0.5", "web", ready=ready, serving=serving, terminating=terminating
+                )
+            ],
+        )
+        (address,) = addresses_from_slice(es)
+        assert (address.state, address.state_text) == (state, text)
+        store = feed(Store(), pod(statuses=[running()], conditions=ready_conditions()), es)
+        (membership,) = store.memberships(WEB)
+        assert membership.state == state.value
+        sv = service_views(store)[0]
+        assert (address.ip in [a.ip for a in sv.ready]) is (state is EndpointState.READY)
