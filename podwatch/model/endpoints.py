@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from podwatch.model.k8s import Key, b, d, i, lst, meta, s
+from podwatch.model.selectors import Selector, from_map
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
@@ -125,6 +126,13 @@ def addresses_from_slice(es: Any) -> list[EndpointAddress]:
     return out
 
 
+def service_selector(service: Any) -> Selector | None:
+    """The pods a Service sends traffic to, by label, in its namespace. None: it has no
+    selector (its endpoints are kept by hand), and then it selects no pod by label."""
+    selector = d(d(d(service).get("spec")).get("selector"))
+    return from_map(selector) if selector else None
+
+
 def slice_service(es: Any) -> Key | None:
     m = meta(es)
     name = s(d(m.get("labels")).get(SERVICE_NAME_LABEL))
@@ -148,9 +156,8 @@ class ServiceEndpoints:
         return [a for a in self.addresses if a.state is not EndpointState.READY]
 
     @property
-    def selector(self) -> dict[str, str]:
-        sel = d(d(d(self.service).get("spec")).get("selector"))
-        return {k: v for k, v in sel.items() if isinstance(v, str)}
+    def selector(self) -> Selector | None:
+        return service_selector(self.service)
 
     @property
     def ports_text(self) -> str:

@@ -22,6 +22,7 @@ from podwatch.model.endpoints import (
     EndpointState,
     Membership,
     service_addresses,
+    service_selector,
     slice_service,
 )
 from podwatch.model.events import KEvent, ProbeFailures, normalize_event
@@ -519,12 +520,12 @@ class Store:
             self.services[key] = slim("Service", obj)
         # Pods the selector picks change their "selected, not listed" line.
         for svc in (old, self.services.get(key)):
-            selector = d(d(d(svc).get("spec")).get("selector"))
-            if selector:
+            selector = service_selector(svc)
+            if selector is not None:
                 changes.pods |= {
                     k
                     for k, pod in self.pods.items()
-                    if k[0] == key[0] and _labels_match(selector, pod)
+                    if k[0] == key[0] and selector.matches(d(meta(pod).get("labels")))
                 }
 
     def _endpoints(self, etype: str, obj: dict, changes: Changes) -> None:
@@ -650,11 +651,6 @@ class Store:
             "EndpointSlice": len(self.slices),
             "Node": len(self.nodes),
         }
-
-
-def _labels_match(selector: dict, pod: dict) -> bool:
-    labels = d(meta(pod).get("labels"))
-    return all(labels.get(k) == v for k, v in selector.items())
 
 
 def _same_lifecycle(old: dict, new: dict) -> bool:
