@@ -28,14 +28,13 @@ from podwatch.model.endpoints import (
 from podwatch.model.events import KEvent, ProbeFailures, normalize_event
 from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.index import Index
-from podwatch.model.k8s import Key, d, key_of, lst, meta, s
+from podwatch.model.k8s import Key, d, key_of, lst, meta, s, strip_metadata
 from podwatch.model.nodes import TaintId, node_taints
 from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
 from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.timeline import Timeline
 from podwatch.model.watch import WatchEvent
 
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_EVENT_TTL = 3600.0
 DEFAULT_MAX_EVENTS = 50_000
 PRUNE_EVERY = 60.0
@@ -125,28 +124,13 @@ def slim(kind: str, obj: dict) -> dict:
     if kind == "Pod" and isinstance(obj.get("spec"), dict):
         obj = dict(obj)
         obj["spec"] = _slim_pod_spec(obj["spec"])
-    m = obj.get("metadata")
-    if not isinstance(m, dict):
-        return obj
-    annotations = m.get("annotations")
-    drop_annotation = isinstance(annotations, dict) and LAST_APPLIED in annotations
+    obj = strip_metadata(obj, last_applied="drop")
     status = obj.get("status")
-    drop_images = kind == "Node" and isinstance(status, dict) and "images" in status
-    if "managedFields" not in m and not drop_annotation and not drop_images:
-        return obj
-    out = dict(obj)
-    m = dict(m)
-    m.pop("managedFields", None)
-    if drop_annotation:
-        annotations = dict(annotations)
-        annotations.pop(LAST_APPLIED, None)
-        m["annotations"] = annotations
-    out["metadata"] = m
-    if drop_images:
+    if kind == "Node" and isinstance(status, dict) and "images" in status:
         status = dict(status)
-        status.pop("images", None)
-        out["status"] = status
-    return out
+        del status["images"]
+        obj = {**obj, "status": status}
+    return obj
 
 
 class Store:
