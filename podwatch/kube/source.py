@@ -163,18 +163,14 @@ class ReplaySource:
         return self.store.apply(ev, self.started + ev.t)
 
     def _apply_until(self, position: float) -> Changes:
-        changes = Changes()
         events = self.events
-        apply = self.store.apply
-        started = self.started
-        n = len(events)
-        first = self._next
-        while self._next < n and events[self._next].t <= position:
-            ev = events[self._next]
-            self._next += 1
-            apply(ev, started + ev.t, changes)
-        self.received += self._next - first
-        self.store.now = started + position
+        first = end = self._next
+        while end < len(events) and events[end].t <= position:
+            end += 1
+        self._next = end
+        changes = self.store.apply_all(map(events.__getitem__, range(first, end)), self.started)
+        self.received += end - first
+        self.store.now = self.started + position
         return changes
 
 
@@ -277,23 +273,18 @@ class LiveSource:
 
     def poll(self) -> Changes:
         self._wake_pending = False
-        changes = Changes()
-        apply = self.store.apply
-        started = self.started
-        recorder = self.recorder
-        count = 0
-        bookmarks = 0
-        while count < self.max_batch:
+        batch: list[WatchEvent] = []
+        while len(batch) < self.max_batch:
             try:
-                event = self._queue.get_nowait()
+                batch.append(self._queue.get_nowait())
             except queue.Empty:
                 break
-            count += 1
-            if event.type == "BOOKMARK":
-                bookmarks += 1
-            if recorder is not None:
-                recorder.write(event)
-            apply(event, started + event.t, changes)
+        if self.recorder is not None:
+            for event in batch:
+                self.recorder.write(event)
+        changes = self.store.apply_all(batch, self.started)
+        count = len(batch)
+        bookmarks = sum(1 for event in batch if event.type == "BOOKMARK")
         now = self.clock()
         if now > self.store.now:
             self.store.now = now

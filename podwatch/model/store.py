@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -235,11 +235,17 @@ class Store:
             self.timeline.prune(self.now)
         return changes
 
-    def apply_many(self, events: list[tuple[WatchEvent, float]]) -> Changes:
-        total = Changes()
-        for event, wall in events:
-            self.apply(event, wall, total)
-        return total
+    def apply_all(
+        self, events: Iterable[WatchEvent], started: float, into: Changes | None = None
+    ) -> Changes:
+        """Apply a batch, each event received at `started + event.t` (its source's start,
+        in epoch seconds), and return what the batch touched, merged (into `into` if
+        given): the one loop of every source, live, replay, `--once` and the benches."""
+        changes = Changes() if into is None else into
+        apply = self.apply
+        for event in events:
+            apply(event, started + event.t, changes)
+        return changes
 
     def _track_rv(self, kind: str, obj: Any) -> None:
         rv = s(meta(obj).get("resourceVersion"))

@@ -273,3 +273,24 @@ def test_an_address_state_is_read_from_its_conditions_not_from_its_text():
         assert membership.state == state.value
         sv = service_views(store)[0]
         assert (address.ip in [a.ip for a in sv.ready]) is (state is EndpointState.READY)
+
+
+def test_a_batch_applies_each_event_at_its_time_and_merges_what_it_touched():
+    events = [
+        WatchEvent(0.0, "Pod", "ADDED", pod()),
+        WatchEvent(1.5, "Service", "ADDED", service("svc", selector={"app": "web"})),
+        WatchEvent(2.0, "Endpoints", "ADDED", endpoints("svc", ready=[("10.0.0.5", "web")])),
+        WatchEvent(3.0, "Node", "BOOKMARK", {"metadata": {"resourceVersion": "77"}}),
+    ]
+    one_by_one = Store()
+    for ev in events:
+        one_by_one.apply(ev, T0 + ev.t)
+    store = Store()
+    changes = store.apply_all(events, T0)
+    assert store.now == T0 + 3.0
+    assert changes.events == 4 and changes.kinds == {"Pod", "Service", "Endpoints"}
+    assert changes.pods == {WEB} and changes.services == {("default", "svc")}
+    assert store.pods == one_by_one.pods and members(store) == members(one_by_one)
+    assert store.resource_versions == one_by_one.resource_versions
+    more = store.apply_all([WatchEvent(4.0, "Pod", "DELETED", pod())], T0, changes)
+    assert more is changes and changes.events == 5 and store.pods == {}
