@@ -22,6 +22,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -546,18 +547,13 @@ def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents)
         add(kind, "MODIFIED" if key in seen else "ADDED", value)
         seen.add(key)
 
-    for doc in _chain(first, docs):
+    for doc in chain([first], docs):
         try:
             handle(doc)
         except RecordingError:
             if not fe.skip_bad:
                 raise
             fe.skipped += 1
-
-
-def _chain(first: _Doc, rest: Iterator[_Doc]) -> Iterator[_Doc]:
-    yield first
-    yield from rest
 
 
 def _nsname(obj: Any) -> tuple[str, str]:
@@ -742,15 +738,10 @@ def open_stream(
         return None
     if not (isinstance(header, dict) and header.get("format") == FORMAT):
         return None
-    docs = _iter_lines(path, _chain_lines(first, lines), skip_bad_lines, fe)
+    docs = _iter_lines(path, chain([first], lines), skip_bad_lines, fe)
     header_doc = next(docs)
     _podwatch_header(path, header_doc, fe)
     return RecordingStream(path, fe, docs)
-
-
-def _chain_lines(first: bytes, rest: Iterator[bytes | _Oversize]) -> Iterator[bytes | _Oversize]:
-    yield first
-    yield from rest
 
 
 def many_namespaces(recording: Recording) -> bool:
