@@ -341,8 +341,8 @@ class Store:
         self._note_pod_risks(key, None if recreated else old, obj, summary)
 
     def _note_pod_risks(self, key: Key, old: dict | None, new: dict, summary: PodSummary) -> None:
-        """Remember a Ready flip, and when a flip or a restart stops making the pod at risk
-        (model/health.py), so that `risk_expired` has its row re-derived then."""
+        """Remember a Ready flip, and when a flip, a restart or a probe failure stops making
+        the pod at risk (model/health.py), so that `risk_expired` has its row re-derived then."""
         if old is not None and condition_true(old, "Ready") != condition_true(new, "Ready"):
             flips = self._ready_flips.get(key)
             if flips is None:
@@ -352,6 +352,11 @@ class Store:
                 self._risk_until(key, flips[-2] + FLAP_WINDOW)
         if summary.last_restart is not None and summary.restarts:
             self._risk_until(key, summary.last_restart + RESTART_WINDOW)
+        if old is None:
+            # Failures counted from Events that came before the pod (a list's order).
+            for (_container, kind), tally in self.probe_failures.for_pod(key).items():
+                if kind in RISKY_PROBES and tally.last_time is not None:
+                    self._risk_until(key, tally.last_time + RECENT_WINDOW)
 
     def _risk_until(self, key: Key, ends: float) -> None:
         """A risk of `key` ends at `ends` by the clock alone. One heap entry per pod, at the
@@ -442,13 +447,14 @@ class Store:
             self._event_pod[key] = pod
         self._pod_events.move(key, old_pod, pod)
         if old_pod is not None and old_pod != pod:
+            self._forget_unseen(old_pod)
             changes.pods.add(old_pod)
         if pod is not None:
             changes.pods.add(pod)
             counted = self.probe_failures.observe(ev, self.now)
             if counted is not None:
                 _pod, container, kind, added = counted
-                if kind in RISKY_PROBES:
+                if kind in RISKY_PROBES and pod in self.pods:
                     self._risk_until(pod, (ev.last or self.now) + RECENT_WINDOW)
                 total = self.probe_failures.for_pod(pod)[(container, kind)].total
                 self.timeline.note(
@@ -467,9 +473,17 @@ class Store:
         pod = self._event_pod.pop(key, None)
         if pod is not None:
             self._pod_events.discard(pod, key)
+            self._forget_unseen(pod)
             changes.pods.add(pod)
         if ev is not None and ev.involved_kind == "Node":
             changes.nodes.add(ev.involved_name)
+
+    def _forget_unseen(self, pod: Key) -> None:
+        """Probe failures are kept for a pod not (yet) listed while Events about it remain
+        (its Events may come first); with the last of them gone, they go too, or a pod
+        outside the scope (`-l`) would keep its counts for good."""
+        if pod not in self.pods and pod not in self._pod_events:
+            self.probe_failures.forget_pod(pod)
 
     def _expire_events(self) -> None:
         """Drop Events older than the TTL, and the oldest beyond `max_events`."""
@@ -645,10 +659,9 @@ class Store:
 
 def _same_lifecycle(old: dict, new: dict) -> bool:
     a, b = meta(old), meta(new)
-    return (
-        a.get("deletionTimestamp") == b.get("deletionTimestamp")
-        and a.get("uid") == b.get("uid")
-        and a.get("creationTimestamp") == b.get("creationTimestamp")
+    return all(
+        a.get(f) == b.get(f)
+        for f in ("deletionTimestamp", "deletionGracePeriodSeconds", "uid", "creationTimestamp")
     )
 
 

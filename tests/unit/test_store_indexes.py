@@ -3,9 +3,12 @@ Services view, no pod on a node, no Event about a pod, no membership."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from podwatch.model.index import Index
+from podwatch.model.pods import summarize
 from podwatch.model.store import Store
 from podwatch.model.view import node_rows, pod_detail, service_views
 from podwatch.model.watch import WatchEvent, relist_marker
@@ -143,3 +146,35 @@ def test_an_event_about_another_pod_moves_in_the_index():
     assert index_problems(store) == []
     detail = pod_detail(store, ("default", "web"))
     assert detail is not None and detail.events == []
+
+
+def test_failures_of_a_pod_never_listed_go_with_its_last_event():
+    """Events are not filtered by `-l`: a pod outside the scope must not keep counts (or a
+    risk timer) for good. One that is listed after its Events gets both."""
+    store = Store()
+    liveness = event("out.1", "out", "Unhealthy", "Liveness probe failed: 500", count=2)
+    feed(store, liveness)
+    assert store.probe_failures.for_pod(("default", "out"))  # counted: the pod may come
+    feed(store, liveness, etype="DELETED", at=1)
+    assert leftovers(store) == {}
+
+    early = event("web.1", "web", "Unhealthy", "Liveness probe failed: 500", count=3)
+    feed(store, early, at=2)
+    assert index_problems(store) == []  # no risk timer for a pod not held
+    feed(store, pod(statuses=[running()], conditions=ready_conditions()), at=3)
+    web = ("default", "web")
+    assert store.probe_failures.for_pod(web)[("app", "liveness")].total == 3
+    assert store.risk_expired(T0 + 299) == set()
+    assert store.risk_expired(T0 + 301) == {web}  # the failure's risk ends on time
+
+
+def test_a_changed_grace_period_is_a_changed_deletion():
+    doomed = pod(statuses=[running()], conditions=ready_conditions())
+    doomed["metadata"]["deletionTimestamp"] = "2026-09-21T12:00:30Z"
+    doomed["metadata"]["deletionGracePeriodSeconds"] = 30
+    store = feed(Store(), doomed)
+    sooner = copy.deepcopy(doomed)
+    sooner["metadata"]["deletionGracePeriodSeconds"] = 0
+    feed(store, sooner, etype="MODIFIED", at=1)
+    assert store.summaries[("default", "web")] == summarize(sooner)
+    assert store.summaries[("default", "web")].deleting != summarize(doomed).deleting
