@@ -103,10 +103,6 @@ class Selector:
             return False
         return all(r.matches(labels) for r in self.requirements)
 
-    @property
-    def everything(self) -> bool:
-        return not self.nothing and not self.requirements
-
     def __and__(self, other: Selector) -> Selector:
         return Selector(self.requirements + other.requirements, self.nothing or other.nothing)
 
