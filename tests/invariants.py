@@ -87,8 +87,8 @@ def index_problems(store: Store) -> list[str]:
     for pod in store._pod_services:
         for svc in store._pod_services.get(pod):
             check((svc, pod) in store._members, f"_pod_services[{pod}] has {svc}")
-    for name, held in (("_ready_flips", store._ready_flips), ("_risk_due", store._risk_due)):
-        check(set(held) <= set(store.pods), f"{name} holds a pod that is gone")
+    for name in ("_ready_flips", "_risk_due", "_pod_node_since"):
+        check(set(getattr(store, name)) <= set(store.pods), f"{name} holds a pod that is gone")
     check(set(store._node_facts) <= set(store.nodes), "_node_facts holds a node that is gone")
     for node, key, value, effect in store.taint_first_seen:
         taints = {(t.key, t.value, t.effect) for t in node_taints(store.nodes.get(node))}
