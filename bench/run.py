@@ -603,7 +603,7 @@ def memory_child(pods: int, per_pod: int) -> dict:
     fed through podwatch's ingest path (bytes → codec.decode → strip → Store.apply)."""
     from bench.corpus import PodFactory, pod_event
     from podwatch import codec
-    from podwatch.kube.listwatch import _strip
+    from podwatch.model.k8s import strip_metadata
     from podwatch.model.store import Store
     from podwatch.model.view import pod_row
     from podwatch.model.watch import WatchEvent
@@ -621,13 +621,12 @@ def memory_child(pods: int, per_pod: int) -> dict:
         obj = ev["object"]
         obj["metadata"]["resourceVersion"] = str(rv)
         rv += 1
-        _strip(obj)
+        obj = strip_metadata(obj)
         store.apply(WatchEvent(0.0, "Pod", "ADDED", obj), now)
     for k in range(per_pod):
         for i in range(pods):
             raw = enc.encode({"type": "ADDED", "object": pod_event(factory.name(i), NAMESPACE, k)})
-            obj = codec.decode(raw)["object"]
-            _strip(obj)
+            obj = strip_metadata(codec.decode(raw)["object"])
             store.apply(WatchEvent(0.0, "Event", "ADDED", obj), now)
     for key in list(store.pods):
         pod_row(store, key)

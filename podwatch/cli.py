@@ -28,7 +28,7 @@ import math
 import os
 import sys
 from collections.abc import Mapping
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
@@ -317,7 +317,7 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
     The recording's length is known only at its end, so `--at` is read against its
     start first and checked against its end after reading; a bad one prints no report.
     Raises RecordingError and MomentError for the caller to report."""
-    from podwatch.model.store import Changes, Store
+    from podwatch.model.store import Store
 
     started = stream.started
     try:
@@ -329,15 +329,10 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
         raise
     store = Store()
     store.now = started
-    changes = Changes()
-    apply = store.apply
-    applied = 0
-    for event in stream:  # read to the end even past --at: the title gives the length
-        if at is None or event.t <= at:
-            apply(event, started + event.t, changes)
-            applied += 1
-            if applied % 4096 == 0:
-                changes = Changes()  # nobody reads them: keep them from growing
+    # Read to the end even past --at: the title gives the length.
+    wanted = iter(stream) if at is None else (event for event in stream if event.t <= at)
+    while batch := list(islice(wanted, 4096)):
+        store.apply_all(batch, started)  # the Changes: nobody reads them
     at = _moment(args.at, started, stream.duration)  # the end is known now: check it
     at = stream.duration if at is None else at
     store.now = max(store.now, started + at)

@@ -22,17 +22,26 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
 from podwatch import codec
-from podwatch.model.k8s import d, format_rfc3339, lst, meta, parse_time, rv_number, s
+from podwatch.model.k8s import (
+    REDACTED,
+    d,
+    format_rfc3339,
+    lst,
+    meta,
+    parse_time,
+    rv_number,
+    s,
+    strip_metadata,
+)
 from podwatch.model.watch import EVENT_TYPES, WatchEvent
 
 FORMAT = "podwatch-recording"
 VERSION = 1
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
-REDACTED = "<redacted>"
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A line longer than this is refused rather than read into memory."""
 
@@ -80,30 +89,14 @@ def sanitize(obj: Any, *, redact: bool = True) -> Any:
     """A copy of `obj` fit to be stored: no managedFields and, unless told not to, no secrets.
 
     Secrets are container `env[].value` (in every container list, and in the
-    last-applied annotation, which is dropped whole because it repeats the spec).
+    last-applied annotation, whose value is replaced whole because it repeats the spec).
     """
     if not isinstance(obj, dict):
         return obj
-    m = obj.get("metadata")
-    needs_copy = isinstance(m, dict) and (
-        "managedFields" in m or (redact and LAST_APPLIED in d(m.get("annotations")))
-    )
+    out = strip_metadata(obj, last_applied="redact" if redact else "keep")
     spec = d(obj.get("spec"))
     if redact and _has_env_values(spec):
-        needs_copy = True
-    if not needs_copy:
-        return obj
-    out = dict(obj)
-    if isinstance(m, dict):
-        m = dict(m)
-        m.pop("managedFields", None)
-        annotations = m.get("annotations")
-        if redact and isinstance(annotations, dict) and LAST_APPLIED in annotations:
-            annotations = dict(annotations)
-            annotations[LAST_APPLIED] = REDACTED
-            m["annotations"] = annotations
-        out["metadata"] = m
-    if redact and _has_env_values(spec):
+        out = dict(out)
         spec = copy.deepcopy(spec)
         for group in ("containers", "initContainers", "ephemeralContainers"):
             for container in lst(spec.get(group)):
@@ -505,7 +498,7 @@ def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents)
 
     def add(kind: str, etype: str, obj: Any) -> None:
         when = object_time(obj)
-        _drop_managed_fields(obj)  # read for the time; then most of the object's bytes
+        obj = strip_metadata(obj)  # read for the time; then most of the object's bytes
         fe.events.append((when, _rv_int(obj), WatchEvent(0.0, kind, etype, obj)))
 
     def handle(doc: _Doc) -> None:
@@ -542,7 +535,7 @@ def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents)
                 item_kind = s(item.get("kind")) or default_kind or "Unknown"
                 key = (item_kind, *_nsname(item))
                 etype = "MODIFIED" if key in seen else "ADDED"
-                _drop_managed_fields(item)
+                item = strip_metadata(item)
                 fe.events.append((snapshot, list_rv, WatchEvent(0.0, item_kind, etype, item)))
                 seen.add(key)
             return
@@ -554,24 +547,13 @@ def _read_kubectl(path: str, docs: Iterator[_Doc], first: _Doc, fe: _FileEvents)
         add(kind, "MODIFIED" if key in seen else "ADDED", value)
         seen.add(key)
 
-    for doc in _chain(first, docs):
+    for doc in chain([first], docs):
         try:
             handle(doc)
         except RecordingError:
             if not fe.skip_bad:
                 raise
             fe.skipped += 1
-
-
-def _drop_managed_fields(obj: Any) -> None:
-    m = obj.get("metadata") if isinstance(obj, dict) else None
-    if isinstance(m, dict):
-        m.pop("managedFields", None)
-
-
-def _chain(first: _Doc, rest: Iterator[_Doc]) -> Iterator[_Doc]:
-    yield first
-    yield from rest
 
 
 def _nsname(obj: Any) -> tuple[str, str]:
@@ -756,15 +738,10 @@ def open_stream(
         return None
     if not (isinstance(header, dict) and header.get("format") == FORMAT):
         return None
-    docs = _iter_lines(path, _chain_lines(first, lines), skip_bad_lines, fe)
+    docs = _iter_lines(path, chain([first], lines), skip_bad_lines, fe)
     header_doc = next(docs)
     _podwatch_header(path, header_doc, fe)
     return RecordingStream(path, fe, docs)
-
-
-def _chain_lines(first: bytes, rest: Iterator[bytes | _Oversize]) -> Iterator[bytes | _Oversize]:
-    yield first
-    yield from rest
 
 
 def many_namespaces(recording: Recording) -> bool:

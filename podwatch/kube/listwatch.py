@@ -32,7 +32,7 @@ from typing import Any
 from podwatch import codec
 from podwatch.kube.config import Cluster, Scope
 from podwatch.kube.states import WatchState
-from podwatch.model.k8s import d, lst, meta, s
+from podwatch.model.k8s import d, lst, meta, s, strip_metadata
 from podwatch.model.watch import WatchEvent, relist_marker
 
 Sink = Callable[[WatchEvent], None]
@@ -156,13 +156,6 @@ def _error_text(exc: BaseException) -> str:
         return f"{text}: {message}" if message else text
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:200]
-
-
-def _strip(obj: Any) -> None:
-    """managedFields are most of a pod's JSON and never shown: drop them at once."""
-    m = obj.get("metadata") if isinstance(obj, dict) else None
-    if isinstance(m, dict):
-        m.pop("managedFields", None)
 
 
 class KindWatcher:
@@ -354,7 +347,7 @@ class KindWatcher:
                 # List items carry no kind or apiVersion; the store and recordings want them.
                 item.setdefault("kind", self.kind)
                 item.setdefault("apiVersion", self.api.api_version)
-                _strip(item)
+                item = strip_metadata(item)  # most of a pod's JSON, never shown: at once
                 m = meta(item)
                 keys.append((s(m.get("namespace")), s(m.get("name"))))
                 self._emit("ADDED", item)
@@ -422,7 +415,7 @@ class KindWatcher:
         rv = s(meta(obj).get("resourceVersion"))
         if rv:
             self.resource_version = rv
-        _strip(obj)
+        obj = strip_metadata(obj)
         self._emit(etype, obj)
         current = self.status
         self.status = replace(

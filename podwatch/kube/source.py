@@ -287,18 +287,14 @@ class ReplaySource:
         return self.store.apply(ev, self.started + ev.t)
 
     def _apply_until(self, position: float) -> Changes:
-        changes = Changes()
         events = self.events
-        apply = self.store.apply
-        started = self.started
-        n = len(events)
-        first = self._next
-        while self._next < n and events[self._next].t <= position:
-            ev = events[self._next]
-            self._next += 1
-            apply(ev, started + ev.t, changes)
-        self.received += self._next - first
-        self.store.now = started + position
+        first = end = self._next
+        while end < len(events) and events[end].t <= position:
+            end += 1
+        self._next = end
+        changes = self.store.apply_all(map(events.__getitem__, range(first, end)), self.started)
+        self.received += end - first
+        self.store.now = self.started + position
         return changes
 
 
@@ -459,19 +455,13 @@ class LiveSource:
         return batch
 
     def poll(self) -> Changes:
-        changes = Changes()
-        apply = self.store.apply
-        started = self.started
-        recorder = self._recorder
         batch = self._take()
+        if self._recorder is not None:
+            for event in batch:
+                self._recorder.write(event)
+        changes = self.store.apply_all(batch, self.started)
         count = len(batch)
-        bookmarks = 0
-        for event in batch:
-            if event.type == "BOOKMARK":
-                bookmarks += 1
-            if recorder is not None:
-                recorder.write(event)
-            apply(event, started + event.t, changes)
+        bookmarks = sum(1 for event in batch if event.type == "BOOKMARK")
         now = self.clock()
         if now > self.store.now:
             self.store.now = now

@@ -9,11 +9,21 @@ or through the pod IP when an address has none.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from podwatch.model.k8s import Key, b, d, i, lst, meta, s
+from podwatch.model.selectors import Selector, from_map
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+
+
+class EndpointState(StrEnum):
+    """Whether an address receives traffic, as kube-proxy reads its conditions."""
+
+    READY = "ready"
+    NOT_READY = "NotReady"
+    TERMINATING = "terminating"
 
 
 @dataclass(slots=True)
@@ -30,12 +40,20 @@ class EndpointAddress:
     """"Endpoints" or "EndpointSlice <apiVersion>"."""
 
     @property
-    def state_text(self) -> str:
+    def state(self) -> EndpointState:
+        """Terminating wins; an unset `ready` counts as ready (the API's contract)."""
         if self.terminating:
-            return "terminating" + (" (serving)" if self.serving else "")
-        if self.ready is None:
-            return "ready (unset)"
-        return "ready" if self.ready else "NotReady"
+            return EndpointState.TERMINATING
+        return EndpointState.NOT_READY if self.ready is False else EndpointState.READY
+
+    @property
+    def state_text(self) -> str:
+        state = self.state
+        if state is EndpointState.TERMINATING and self.serving:
+            return f"{state} (serving)"
+        if state is EndpointState.READY and self.ready is None:
+            return f"{state} (unset)"
+        return str(state)
 
 
 def _port_texts(ports: Any) -> tuple[str, ...]:
@@ -108,6 +126,13 @@ def addresses_from_slice(es: Any) -> list[EndpointAddress]:
     return out
 
 
+def service_selector(service: Any) -> Selector | None:
+    """The pods a Service sends traffic to, by label, in its namespace. None: it has no
+    selector (its endpoints are kept by hand), and then it selects no pod by label."""
+    selector = d(d(d(service).get("spec")).get("selector"))
+    return from_map(selector) if selector else None
+
+
 def slice_service(es: Any) -> Key | None:
     m = meta(es)
     name = s(d(m.get("labels")).get(SERVICE_NAME_LABEL))
@@ -124,16 +149,15 @@ class ServiceEndpoints:
 
     @property
     def ready(self) -> list[EndpointAddress]:
-        return [a for a in self.addresses if a.ready is not False and not a.terminating]
+        return [a for a in self.addresses if a.state is EndpointState.READY]
 
     @property
     def not_ready(self) -> list[EndpointAddress]:
-        return [a for a in self.addresses if a.ready is False or a.terminating]
+        return [a for a in self.addresses if a.state is not EndpointState.READY]
 
     @property
-    def selector(self) -> dict[str, str]:
-        sel = d(d(d(self.service).get("spec")).get("selector"))
-        return {k: v for k, v in sel.items() if isinstance(v, str)}
+    def selector(self) -> Selector | None:
+        return service_selector(self.service)
 
     @property
     def ports_text(self) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
+from podwatch.model.index import Index
 from podwatch.model.k8s import Key, d, i, meta, parse_time, rv_number, s
 
 MAX_MESSAGE = 4096
@@ -184,7 +185,7 @@ class ProbeFailures:
     def __init__(self) -> None:
         self._seen_count: dict[str, int] = {}
         self._by_pod: dict[Key, dict[tuple[str, str], ProbeTally]] = {}
-        self._pod_events: dict[Key, set[str]] = {}
+        self._pod_events: Index[Key, str] = Index()
 
     def observe(self, ev: KEvent, received: float) -> tuple[Key, str, str, int] | None:
         """Count a probe-failure Event; returns (pod, container, kind, added) when it grew."""
@@ -198,7 +199,7 @@ class ProbeFailures:
         added = ev.count - before
         self._seen_count[identity] = ev.count
         pod = (ev.involved_namespace, ev.involved_name)
-        self._pod_events.setdefault(pod, set()).add(identity)
+        self._pod_events.add(pod, identity)
         tallies = self._by_pod.setdefault(pod, {})
         tally = tallies.setdefault((ev.container, kind), ProbeTally())
         tally.total += added
@@ -214,7 +215,7 @@ class ProbeFailures:
 
     def forget_pod(self, pod: Key) -> None:
         self._by_pod.pop(pod, None)
-        for identity in self._pod_events.pop(pod, ()):
+        for identity in self._pod_events.pop(pod):
             self._seen_count.pop(identity, None)
 
     def __len__(self) -> int:

@@ -11,10 +11,15 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 Key = tuple[str, str]
 """(namespace, name) of a namespaced object; ("", name) for cluster-scoped ones."""
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+"""The annotation `kubectl apply` leaves: the whole applied object again, env values
+(secrets) included."""
+REDACTED = "<redacted>"
 
 
 def d(value: Any) -> dict:
@@ -53,6 +58,33 @@ def meta(obj: Any) -> dict:
 def key_of(obj: Any) -> Key:
     m = meta(obj)
     return (s(m.get("namespace")), s(m.get("name")))
+
+
+def strip_metadata(obj: Any, *, last_applied: Literal["keep", "drop", "redact"] = "keep") -> Any:
+    """`obj` without `metadata.managedFields` (most of an object's bytes, never shown),
+    and its last-applied annotation kept, dropped or its value replaced by REDACTED.
+
+    A shallow copy where something changes, `obj` itself where nothing does: `obj` is
+    never modified (a recorder and the store may hold the same object)."""
+    m = obj.get("metadata") if isinstance(obj, dict) else None
+    if not isinstance(m, dict):
+        return obj
+    annotations = m.get("annotations")
+    touch_annotation = (
+        last_applied != "keep" and isinstance(annotations, dict) and LAST_APPLIED in annotations
+    )
+    if "managedFields" not in m and not touch_annotation:
+        return obj
+    m = dict(m)
+    m.pop("managedFields", None)
+    if touch_annotation:
+        annotations = dict(annotations)
+        if last_applied == "drop":
+            del annotations[LAST_APPLIED]
+        else:
+            annotations[LAST_APPLIED] = REDACTED
+        m["annotations"] = annotations
+    return {**obj, "metadata": m}
 
 
 def rv_of(obj: Any) -> str:

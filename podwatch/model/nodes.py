@@ -8,6 +8,7 @@ from typing import Any
 
 from podwatch.model.k8s import b, d, i, lst, meta, parse_time, s
 from podwatch.model.pods import condition
+from podwatch.model.selectors import Selector, from_map
 
 NODE_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
 TaintId = tuple[str, str, str, str]
@@ -314,8 +315,9 @@ def taints_named_in(message: str) -> list[str]:
     return out
 
 
-def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
-    return all(labels.get(k) == v for k, v in d(selector).items())
+def node_selector(pod: Any) -> Selector:
+    """The pod's nodeSelector: the labels a node must carry to take it (none: any node)."""
+    return from_map(d(d(d(pod).get("spec")).get("nodeSelector")))
 
 
 def pod_tolerates(pod: Any, taint: Taint) -> bool:
@@ -339,13 +341,12 @@ def scheduling_fit(pod: Any, nodes: list[Any]) -> list[NodeFit]:
     """Why each known node can or cannot take the pod, by the rules podwatch can check:
     nodeSelector, untolerated NoSchedule/NoExecute taints, cordoned, NotReady.
     (Affinity and resources are shown as rules, not evaluated.)"""
-    spec = d(d(pod).get("spec"))
+    selector = node_selector(pod)
     out = []
     for node in nodes:
         nv = node_view(node)
         reasons = []
-        selector = d(spec.get("nodeSelector"))
-        if selector and not selector_matches(selector, nv.labels):
+        if not selector.matches(nv.labels):
             reasons.append("does not match nodeSelector")
         for taint in keeping_off(pod, nv.taints):
             reasons.append(f"untolerated taint {taint.text}")

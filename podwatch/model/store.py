@@ -14,21 +14,27 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from podwatch.model.endpoints import Membership, service_addresses, slice_service
+from podwatch.model.endpoints import (
+    EndpointState,
+    Membership,
+    service_addresses,
+    service_selector,
+    slice_service,
+)
 from podwatch.model.events import KEvent, ProbeFailures, normalize_event
 from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
-from podwatch.model.k8s import Key, d, key_of, lst, meta, s
+from podwatch.model.index import Index
+from podwatch.model.k8s import Key, d, key_of, lst, meta, s, strip_metadata
 from podwatch.model.nodes import TaintId, node_taints
 from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
 from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.timeline import Timeline
 from podwatch.model.watch import WatchEvent
 
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_EVENT_TTL = 3600.0
 DEFAULT_MAX_EVENTS = 50_000
 PRUNE_EVERY = 60.0
@@ -118,28 +124,13 @@ def slim(kind: str, obj: dict) -> dict:
     if kind == "Pod" and isinstance(obj.get("spec"), dict):
         obj = dict(obj)
         obj["spec"] = _slim_pod_spec(obj["spec"])
-    m = obj.get("metadata")
-    if not isinstance(m, dict):
-        return obj
-    annotations = m.get("annotations")
-    drop_annotation = isinstance(annotations, dict) and LAST_APPLIED in annotations
+    obj = strip_metadata(obj, last_applied="drop")
     status = obj.get("status")
-    drop_images = kind == "Node" and isinstance(status, dict) and "images" in status
-    if "managedFields" not in m and not drop_annotation and not drop_images:
-        return obj
-    out = dict(obj)
-    m = dict(m)
-    m.pop("managedFields", None)
-    if drop_annotation:
-        annotations = dict(annotations)
-        annotations.pop(LAST_APPLIED, None)
-        m["annotations"] = annotations
-    out["metadata"] = m
-    if drop_images:
+    if kind == "Node" and isinstance(status, dict) and "images" in status:
         status = dict(status)
-        status.pop("images", None)
-        out["status"] = status
-    return out
+        del status["images"]
+        obj = {**obj, "status": status}
+    return obj
 
 
 class Store:
@@ -174,18 +165,21 @@ class Store:
         instead of showing an absence as a fact."""
         self.ignored = 0
         self.taint_first_seen: dict[TaintId, float] = {}
-        # indexes
-        self._pod_events: dict[Key, set[Key]] = {}
+        # indexes: each forgets a key with its last value (model/index.py), so that
+        # deleting an object leaves nothing of it behind
+        self._pod_events: Index[Key, Key] = Index()
         self._event_pod: dict[Key, Key] = {}
-        self._node_pods: dict[str, set[Key]] = {}
+        self._node_pods: Index[str, Key] = Index()
         self._pod_node: dict[Key, str] = {}
         self._pod_node_since: dict[Key, float] = {}
         """When podwatch first saw each bound pod on its node (`nodes.bound_at`)."""
         self._ip_pod: dict[str, Key] = {}
-        self._slices_by_service: dict[Key, set[Key]] = {}
+        self._slices_by_service: Index[Key, Key] = Index()
         self._slice_service: dict[Key, Key] = {}
-        self._members: dict[Key, dict[Key, Membership]] = {}
-        self._pod_services: dict[Key, set[Key]] = {}
+        self._members: dict[tuple[Key, Key], Membership] = {}
+        """(Service, pod) -> the pod as the Service's endpoints list it."""
+        self._service_pods: Index[Key, Key] = Index()
+        self._pod_services: Index[Key, Key] = Index()
         self._expiry: list[tuple[float, Key]] = []
         self._node_facts: dict[str, dict[str, str]] = {}
         # at risk (model/health.py): what the pod object does not hold, and when it ends
@@ -241,11 +235,17 @@ class Store:
             self.timeline.prune(self.now)
         return changes
 
-    def apply_many(self, events: list[tuple[WatchEvent, float]]) -> Changes:
-        total = Changes()
-        for event, wall in events:
-            self.apply(event, wall, total)
-        return total
+    def apply_all(
+        self, events: Iterable[WatchEvent], started: float, into: Changes | None = None
+    ) -> Changes:
+        """Apply a batch, each event received at `started + event.t` (its source's start,
+        in epoch seconds), and return what the batch touched, merged (into `into` if
+        given): the one loop of every source, live, replay, `--once` and the benches."""
+        changes = Changes() if into is None else into
+        apply = self.apply
+        for event in events:
+            apply(event, started + event.t, changes)
+        return changes
 
     def _track_rv(self, kind: str, obj: Any) -> None:
         rv = s(meta(obj).get("resourceVersion"))
@@ -297,9 +297,11 @@ class Store:
             self._pod_node_since.pop(key, None)
             self.probe_failures.forget_pod(key)
             self._ready_flips.pop(key, None)
+            self._risk_due.pop(key, None)  # its heap entry is skipped when it comes up
             self.timeline.mark_deleted(key, self.now)
-            for svc in self._pod_services.pop(key, set()):
-                self._members.get(svc, {}).pop(key, None)
+            for svc in self._pod_services.pop(key):
+                self._members.pop((svc, key), None)
+                self._service_pods.discard(svc, key)
             return
         obj = slim("Pod", obj)
         uid = s(meta(obj).get("uid"))
@@ -321,7 +323,7 @@ class Store:
         elif not node:
             self._pod_node_since.pop(key, None)
         self._pod_node[key] = node
-        self._node_pods.setdefault(node, set()).add(key)
+        self._node_pods.add(node, key)
         ip = s(d(obj.get("status")).get("podIP"))
         if ip:
             self._ip_pod[ip] = key
@@ -339,8 +341,8 @@ class Store:
         self._note_pod_risks(key, None if recreated else old, obj, summary)
 
     def _note_pod_risks(self, key: Key, old: dict | None, new: dict, summary: PodSummary) -> None:
-        """Remember a Ready flip, and when a flip or a restart stops making the pod at risk
-        (model/health.py), so that `risk_expired` has its row re-derived then."""
+        """Remember a Ready flip, and when a flip, a restart or a probe failure stops making
+        the pod at risk (model/health.py), so that `risk_expired` has its row re-derived then."""
         if old is not None and condition_true(old, "Ready") != condition_true(new, "Ready"):
             flips = self._ready_flips.get(key)
             if flips is None:
@@ -350,6 +352,11 @@ class Store:
                 self._risk_until(key, flips[-2] + FLAP_WINDOW)
         if summary.last_restart is not None and summary.restarts:
             self._risk_until(key, summary.last_restart + RESTART_WINDOW)
+        if old is None:
+            # Failures counted from Events that came before the pod (a list's order).
+            for (_container, kind), tally in self.probe_failures.for_pod(key).items():
+                if kind in RISKY_PROBES and tally.last_time is not None:
+                    self._risk_until(key, tally.last_time + RECENT_WINDOW)
 
     def _risk_until(self, key: Key, ends: float) -> None:
         """A risk of `key` ends at `ends` by the clock alone. One heap entry per pod, at the
@@ -405,18 +412,14 @@ class Store:
     def _unindex_pod(self, key: Key, old: dict | None) -> None:
         node = self._pod_node.pop(key, None)
         if node is not None:
-            pods = self._node_pods.get(node)
-            if pods is not None:
-                pods.discard(key)
-                if not pods:
-                    del self._node_pods[node]
+            self._node_pods.discard(node, key)
         if old is not None:
             ip = s(d(old.get("status")).get("podIP"))
             if ip and self._ip_pod.get(ip) == key:
                 del self._ip_pod[ip]
 
     def pods_on_node(self, node: str) -> set[Key]:
-        return set(self._node_pods.get(node, ()))
+        return set(self._node_pods.get(node))
 
     def on_node_since(self, key: Key) -> float | None:
         """When podwatch first saw the pod on its current node (None: not bound)."""
@@ -437,15 +440,21 @@ class Store:
         ev.seq = previous.seq if previous is not None else self.applied
         self.events[key] = ev
         self._event_namespaces.add(key[0])
+        old_pod = self._event_pod.pop(key, None)
+        pod = None
         if ev.involved_kind == "Pod" and ev.involved_name:
             pod = (ev.involved_namespace, ev.involved_name)
-            self._pod_events.setdefault(pod, set()).add(key)
             self._event_pod[key] = pod
+        self._pod_events.move(key, old_pod, pod)
+        if old_pod is not None and old_pod != pod:
+            self._forget_unseen(old_pod)
+            changes.pods.add(old_pod)
+        if pod is not None:
             changes.pods.add(pod)
             counted = self.probe_failures.observe(ev, self.now)
             if counted is not None:
                 _pod, container, kind, added = counted
-                if kind in RISKY_PROBES:
+                if kind in RISKY_PROBES and pod in self.pods:
                     self._risk_until(pod, (ev.last or self.now) + RECENT_WINDOW)
                 total = self.probe_failures.for_pod(pod)[(container, kind)].total
                 self.timeline.note(
@@ -463,14 +472,18 @@ class Store:
         ev = self.events.pop(key, None)
         pod = self._event_pod.pop(key, None)
         if pod is not None:
-            keys = self._pod_events.get(pod)
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
-                    del self._pod_events[pod]
+            self._pod_events.discard(pod, key)
+            self._forget_unseen(pod)
             changes.pods.add(pod)
         if ev is not None and ev.involved_kind == "Node":
             changes.nodes.add(ev.involved_name)
+
+    def _forget_unseen(self, pod: Key) -> None:
+        """Probe failures are kept for a pod not (yet) listed while Events about it remain
+        (its Events may come first); with the last of them gone, they go too, or a pod
+        outside the scope (`-l`) would keep its counts for good."""
+        if pod not in self.pods and pod not in self._pod_events:
+            self.probe_failures.forget_pod(pod)
 
     def _expire_events(self) -> None:
         """Drop Events older than the TTL, and the oldest beyond `max_events`."""
@@ -495,7 +508,7 @@ class Store:
             heapq.heapify(self._expiry)
 
     def pod_events(self, pod: Key) -> list[KEvent]:
-        evs = [self.events[k] for k in self._pod_events.get(pod, ()) if k in self.events]
+        evs = [self.events[k] for k in self._pod_events.get(pod) if k in self.events]
         evs.sort(key=lambda e: (e.last or 0.0, e.seq))
         return evs
 
@@ -511,12 +524,12 @@ class Store:
             self.services[key] = slim("Service", obj)
         # Pods the selector picks change their "selected, not listed" line.
         for svc in (old, self.services.get(key)):
-            selector = d(d(d(svc).get("spec")).get("selector"))
-            if selector:
+            selector = service_selector(svc)
+            if selector is not None:
                 changes.pods |= {
                     k
                     for k, pod in self.pods.items()
-                    if k[0] == key[0] and _labels_match(selector, pod)
+                    if k[0] == key[0] and selector.matches(d(meta(pod).get("labels")))
                 }
 
     def _endpoints(self, etype: str, obj: dict, changes: Changes) -> None:
@@ -530,24 +543,21 @@ class Store:
     def _slice(self, etype: str, obj: dict, changes: Changes) -> None:
         key = key_of(obj)
         old_svc = self._slice_service.pop(key, None)
-        if old_svc is not None:
-            self._slices_by_service.get(old_svc, set()).discard(key)
+        new_svc = None
         if etype == "DELETED":
             self.slices.pop(key, None)
         else:
             obj = slim("EndpointSlice", obj)
             self.slices[key] = obj
-            svc = slice_service(obj)
-            if svc is not None:
-                self._slice_service[key] = svc
-                self._slices_by_service.setdefault(svc, set()).add(key)
-        for svc in {old_svc, self._slice_service.get(key)} - {None}:
+            new_svc = slice_service(obj)
+            if new_svc is not None:
+                self._slice_service[key] = new_svc
+        self._slices_by_service.move(key, old_svc, new_svc)
+        for svc in {old_svc, new_svc} - {None}:
             self._recompute_service(svc, changes)  # type: ignore[arg-type]
 
     def service_slices(self, svc: Key) -> list[dict]:
-        return [
-            self.slices[k] for k in sorted(self._slices_by_service.get(svc, ())) if k in self.slices
-        ]
+        return [self.slices[k] for k in sorted(self._slices_by_service.get(svc))]
 
     def _recompute_service(self, svc: Key, changes: Changes) -> None:
         changes.services.add(svc)
@@ -558,28 +568,23 @@ class Store:
             if pod is None:
                 continue
             m = members.get(pod)
-            if m is not None and m.state == "ready":
+            if m is not None and m.state == EndpointState.READY:
                 continue
-            members[pod] = Membership(svc, a.state_text.split(" ")[0], a.ip, a.ports, a.source)
-        old = self._members.get(svc, {})
-        if members:
-            self._members[svc] = members
-        else:
-            self._members.pop(svc, None)
-        for pod in set(old) | set(members):
+            members[pod] = Membership(svc, a.state.value, a.ip, a.ports, a.source)
+        old = {pod: self._members.pop((svc, pod)) for pod in self._service_pods.pop(svc)}
+        for pod, m in members.items():
+            self._members[(svc, pod)] = m
+            self._service_pods.add(svc, pod)
+        for pod in old.keys() | members.keys():
             before = old.get(pod)
             after = members.get(pod)
             if before is not None and after is not None and before.state == after.state:
                 continue
             changes.pods.add(pod)
             if after is None:
-                services = self._pod_services.get(pod)
-                if services is not None:
-                    services.discard(svc)
-                    if not services:
-                        del self._pod_services[pod]
+                self._pod_services.discard(pod, svc)
             else:
-                self._pod_services.setdefault(pod, set()).add(svc)
+                self._pod_services.add(pod, svc)
             if pod in self.pods:
                 self.timeline.observe(
                     pod,
@@ -590,8 +595,8 @@ class Store:
 
     def memberships(self, pod: Key) -> list[Membership]:
         out = []
-        for svc in sorted(self._pod_services.get(pod, ())):
-            m = self._members.get(svc, {}).get(pod)
+        for svc in sorted(self._pod_services.get(pod)):
+            m = self._members.get((svc, pod))
             if m is not None:
                 out.append(m)
         return out
@@ -618,14 +623,14 @@ class Store:
             self.taint_first_seen.setdefault(tid, self.now)
         for tid in old_taints - new_taints:
             self.taint_first_seen.pop(tid, None)
-        changes.pods |= self._node_pods.get(name, set())
+        changes.pods |= self._node_pods.get(name)
         if new_taints != old_taints or etype == "DELETED" or old is None:
             # Pending pods' scheduling explanation depends on every node's taints.
-            changes.pods |= self._node_pods.get("", set())
+            changes.pods |= self._node_pods.get("")
         facts = _node_facts(name, self.nodes.get(name))
         if facts != self._node_facts.get(name):
             self._node_facts[name] = facts
-            for key in self._node_pods.get(name, set()):
+            for key in self._node_pods.get(name):
                 self.timeline.observe(key, self.now, "node", facts)
         if etype == "DELETED":
             self._node_facts.pop(name, None)
@@ -652,17 +657,11 @@ class Store:
         }
 
 
-def _labels_match(selector: dict, pod: dict) -> bool:
-    labels = d(meta(pod).get("labels"))
-    return all(labels.get(k) == v for k, v in selector.items())
-
-
 def _same_lifecycle(old: dict, new: dict) -> bool:
     a, b = meta(old), meta(new)
-    return (
-        a.get("deletionTimestamp") == b.get("deletionTimestamp")
-        and a.get("uid") == b.get("uid")
-        and a.get("creationTimestamp") == b.get("creationTimestamp")
+    return all(
+        a.get(f) == b.get(f)
+        for f in ("deletionTimestamp", "deletionGracePeriodSeconds", "uid", "creationTimestamp")
     )
 
 

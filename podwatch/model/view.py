@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from podwatch.model.endpoints import Membership, ServiceEndpoints, service_addresses
+from podwatch.model.endpoints import (
+    Membership,
+    ServiceEndpoints,
+    service_addresses,
+    service_selector,
+)
 from podwatch.model.events import KEvent
 from podwatch.model.health import Risk, health_of, pod_risks
 from podwatch.model.k8s import Key, d, format_age, format_duration, lst, meta, parse_time, s
@@ -24,11 +29,11 @@ from podwatch.model.nodes import (
     keeping_off,
     keeps_off_new_pods,
     match_taints,
+    node_selector,
     node_view,
     placement_lines,
     pod_tolerates,
     scheduling_fit,
-    selector_matches,
     taints_named_in,
 )
 from podwatch.model.pods import (
@@ -200,8 +205,8 @@ def memberships_with_selection(store: Store, key: Key) -> list[Membership]:
     for svc_key, svc in sorted(store.services.items()):
         if svc_key[0] != key[0] or svc_key in seen:
             continue
-        selector = d(d(svc.get("spec")).get("selector"))
-        if selector and all(labels.get(k) == v for k, v in selector.items()):
+        selector = service_selector(svc)
+        if selector is not None and selector.matches(labels):
             listed.append(Membership(svc_key, "selected, not listed", "", (), "selector"))
     return listed
 
@@ -235,10 +240,10 @@ def scheduling_of(store: Store, pod: dict, events: list[KEvent]) -> Scheduling |
     fits = scheduling_fit(pod, list(store.nodes.values()))
     named = set(taints_named_in(message))
     untolerated = []
-    selector = d(spec.get("nodeSelector"))
+    selector = node_selector(pod)
     for node_name, node in sorted(store.nodes.items()):
         nv = node_view(node)
-        if selector and not selector_matches(selector, nv.labels):
+        if not selector.matches(nv.labels):
             continue  # ruled out by nodeSelector already; its taints are beside the point
         for t in keeping_off(pod, nv.taints):
             untolerated.append(f"{node_name}: {t.text}")

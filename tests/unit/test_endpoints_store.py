@@ -244,3 +244,53 @@ def test_stored_pods_keep_what_panes_show_and_drop_env_mounts_volumes():
     assert (
         p["spec"]["containers"][0]["env"][0]["value"] == "hunter2"
     )  # the caller's object untouched
+
+
+def test_an_address_state_is_read_from_its_conditions_not_from_its_text():
+    from podwatch.model.endpoints import EndpointState, addresses_from_slice
+
+    cases = [
+        # (ready, serving, terminating) -> state, text
+        ((True, None, None), EndpointState.READY, "ready"),
+        ((None, None, None), EndpointState.READY, "ready (unset)"),
+        ((False, None, None), EndpointState.NOT_READY, "NotReady"),
+        ((False, True, True), EndpointState.TERMINATING, "terminating (serving)"),
+        ((True, False, True), EndpointState.TERMINATING, "terminating"),
+    ]
+    for (ready, serving, terminating), state, text in cases:
+        es = endpoint_slice(
+            "svc",
+            endpoints_=[
+                slice_endpoint(
+                    "10.0.0.5", "web", ready=ready, serving=serving, terminating=terminating
+                )
+            ],
+        )
+        (address,) = addresses_from_slice(es)
+        assert (address.state, address.state_text) == (state, text)
+        store = feed(Store(), pod(statuses=[running()], conditions=ready_conditions()), es)
+        (membership,) = store.memberships(WEB)
+        assert membership.state == state.value
+        sv = service_views(store)[0]
+        assert (address.ip in [a.ip for a in sv.ready]) is (state is EndpointState.READY)
+
+
+def test_a_batch_applies_each_event_at_its_time_and_merges_what_it_touched():
+    events = [
+        WatchEvent(0.0, "Pod", "ADDED", pod()),
+        WatchEvent(1.5, "Service", "ADDED", service("svc", selector={"app": "web"})),
+        WatchEvent(2.0, "Endpoints", "ADDED", endpoints("svc", ready=[("10.0.0.5", "web")])),
+        WatchEvent(3.0, "Node", "BOOKMARK", {"metadata": {"resourceVersion": "77"}}),
+    ]
+    one_by_one = Store()
+    for ev in events:
+        one_by_one.apply(ev, T0 + ev.t)
+    store = Store()
+    changes = store.apply_all(events, T0)
+    assert store.now == T0 + 3.0
+    assert changes.events == 4 and changes.kinds == {"Pod", "Service", "Endpoints"}
+    assert changes.pods == {WEB} and changes.services == {("default", "svc")}
+    assert store.pods == one_by_one.pods and members(store) == members(one_by_one)
+    assert store.resource_versions == one_by_one.resource_versions
+    more = store.apply_all([WatchEvent(4.0, "Pod", "DELETED", pod())], T0, changes)
+    assert more is changes and changes.events == 5 and store.pods == {}

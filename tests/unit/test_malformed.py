@@ -1,4 +1,6 @@
-"""Malformed objects and odd event orders never raise out of the store or a derivation."""
+"""Malformed objects and odd event orders never raise out of the store or a derivation,
+and leave the store consistent: every pod derivable, indexes only at what is held, and
+nothing left once everything is deleted."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from podwatch.model.k8s import format_age
+from podwatch.model.pods import summarize
 from podwatch.model.store import Store
-from podwatch.model.view import node_rows, pod_detail, pod_rows, service_views
+from podwatch.model.view import node_rows, pod_detail, pod_row, pod_rows, service_views
 from podwatch.model.watch import KINDS, WatchEvent
 from podwatch.report import render_once
 from tests.factories import T0, endpoints, event, node, pod, ready_conditions, running, service
+from tests.invariants import NOT_INDEXES, index_problems, leftovers
 
 scalars = st.one_of(
     st.none(),
@@ -51,12 +55,12 @@ def mutate(obj, data):
     return obj
 
 
-def realistic(kind: str):
+def realistic(kind: str, probe: str = "Readiness"):
     return {
         "Pod": lambda: pod(
             statuses=[running()], conditions=ready_conditions(), labels={"app": "web"}
         ),
-        "Event": lambda: event("web.1", "web", "Unhealthy", "Readiness probe failed: x", count=3),
+        "Event": lambda: event("web.1", "web", "Unhealthy", f"{probe} probe failed: x", count=3),
         "Service": lambda: service("svc", selector={"app": "web"}),
         "Endpoints": lambda: endpoints("svc", ready=[("10.0.0.5", "web")]),
         "EndpointSlice": lambda: {
@@ -92,12 +96,51 @@ def test_store_and_views_survive_anything(data):
         if data.draw(st.integers(0, 9)) == 0:
             obj = data.draw(json_values)
         else:
-            obj = mutate(realistic(kind) if kind != "Widget" else {"kind": "Widget"}, data)
+            probe = data.draw(st.sampled_from(["Readiness", "Liveness", "Startup"]))
+            obj = mutate(realistic(kind, probe) if kind != "Widget" else {"kind": "Widget"}, data)
         store.apply(WatchEvent(float(n), kind, etype, obj), T0 + n)
-    for row in pod_rows(store):
-        pod_detail(store, row.summary.key)
-    service_views(store)
-    node_rows(store)
+        assert index_problems(store) == []
+    assert_derivable(store)
+    delete_everything(store, steps)
+    assert leftovers(store) == {}
+    assert store.service_keys() == set() and service_views(store) == []
+    assert pod_rows(store) == [] and node_rows(store) == []
+
+
+def assert_derivable(store: Store) -> None:
+    """Every pod has its summary (the one derived now) and a row and detail; every
+    Service and node known has its line."""
+    for key, obj in store.pods.items():
+        assert store.summaries[key] == summarize(obj)
+        row = pod_row(store, key)
+        assert row is not None and row.summary.key == key
+        detail = pod_detail(store, key)
+        assert detail is not None and detail.why
+    assert [sv.key for sv in service_views(store)] == sorted(store.service_keys())
+    assert [r.view.name for r in node_rows(store)] == sorted(store.nodes)
+
+
+def delete_everything(store: Store, at: int) -> None:
+    """A DELETED event for every object held, kind by kind in an odd order."""
+    tables = {
+        "EndpointSlice": store.slices,
+        "Node": {("", name): None for name in store.nodes},
+        "Pod": store.pods,
+        "Endpoints": store.endpoints,
+        "Event": store.events,
+        "Service": store.services,
+    }
+    for kind, table in tables.items():
+        for namespace, name in list(table):
+            gone = {"metadata": {"namespace": namespace, "name": name}}
+            store.apply(WatchEvent(float(at), kind, "DELETED", gone), T0 + at)
+            assert index_problems(store) == []
+    assert not any(len(t) for t in (store.pods, store.services, store.endpoints, store.slices))
+    assert not (store.events or store.nodes)
+
+
+def test_what_a_store_may_keep_after_deletion_is_named():
+    assert set(NOT_INDEXES) <= set(vars(Store()))
 
 
 @settings(max_examples=40, deadline=None)

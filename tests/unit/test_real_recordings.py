@@ -265,7 +265,7 @@ def test_readiness_probe_failing_keeps_pod_notready_in_its_service(seed: Seed):
     assert _membership(_pod(store, "pod1"), "svc-readiness") == "ready"
     svc = _service(store, "svc-readiness")
     assert svc.source == "EndpointSlice"
-    assert svc.selector == {"app": "readiness"}
+    assert str(svc.selector) == "app=readiness"
     assert [(a.pod, a.ip, a.node) for a in svc.not_ready] == [(key, "10.244.1.2", "worker-2")]
     assert [(a.pod, a.ip, a.node) for a in svc.ready] == [((NS, "pod1"), "10.244.2.2", "worker-3")]
     # The legacy Endpoints object says the same.

@@ -8,9 +8,11 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Static
 
 from podwatch.model.k8s import Key
+from podwatch.model.selectors import SelectorError
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import pod_detail
 from podwatch.safe import plain
@@ -27,6 +29,18 @@ TABS_HEIGHT = 30
 full screen."""
 SHORT_HEIGHT = 30
 """Below this height the table gives the details more of the screen."""
+
+
+class FilterSyntax(Validator):
+    """The `/` prompt's text is a filter only if its `-l` selector parses: the prompt
+    shows the error (a red border, the message under it) instead of an empty table."""
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            ViewFilter.parse(value)
+        except SelectorError as exc:
+            return self.failure(str(exc))
+        return self.success()
 
 
 class MainScreen(Screen):
@@ -55,7 +69,9 @@ class MainScreen(Screen):
         with Container(id="body"):
             yield PodTable(all_namespaces=self.all_namespaces, id="pods")
             yield PodDetails(id="details")
-        yield Input(placeholder="filter: words, or -l key=value", id="filter")
+        yield Input(
+            placeholder="filter: words, or -l key=value", id="filter", validators=[FilterSyntax()]
+        )
         yield Footer()
 
     @property
@@ -188,6 +204,7 @@ class MainScreen(Screen):
         if field.display:
             # esc in the prompt drops what was typed, at once (enter keeps it).
             field.value = ""
+            field.border_subtitle = None
             self.table.view = ViewFilter.parse("", self.table.view)
             self._rebuild()
             field.display = False
@@ -212,10 +229,25 @@ class MainScreen(Screen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        """Applied as it is typed; a selector that does not parse (yet) leaves the table
+        on the last filter that did, and the prompt says why."""
+        error = _failure(event.validation_result)
+        event.input.border_subtitle = plain(error, limit=200) if error else None
+        if error:
+            return
         self.table.view = ViewFilter.parse(event.value, self.table.view)
         self._rebuild()
 
     @on(Input.Submitted, "#filter")
-    def _filter_done(self, _event: Input.Submitted) -> None:
-        self.query_one("#filter", Input).display = False
+    def _filter_done(self, event: Input.Submitted) -> None:
+        error = _failure(event.validation_result)
+        if error:
+            # Not a silently empty table: the error, and the prompt stays to be fixed.
+            self.notify(error, title="Filter not applied", severity="error", markup=False)
+            return
+        event.input.display = False
         self.table.focus()
+
+
+def _failure(result: ValidationResult | None) -> str:
+    return "; ".join(result.failure_descriptions) if result is not None else ""

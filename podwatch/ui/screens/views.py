@@ -174,12 +174,11 @@ class ServicesScreen(TableScreen):
         endpoints kept by hand), or whose object is not readable, selects none by label."""
         for sv in service_views(store):
             if sv.key == key:
-                if not sv.selector:
+                if sv.selector is None:
                     name = clean(f"{sv.key[0]}/{sv.key[1]}", 400)
                     self.notify(f"Service {name} has no selector: no pods to list", markup=False)
                     return None
-                selector = tuple(sorted(sv.selector.items()))
-                return ViewFilter(service=ServicePods(sv.key[0], sv.key[1], selector))
+                return ViewFilter(service=ServicePods(sv.key[0], sv.key[1], sv.selector))
         return None
 
 

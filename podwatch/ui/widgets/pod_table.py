@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -27,8 +27,8 @@ from textual.strip import Strip
 
 from podwatch.columns import PodColumn, header_line, plan, row_line
 from podwatch.model.k8s import Key, d, meta
-from podwatch.model.nodes import selector_matches
 from podwatch.model.pods import Health
+from podwatch.model.selectors import Selector, SelectorError, parse_prefix
 from podwatch.model.store import Store
 from podwatch.model.view import PodRow, pod_row
 from podwatch.render import pod_cells
@@ -62,16 +62,15 @@ MEASURED = (
 class ServicePods:
     """`enter` on a Service in :svc: the pods its selector picks, in its namespace.
 
-    Kept apart from `ViewFilter.labels`, which the `/` prompt rewrites on every
+    Kept apart from `ViewFilter.selector`, which the `/` prompt rewrites on every
     keystroke: typing a filter narrows the Service's pods instead of forgetting them."""
 
     namespace: str
     name: str
-    selector: tuple[tuple[str, str], ...]
-    """A Service selector is an equality map (never empty here: an empty one selects none)."""
+    selector: Selector
 
     def matches(self, namespace: str, labels: dict[str, str]) -> bool:
-        return namespace == self.namespace and selector_matches(dict(self.selector), labels)
+        return namespace == self.namespace and self.selector.matches(labels)
 
 
 @dataclass
@@ -80,7 +79,8 @@ class ViewFilter:
     one Service or one node (from `enter` in the :svc and :nodes views)."""
 
     text: str = ""
-    labels: dict[str, str] = field(default_factory=dict)
+    selector: Selector | None = None
+    """`-l`: the labels a pod must match (kubectl's selector syntax)."""
     namespace: str | None = None
     unhealthy_only: bool = False
     node: str | None = None
@@ -90,26 +90,37 @@ class ViewFilter:
 
     @classmethod
     def parse(cls, query: str, base: ViewFilter | None = None) -> ViewFilter:
-        """`/` input: words match name, namespace, node or status; `-l a=b,c=d` match labels."""
+        """`/` input: words match name, namespace, node or status; `-l SELECTOR` (or
+        `-lSELECTOR`) matches labels with kubectl's syntax (`app in (a, b),tier!=db`), up
+        to the first word that cannot continue it. Raises SelectorError for a malformed
+        selector: the caller says so rather than show an empty table."""
         out = ViewFilter(
             namespace=base.namespace if base else None,
             unhealthy_only=base.unhealthy_only if base else False,
             node=base.node if base else None,
             service=base.service if base else None,
         )
-        words = query.split()
         rest = []
-        i = 0
-        while i < len(words):
-            if words[i] == "-l" and i + 1 < len(words):
-                for pair in words[i + 1].split(","):
-                    key, _, value = pair.partition("=")
-                    if key:
-                        out.labels[key] = value
-                i += 2
+        at = 0
+        while True:
+            while at < len(query) and query[at].isspace():
+                at += 1
+            if at >= len(query):
+                break
+            end = at
+            while end < len(query) and not query[end].isspace():
+                end += 1
+            if not query.startswith("-l", at):
+                rest.append(query[at:end])
+                at = end
                 continue
-            rest.append(words[i])
-            i += 1
+            start = at + 2
+            try:
+                selector, length = parse_prefix(query[start:])
+            except SelectorError as exc:
+                raise SelectorError(f"-l: {exc}") from None
+            out.selector = selector if out.selector is None else out.selector & selector
+            at = start + length
         out.text = " ".join(rest)
         return out
 
@@ -118,8 +129,8 @@ class ViewFilter:
         parts = []
         if self.text:
             parts.append(self.text)
-        if self.labels:
-            parts.append("-l " + ",".join(f"{k}={v}" for k, v in self.labels.items()))
+        if self.selector is not None:
+            parts.append(f"-l {self.selector}")
         if self.namespace:
             parts.append(f"ns {self.namespace}")
         if self.service is not None:
@@ -138,9 +149,9 @@ class ViewFilter:
             return False
         if self.node is not None and sm.node != self.node:
             return False
-        if self.labels or self.service is not None:
+        if self.selector is not None or self.service is not None:
             labels = d(meta(pod).get("labels"))
-            if any(labels.get(k) != v for k, v in self.labels.items()):
+            if self.selector is not None and not self.selector.matches(labels):
                 return False
             if self.service is not None and not self.service.matches(sm.namespace, labels):
                 return False

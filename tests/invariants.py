@@ -1,0 +1,96 @@
+"""What must hold of a Store after any sequence of events: its indexes agree with its
+objects, and once every object is deleted nothing it indexed remains.
+
+Read from the store's private attributes on purpose: these are the bookkeeping the
+public views rely on, and a new index is checked by `leftovers` without being named."""
+
+from __future__ import annotations
+
+from podwatch.model.index import Index
+from podwatch.model.k8s import d, s
+from podwatch.model.nodes import node_taints
+from podwatch.model.store import Store
+
+NOT_INDEXES = {
+    "resource_versions": "the last resourceVersion per kind: where a watch resumes",
+    "synced": "kinds listed at least once",
+    "last_error": "the last watch error per kind, said on screen",
+    "unreadable": "kinds RBAC refuses",
+    "timeline": "evidence is kept: a deleted pod's history stays (bounded)",
+    "probe_failures": "failure history of pods, forgotten with the pod (checked apart)",
+    "_event_namespaces": "that Events of a namespace were seen: counts there are known",
+    "_expiry": "a time-ordered queue; entries of deleted Events lapse at their TTL",
+    "_risk_heap": "a time-ordered queue; entries of deleted pods are skipped",
+}
+"""Containers of a Store that are not indexes of live objects, and why they may stay."""
+
+
+def leftovers(store: Store) -> dict[str, object]:
+    """Every non-empty container of `store` that is not an object table or in NOT_INDEXES."""
+    tables = {"pods", "services", "endpoints", "slices", "nodes", "events"}
+    out = {}
+    for name, value in vars(store).items():
+        if name in tables or name in NOT_INDEXES:
+            continue
+        if isinstance(value, Index | dict | set | list) and len(value):
+            out[name] = value
+    if len(store.probe_failures):
+        out["probe_failures"] = store.probe_failures
+    return out
+
+
+def index_problems(store: Store) -> list[str]:
+    """Where an index points at an object the store does not hold, or two indexes of one
+    relation disagree, or an index keeps an empty set."""
+    out: list[str] = []
+
+    def check(ok: bool, what: str) -> None:
+        if not ok:
+            out.append(what)
+
+    for name, value in vars(store).items():
+        if isinstance(value, Index):
+            for key in value:
+                check(len(value.get(key)) > 0, f"{name}[{key}] is an empty set")
+    check(set(store.summaries) == set(store.pods), "a pod without a summary, or the reverse")
+    for key, node in store._pod_node.items():
+        check(key in store.pods, f"_pod_node: {key} is no pod")
+        check(key in store._node_pods.get(node), f"_node_pods[{node}] lacks {key}")
+        check(s(d(store.pods.get(key, {}).get("spec")).get("nodeName")) == node, f"{key} moved")
+    for node in store._node_pods:
+        for key in store._node_pods.get(node):
+            check(store._pod_node.get(key) == node, f"_node_pods[{node}] has {key}")
+    for ip, key in store._ip_pod.items():
+        pod = store.pods.get(key)
+        check(pod is not None, f"_ip_pod[{ip}]: {key} is no pod")
+        check(s(d(d(pod).get("status")).get("podIP")) == ip, f"_ip_pod[{ip}]: {key} moved")
+    for ev, pod in store._event_pod.items():
+        check(ev in store.events, f"_event_pod: {ev} is no Event")
+        check(ev in store._pod_events.get(pod), f"_pod_events[{pod}] lacks {ev}")
+    for pod in store._pod_events:
+        for ev in store._pod_events.get(pod):
+            check(store._event_pod.get(ev) == pod, f"_pod_events[{pod}] has {ev}")
+    for sl, svc in store._slice_service.items():
+        check(sl in store.slices, f"_slice_service: {sl} is no slice")
+        check(sl in store._slices_by_service.get(svc), f"_slices_by_service[{svc}] lacks {sl}")
+    for svc in store._slices_by_service:
+        for sl in store._slices_by_service.get(svc):
+            check(store._slice_service.get(sl) == svc, f"_slices_by_service[{svc}] has {sl}")
+    listed = set(store.endpoints) | set(store._slices_by_service)
+    for svc, pod in store._members:
+        check(svc in listed, f"_members: {svc} has neither Endpoints nor slices")
+        check(pod in store._service_pods.get(svc), f"_service_pods[{svc}] lacks {pod}")
+        check(svc in store._pod_services.get(pod), f"_pod_services[{pod}] lacks {svc}")
+    for svc in store._service_pods:
+        for pod in store._service_pods.get(svc):
+            check((svc, pod) in store._members, f"_service_pods[{svc}] has {pod}")
+    for pod in store._pod_services:
+        for svc in store._pod_services.get(pod):
+            check((svc, pod) in store._members, f"_pod_services[{pod}] has {svc}")
+    for name in ("_ready_flips", "_risk_due", "_pod_node_since"):
+        check(set(getattr(store, name)) <= set(store.pods), f"{name} holds a pod that is gone")
+    check(set(store._node_facts) <= set(store.nodes), "_node_facts holds a node that is gone")
+    for node, key, value, effect in store.taint_first_seen:
+        taints = {(t.key, t.value, t.effect) for t in node_taints(store.nodes.get(node))}
+        check((key, value, effect) in taints, f"taint_first_seen: {node} {key} is gone")
+    return out
