@@ -25,8 +25,9 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("tab / shift+tab", "next / previous pane (or tab on small screens)"),
             (
                 "/",
-                "filter: words match name, namespace, node, status; -l key=value for "
-                "labels; enter keeps it, esc clears it",
+                "filter: words match name, namespace, node, status; -l SELECTOR "
+                "matches labels as kubectl does (-l app in (web,api),tier!=db); "
+                "enter keeps it, esc clears it",
             ),
             ("u", "unhealthy and at-risk pods only (toggle)"),
             ("s", "cycle sort: health, name, age, restarts, node"),
