@@ -184,21 +184,6 @@ class RecordingWriter:
         self.close()
 
 
-def write_recording(
-    path: str | os.PathLike[str],
-    events: Iterable[WatchEvent],
-    *,
-    started: float,
-    context: str | None = None,
-    scope: dict | None = None,
-    redact: bool = True,
-) -> int:
-    with RecordingWriter(path, context=context, scope=scope, redact=redact, started=started) as w:
-        for event in events:
-            w.write(event)
-        return w.count
-
-
 # --------------------------------------------------------------------------- reading
 
 
