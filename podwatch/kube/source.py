@@ -20,7 +20,8 @@ from podwatch.kube.listwatch import KindStatus, KindWatcher, WatchSettings
 from podwatch.kube.states import REFUSED, STALE, WatchState
 from podwatch.model.store import Changes, Store
 from podwatch.model.watch import KINDS, WatchEvent
-from podwatch.recording import Recording, RecordingWriter
+from podwatch.recording.format import Recording
+from podwatch.recording.writer import RecordingWriter
 
 Clock = Callable[[], float]
 """Monotonic seconds; injectable so that tests control time."""
