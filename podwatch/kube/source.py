@@ -113,9 +113,6 @@ class Source(Protocol):
         ...
 
     @property
-    def description(self) -> str: ...
-
-    @property
     def replay(self) -> ReplayControls | None:
         """The replay controls; None for a live source."""
         ...
@@ -170,10 +167,6 @@ class ReplaySource:
         self.store.now = self.started
 
     # ----------------------------------------------------------------- interface
-
-    @property
-    def description(self) -> str:
-        return "replay"
 
     @property
     def replay(self) -> ReplaySource:
@@ -374,10 +367,6 @@ class LiveSource:
         }
 
     @property
-    def description(self) -> str:
-        return f"{self.cluster.context} ({self.scope.describe()})"
-
-    @property
     def replay(self) -> None:
         return None
 
@@ -478,10 +467,6 @@ class LiveSource:
         # 0.0 ev/s, and the status line is not redrawn (sent over SSH) for them.
         self.rate.add(now, count - bookmarks)
         return changes
-
-    @property
-    def backlog(self) -> int:
-        return len(self._queue)
 
     def statuses(self) -> dict[str, KindStatus]:
         return {kind: w.status for kind, w in self.watchers.items()}
