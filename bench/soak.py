@@ -135,8 +135,6 @@ class SimulatedCluster:
     live: dict[str, dict[str, Any]] = field(default_factory=dict)
     next_uid: int = 0
     rv: int = 0
-    created: int = 0
-    deleted: int = 0
     sent: int = 0
 
     def __post_init__(self) -> None:
@@ -154,7 +152,6 @@ class SimulatedCluster:
         name = f"pod-{uid:07d}"
         state = {"uid": uid, "ready": True, "restarts": 0, "node": f"node-{uid % 5}", "events": {}}
         self.live[name] = state
-        self.created += 1
         return self._ev("Pod", "ADDED", self._obj(name, state, t), t)
 
     def _obj(self, name: str, state: dict, t: float) -> dict:
@@ -180,7 +177,6 @@ class SimulatedCluster:
             if name is not None:
                 state = self.live.pop(name)
                 out.append(self._ev("Pod", "DELETED", self._obj(name, state, t), t))
-                self.deleted += 1
             out.append(self._create(t))
         names = sorted(self.live)
         for _ in range(self.changes_per_step):
@@ -222,10 +218,6 @@ class SimulatedSource:
         self.received = 0
         self.steps = 0
         self.now = START
-
-    @property
-    def description(self) -> str:
-        return "soak"
 
     @property
     def replay(self) -> None:

@@ -36,14 +36,8 @@ from rich.console import Console
 from podwatch import __version__
 from podwatch.data import demo_path
 from podwatch.moment import MomentError, moment_offset, parse_moment, wall_clock
-from podwatch.recording import (
-    Recording,
-    RecordingError,
-    RecordingStream,
-    many_namespaces,
-    open_stream,
-    read_recording,
-)
+from podwatch.recording.format import Recording, RecordingError, many_namespaces
+from podwatch.recording.reader import RecordingStream, open_stream, read_recording
 
 if TYPE_CHECKING:
     from podwatch.model.store import Store
@@ -355,7 +349,7 @@ def _connect(args: argparse.Namespace):
 
 
 def _recorder(path: str, cluster, scope, redact: bool):
-    from podwatch.recording import RecordingWriter
+    from podwatch.recording.writer import RecordingWriter
 
     return RecordingWriter(path, context=cluster.context, scope=scope.as_dict(), redact=redact)
 

@@ -396,10 +396,6 @@ def _tri(value: bool | None) -> str:
     return "-" if value is None else ("yes" if value else "no")
 
 
-def _lines(parts: list[Text]) -> Text:
-    return Text("\n").join(parts) if parts else Text("-")
-
-
 def services_table(store: Store) -> Grid:
     """Every Service: how many addresses are ready and NotReady, then each address under
     it (`✗ NotReady 10.0.0.2 → web-2 @ node-1`), so that no IP or pod name is squeezed

@@ -113,10 +113,6 @@ class KindStatus:
     resource_version: str = ""
     relists: int = 0
 
-    @property
-    def healthy(self) -> bool:
-        return self.state is WatchState.WATCHING
-
 
 class _Expired(Exception):
     """The watch's resourceVersion is too old: re-list."""

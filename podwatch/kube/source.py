@@ -20,7 +20,8 @@ from podwatch.kube.listwatch import KindStatus, KindWatcher, WatchSettings
 from podwatch.kube.states import REFUSED, STALE, WatchState
 from podwatch.model.store import Changes, Store
 from podwatch.model.watch import KINDS, WatchEvent
-from podwatch.recording import Recording, RecordingWriter
+from podwatch.recording.format import Recording
+from podwatch.recording.writer import RecordingWriter
 
 Clock = Callable[[], float]
 """Monotonic seconds; injectable so that tests control time."""
@@ -112,9 +113,6 @@ class Source(Protocol):
         ...
 
     @property
-    def description(self) -> str: ...
-
-    @property
     def replay(self) -> ReplayControls | None:
         """The replay controls; None for a live source."""
         ...
@@ -169,10 +167,6 @@ class ReplaySource:
         self.store.now = self.started
 
     # ----------------------------------------------------------------- interface
-
-    @property
-    def description(self) -> str:
-        return "replay"
 
     @property
     def replay(self) -> ReplaySource:
@@ -373,10 +367,6 @@ class LiveSource:
         }
 
     @property
-    def description(self) -> str:
-        return f"{self.cluster.context} ({self.scope.describe()})"
-
-    @property
     def replay(self) -> None:
         return None
 
@@ -477,10 +467,6 @@ class LiveSource:
         # 0.0 ev/s, and the status line is not redrawn (sent over SSH) for them.
         self.rate.add(now, count - bookmarks)
         return changes
-
-    @property
-    def backlog(self) -> int:
-        return len(self._queue)
 
     def statuses(self) -> dict[str, KindStatus]:
         return {kind: w.status for kind, w in self.watchers.items()}

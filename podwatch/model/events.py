@@ -35,7 +35,6 @@ class KEvent:
     involved_kind: str
     involved_namespace: str
     involved_name: str
-    involved_uid: str
     field_path: str
     reason: str
     type: str
@@ -146,7 +145,6 @@ def normalize_event(obj: Any) -> KEvent | None:
         involved_kind=intern(s(involved.get("kind"))),
         involved_namespace=intern(s(involved.get("namespace"))) or namespace,
         involved_name=intern(s(involved.get("name"))),
-        involved_uid=intern(s(involved.get("uid"))),
         field_path=intern(s(involved.get("fieldPath"))),
         reason=intern(s(obj.get("reason"))),
         type=intern(s(obj.get("type"))),

@@ -87,10 +87,6 @@ def strip_metadata(obj: Any, *, last_applied: Literal["keep", "drop", "redact"] 
     return {**obj, "metadata": m}
 
 
-def rv_of(obj: Any) -> str:
-    return s(meta(obj).get("resourceVersion"))
-
-
 def rv_number(rv: str) -> int | None:
     """A resourceVersion as an integer, to order objects of one etcd by; None if it is not
     one (the API calls it opaque: other storage backends need not use integers)."""

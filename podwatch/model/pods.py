@@ -69,7 +69,6 @@ class ContainerView:
     exit_code: int | None = None
     signal: int | None = None
     started_at: float | None = None
-    finished_at: float | None = None
     ready: bool | None = None
     started: bool | None = None
     restarts: int = 0
@@ -127,7 +126,6 @@ class PodSummary:
     last_restart: float | None
     node: str
     pod_ip: str
-    host_ip: str
     qos: str
     created: float | None
     deleting: float | None
@@ -230,7 +228,6 @@ def _container_view(name: str, kind: str, image: str, cs: dict | None) -> Contai
         exit_code=i(block.get("exitCode")),
         signal=i(block.get("signal")),
         started_at=parse_time(block.get("startedAt")),
-        finished_at=parse_time(block.get("finishedAt")),
         ready=b(cs.get("ready")),
         started=b(cs.get("started")),
         restarts=i(cs.get("restartCount"), 0) or 0,
@@ -489,7 +486,6 @@ def summarize(pod: Any) -> PodSummary:
         last_restart=last_restart,
         node=s(spec.get("nodeName")),
         pod_ip=s(status.get("podIP")),
-        host_ip=s(status.get("hostIP")),
         qos=s(status.get("qosClass")) or qos_class(pod),
         created=parse_time(m.get("creationTimestamp")),
         deleting=deletion_requested(pod),

@@ -9,7 +9,6 @@ from typing import Any
 
 from podwatch.model.events import PROBE_KINDS, ProbeTally
 from podwatch.model.k8s import d, i, lst, s
-from podwatch.model.pods import is_sidecar
 
 DEFAULTS = {
     "initialDelaySeconds": 0,
@@ -25,7 +24,6 @@ RECENT_WINDOW = 300.0
 @dataclass(slots=True)
 class ProbeView:
     container: str
-    container_kind: str
     probe: str
     """startup, readiness or liveness."""
     handler: str
@@ -103,11 +101,7 @@ def probe_views(
     tallies = tallies or {}
     views: list[ProbeView] = []
     listed: set[tuple[str, str]] = set()
-    containers = [
-        (c, "sidecar" if is_sidecar(c) else "init") for c in lst(spec.get("initContainers"))
-    ]
-    containers += [(c, "app") for c in lst(spec.get("containers"))]
-    for container, ckind in containers:
+    for container in [*lst(spec.get("initContainers")), *lst(spec.get("containers"))]:
         container = d(container)
         name = s(container.get("name"))
         cs = statuses.get(name, {})
@@ -126,7 +120,6 @@ def probe_views(
                 timing[field_name] = value
             view = ProbeView(
                 container=name,
-                container_kind=ckind,
                 probe=kind,
                 handler=describe_handler(probe, pod_ip),
                 initial_delay=timing["initialDelaySeconds"],
@@ -145,7 +138,6 @@ def probe_views(
             continue
         view = ProbeView(
             container=name or "?",
-            container_kind="?",
             probe=kind,
             handler="(not in the pod's spec)",
             initial_delay=0,

@@ -1,12 +1,10 @@
 """Label selectors: one parser and one matcher, with the Kubernetes rules.
 
-Three forms reach podwatch, and each becomes a `Selector`:
+Two forms reach podwatch, and each becomes a `Selector`:
 - text, as `kubectl -l` and the `/` filter's `-l` take it (`parse`, the grammar of
   apimachinery's labels.Parse): `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`,
   `a`, `!a`, `a>1`, `a<1`; a comma is "and"; whitespace between tokens is allowed;
   label keys and values are checked as the API server checks them;
-- the structured form of affinity terms, metav1.LabelSelector (`from_label_selector`):
-  matchLabels plus matchExpressions with In, NotIn, Exists, DoesNotExist;
 - a plain map (`from_map`): a Service's spec.selector, a pod's nodeSelector.
 
 A malformed selector raises `SelectorError`, whose text says what is wrong; a caller
@@ -336,45 +334,4 @@ def from_map(selector: Any) -> Selector:
         if not isinstance(key, str) or not isinstance(value, str):
             return NOTHING
         requirements.append(Requirement(key, Operator.EQUALS, (value,)))
-    return Selector(tuple(requirements))
-
-
-_EXPRESSION_OPERATORS = {
-    "In": Operator.IN,
-    "NotIn": Operator.NOT_IN,
-    "Exists": Operator.EXISTS,
-    "DoesNotExist": Operator.DOES_NOT_EXIST,
-}
-
-
-def from_label_selector(selector: Any) -> Selector:
-    """metav1.LabelSelector (pod affinity terms, PodDisruptionBudgets...): matchLabels and
-    matchExpressions, all of which must hold. None (no selector) matches nothing, an
-    empty one everything (LabelSelectorAsSelector). Raises SelectorError if malformed."""
-    if selector is None:
-        return NOTHING
-    if not isinstance(selector, Mapping):
-        raise SelectorError("a label selector must be an object")
-    requirements = []
-    match_labels = selector.get("matchLabels") or {}
-    if not isinstance(match_labels, Mapping):
-        raise SelectorError("matchLabels must be a map")
-    for key, value in match_labels.items():
-        if not isinstance(key, str) or not isinstance(value, str):
-            raise SelectorError(f"matchLabels {key!r}: keys and values must be strings")
-        requirements.append(requirement(key, Operator.EQUALS, [value]))
-    expressions = selector.get("matchExpressions") or []
-    if not isinstance(expressions, list):
-        raise SelectorError("matchExpressions must be a list")
-    for expr in expressions:
-        expr = expr if isinstance(expr, Mapping) else {}
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
-        operator = _EXPRESSION_OPERATORS.get(op) if isinstance(op, str) else None
-        if operator is None:
-            raise SelectorError(f"{op!r} is not a valid label selector operator")
-        if not isinstance(key, str):
-            raise SelectorError("a matchExpressions entry needs a key")
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise SelectorError(f"{key}: values must be a list of strings")
-        requirements.append(requirement(key, operator, values))
     return Selector(tuple(requirements))

@@ -18,6 +18,9 @@ from podwatch.report import render_once
 from tests.factories import T0, endpoints, event, node, pod, ready_conditions, running, service
 from tests.invariants import NOT_INDEXES, index_problems, leftovers
 
+HOSTILE = "[bold red]x[/] \x1b]52;c;SGk=\x07\x1b[2J \u202egnp.exe"
+"""Markup, an OSC 52 clipboard write, a screen clear and a bidi override (SPEC 4)."""
+HOSTILE_TEXTS = [HOSTILE, "web\x1b[2J", "a\u200bb\ttab\nline"]
 scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -25,6 +28,7 @@ scalars = st.one_of(
     st.floats(allow_nan=True),
     st.text(max_size=12),
     st.sampled_from(["True", "False", "Always", "NoExecute", "Exists", "2026-01-01T00:00:00Z"]),
+    st.sampled_from(HOSTILE_TEXTS),
 )
 json_values = st.recursive(
     scalars,
@@ -52,6 +56,24 @@ def mutate(obj, data):
         if path:
             parent, k = path[-1]
             parent[k] = data.draw(json_values)
+    return obj
+
+
+def with_hostile_text(obj, data):
+    """Hostile text (SPEC 4) in some of the places a pod's row shows: name, namespace,
+    node, QoS class, status reason."""
+    for path in (
+        ("metadata", "name"),
+        ("metadata", "namespace"),
+        ("spec", "nodeName"),
+        ("status", "qosClass"),
+        ("status", "reason"),
+    ):
+        parent = obj
+        for k in path[:-1]:
+            parent = parent.get(k) if isinstance(parent, dict) else None
+        if isinstance(parent, dict) and data.draw(st.booleans()):
+            parent[path[-1]] = data.draw(st.sampled_from(HOSTILE_TEXTS))
     return obj
 
 
@@ -174,17 +196,20 @@ def test_every_pane_and_table_cell_renders_from_anything(data):
     from podwatch.columns import all_columns, plan, row_line
     from podwatch.model.view import pod_row
     from podwatch.render import PANES, pod_cells, summary_text
+    from podwatch.safe import clean
 
     store = Store()
     for n in range(data.draw(st.integers(1, 8))):
         kind = data.draw(st.sampled_from(KINDS))
         etype = data.draw(st.sampled_from(["ADDED", "MODIFIED", "DELETED", "UPSERT", "", "RELIST"]))
-        obj = mutate(realistic(kind), data)
+        obj = with_hostile_text(mutate(realistic(kind), data), data)
         store.apply(WatchEvent(float(n), kind, etype, obj), T0 + n)
     for key in list(store.pods):
         row = pod_row(store, key)
         cells = pod_cells(row, store.now)
-        assert all(isinstance(c.plain, str) for c in cells.values())
+        # SPEC 4: no control, bidi or zero-width character of the input reaches a cell raw
+        # (cleaning again changes nothing), nor a newline or tab that would break the row.
+        assert all(clean(c.plain, limit=None) == c.plain for c in cells.values())
         natural = {c: cells[c].cell_len for c in cells}
         detail = pod_detail(store, key)
         # Grids decide their layout when drawn: draw them, narrow and wide.

@@ -9,7 +9,6 @@ from podwatch.model.endpoints import service_selector
 from podwatch.model.nodes import scheduling_fit
 from podwatch.model.selectors import (
     SelectorError,
-    from_label_selector,
     from_map,
     parse,
     parse_prefix,
@@ -99,27 +98,6 @@ def test_map_selectors_are_equalities_and_a_value_not_a_string_matches_nothing()
     assert from_map({}).matches(BARE)
     assert not from_map({"replicas": 3}).matches({"replicas": 3})
     assert not from_map({"app": "web"}).matches({"app": ["web"]})  # a label not a string
-
-
-def test_structured_selectors_of_affinity_terms():
-    term = {
-        "matchLabels": {"app": "web"},
-        "matchExpressions": [
-            {"key": "tier", "operator": "In", "values": ["front", "edge"]},
-            {"key": "canary", "operator": "DoesNotExist"},
-            {"key": "replicas", "operator": "Exists"},
-            {"key": "zone", "operator": "NotIn", "values": ["a"]},
-        ],
-    }
-    selector = from_label_selector(term)
-    assert selector.matches(WEB) and not selector.matches(DB)
-    assert not selector.matches({**WEB, "canary": "yes"})
-    assert from_label_selector({}).matches(BARE)  # empty: everything
-    assert not from_label_selector(None).matches(WEB)  # none: nothing
-    with pytest.raises(SelectorError, match="not a valid label selector operator"):
-        from_label_selector({"matchExpressions": [{"key": "a", "operator": "Gt"}]})
-    with pytest.raises(SelectorError, match="empty"):
-        from_label_selector({"matchExpressions": [{"key": "a", "operator": "In", "values": []}]})
 
 
 def test_the_slash_filter_takes_the_full_syntax_and_refuses_a_malformed_one():

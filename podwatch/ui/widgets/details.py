@@ -165,12 +165,3 @@ class PodDetails(Widget):
                 self.call_after_refresh(pane.focus)
                 return
         pane.focus()
-
-    def next_tab(self, step: int = 1) -> None:
-        if self.mode != "tabs":
-            return
-        tabs = self.query_one(TabbedContent)
-        ids = [f"tab-{key}" for key, _t, _b in PANES]
-        current = tabs.active or ids[0]
-        index = (ids.index(current) + step) % len(ids) if current in ids else 0
-        tabs.active = ids[index]
