@@ -160,9 +160,10 @@ def _wall_clock(value: str, match: re.Match[str], started: float) -> tuple[float
     if zone is not None and not utc:
         local = format_clock(moment, zone=True).rpartition(" ")[2]
         if zone != local:
+            either = local if local in UTC_NAMES else f"{local} or UTC"
             raise MomentError(
                 f"{_echo(value)}: {zone} is not the local time zone ({local}); give the time "
-                f"in {local} or UTC, or in RFC 3339 with an offset"
+                f"in {either}, or in RFC 3339 with an offset"
             )
     return moment, resolution
 

@@ -224,6 +224,9 @@ def test_the_zone_as_format_clock_writes_it_is_accepted_and_utc_too(tz):
         "08:41:30 EST: EST is not the local time zone (CET); give the time in CET or UTC, "
         "or in RFC 3339 with an offset"
     )
+    tz("UTC")
+    with pytest.raises(MomentError, match=r"\(UTC\); give the time in UTC, or in RFC 3339"):
+        at("07:41:30 CET")
 
 
 def test_a_month_and_day_without_a_year_across_new_year(tz):
