@@ -41,6 +41,7 @@ from podwatch.recording.reader import RecordingStream, open_stream, read_recordi
 
 if TYPE_CHECKING:
     from podwatch.model.store import Store
+    from podwatch.ui.app import PodwatchApp
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -243,23 +244,14 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
             if stream is not None:
                 return _replay_stream_once(stream, args, title=title)
         recording = read_recording(files, skip_bad_lines=skip_bad)
+        # A bad --at is refused before any screen.
+        app = None if once else replay_dashboard(recording, args)
         at = _moment(args.at, recording.started, recording.duration)
     except (RecordingError, MomentError) as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
     _report_reading(recording)
-    if not once:
-        from podwatch.ui.app import PodwatchApp
-
-        source = ReplaySource(recording, speed=args.speed, paused=args.paused)
-        if at is not None:
-            source.seek(at)
-        app = PodwatchApp(
-            source,
-            all_namespaces=many_namespaces(recording),
-            ansi_color=True if args.ansi else None,
-            low_bandwidth=True if args.low_bandwidth else None,
-        )
+    if app is not None:
         app.run()
         return app.return_code or 0
     source = ReplaySource(recording)
@@ -267,6 +259,25 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
     source.seek(at)
     header = _once_title(title, at, recording.duration, len(recording.events), recording)
     return _print_report(source.store, header, args.pod)
+
+
+def replay_dashboard(recording: Recording, args: argparse.Namespace) -> PodwatchApp:
+    """The dashboard over `recording` as the options ask: at `--at` (the start if not
+    given; MomentError if it is not in the recording), `--paused`, `--speed`, colours,
+    bandwidth."""
+    from podwatch.kube.source import ReplaySource
+    from podwatch.ui.app import PodwatchApp
+
+    at = _moment(args.at, recording.started, recording.duration)
+    source = ReplaySource(recording, speed=args.speed, paused=args.paused)
+    if at is not None:
+        source.seek(at)
+    return PodwatchApp(
+        source,
+        all_namespaces=many_namespaces(recording),
+        ansi_color=True if args.ansi else None,
+        low_bandwidth=True if args.low_bandwidth else None,
+    )
 
 
 def _moment(text: str | None, started: float, duration: float) -> float | None:

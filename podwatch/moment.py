@@ -5,9 +5,16 @@ time means. A moment is given as:
 
 - seconds from the start: `90`, `90.5`;
 - minutes and seconds from the start: `1:30`, `1:30.5`;
+- days, hours, minutes and seconds from the start, as the replay header writes an
+  offset of an hour or more: `1h04m05s`, `4d08h40m15s`, `90s`, `2h`;
 - a wall-clock time `HH:MM:SS` on the recording's own day, in local time as
   `time.localtime` gives it (so `TZ` is honoured); for a recording that crosses
   midnight, the first date that puts the moment inside the recording;
+- the same with a date, `MM-DD HH:MM:SS` (the recording's year, or the next one
+  for a recording that crosses New Year) or `YYYY-MM-DD HH:MM:SS`;
+- any wall-clock form followed by the local zone's name as `format_clock` writes
+  it (`07:44:51 CET`, `2026-11-30 07:44:51 CET`), or by `UTC`: exactly what the
+  replay header and the error messages show can be typed back;
 - an RFC 3339 date and time with `Z` or an offset: `2026-11-30T07:44:51Z`.
 
 A time given to the second (wall clock or RFC 3339 without a fraction) names
@@ -24,15 +31,24 @@ from __future__ import annotations
 import math
 import re
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from podwatch.model.k8s import format_clock, format_rfc3339, parse_time
 
 _SECONDS = re.compile(r"(-)?(\d+(?:\.\d+)?)")
 _MINUTES = re.compile(r"(-)?(\d+):([0-5]\d(?:\.\d+)?)")
-_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d+)?")
+_UNITS = re.compile(r"(-)?(?=\d)(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?")
+_CLOCK = re.compile(
+    r"(?:(?:(\d{4})-)?(\d{2})-(\d{2}) )?"  # a date: YYYY-MM-DD or MM-DD
+    r"([01]?\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d+)?"
+    r"(?: ([A-Za-z]{1,6}|[+-]\d{2}(?:\d{2})?))?"  # a zone's name: CET, UTC, +0545
+)
+UTC_NAMES = frozenset({"UTC", "GMT", "Z"})
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
-FORMS = "seconds (90), m:ss (1:30), HH:MM:SS (07:44:51) or RFC 3339 (2026-11-30T07:44:51Z)"
+FORMS = (
+    "seconds (90), m:ss (1:30), HH:MM:SS (07:44:51), MM-DD HH:MM:SS (11-30 07:44:51) "
+    "or RFC 3339 (2026-11-30T07:44:51Z)"
+)
 """The accepted forms, with an example each, for prompts and error messages."""
 ECHO_LIMIT = 40
 """Characters of the user's text repeated in an error message."""
@@ -93,6 +109,11 @@ def _relative(value: str) -> float | None:
     if match:
         seconds = float(match.group(2)) * 60 + float(match.group(3))
         return -seconds if match.group(1) else seconds
+    match = _UNITS.fullmatch(value)
+    if match and any(match.group(i) for i in (2, 3, 4, 5)):
+        days, hours, minutes = (int(match.group(i) or 0) for i in (2, 3, 4))
+        seconds = ((days * 24 + hours) * 60 + minutes) * 60 + float(match.group(5) or 0)
+        return -seconds if match.group(1) else seconds
     return None
 
 
@@ -101,22 +122,65 @@ def _absolute(value: str, started: float) -> tuple[float, float] | None:
     to); None if `value` is in neither form."""
     match = _CLOCK.fullmatch(value)
     if match:
-        hours, minutes, seconds = (int(match.group(i)) for i in (1, 2, 3))
-        fraction = match.group(4)
-        resolution = _resolution(fraction)
-        day = date.fromtimestamp(started)  # local, as time.localtime gives it
-        for _ in range(3):  # the start's day, else the next (a day later is always past it)
-            moment = _local_epoch(day, hours, minutes, seconds) + float(fraction or 0)
-            if moment + resolution > started:
-                return moment, resolution
-            day += timedelta(days=1)
-        return None
+        return _wall_clock(value, match, started)
     match = _RFC3339.fullmatch(value)
     if match:
         moment = parse_time(value[:10] + "T" + value[11:].upper())
         if moment is not None:
             return moment, _resolution(match.group(1))
     return None
+
+
+def _wall_clock(value: str, match: re.Match[str], started: float) -> tuple[float, float] | None:
+    """`[[YYYY-]MM-DD ]HH:MM:SS[.f][ ZONE]`: in local time, or in UTC if ZONE says so; a
+    missing date is the first that puts the moment past the start (the start's day or
+    the next; its year or the next). A zone that is neither local nor UTC is refused:
+    converting from it would be a guess about which zone an abbreviation means."""
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    hours, minutes, seconds = (int(match.group(i)) for i in (4, 5, 6))
+    fraction, zone = match.group(7), match.group(8)
+    resolution = _resolution(fraction)
+    utc = zone is not None and zone.upper() in UTC_NAMES
+    first = datetime.fromtimestamp(started, UTC).date() if utc else date.fromtimestamp(started)
+    if year is not None:
+        days = [_date(int(year), int(month), int(day))]
+    elif month is not None:
+        days = [_date(first.year + n, int(month), int(day)) for n in (0, 1)]
+    else:
+        days = [first + timedelta(days=n) for n in range(3)]  # a day later is always past it
+    moment = None
+    for candidate in days:
+        if candidate is None:
+            continue
+        moment = _epoch(candidate, hours, minutes, seconds, utc) + float(fraction or 0)
+        if moment + resolution > started:
+            break
+    if moment is None:
+        return None  # no such date (02-30)
+    if zone is not None and not utc:
+        local = format_clock(moment, zone=True).rpartition(" ")[2]
+        if zone != local:
+            either = local if local in UTC_NAMES else f"{local} or UTC"
+            raise MomentError(
+                f"{_echo(value)}: {zone} is not the local time zone ({local}); give the time "
+                f"in {either}, or in RFC 3339 with an offset"
+            )
+    return moment, resolution
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _epoch(day: date, hours: int, minutes: int, seconds: int, utc: bool) -> float:
+    if utc:
+        return datetime(
+            day.year, day.month, day.day, hours, minutes, seconds, tzinfo=UTC
+        ).timestamp()
+    return _local_epoch(day, hours, minutes, seconds)
 
 
 def _resolution(fraction: str | None) -> float:
@@ -159,3 +223,17 @@ def wall_clock(epoch: float, *, with_date: bool = True) -> str:
 def _mmss(seconds: int) -> str:
     minutes, rest = divmod(seconds, 60)
     return f"{minutes}:{rest:02d}"
+
+
+def format_offset(seconds: float) -> str:
+    """An offset into a recording as the replay header writes it, in a form `g` reads
+    back: `07:01` (m:ss) under an hour, then `1h04m05s`, then `4d08h40m15s`."""
+    seconds = max(0, int(seconds))
+    if seconds < 3600:
+        return f"{seconds // 60:02d}:{seconds % 60:02d}"
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h{minutes:02d}m{secs:02d}s"
+    days, hours = divmod(hours, 24)
+    return f"{days}d{hours:02d}h{minutes:02d}m{secs:02d}s"

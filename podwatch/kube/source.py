@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import threading
 import time
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from podwatch.jumps import describe, pod_changes, pod_of, warnings
 from podwatch.kube.config import Cluster, Scope
 from podwatch.kube.listwatch import KindStatus, KindWatcher, WatchSettings
 from podwatch.kube.states import REFUSED, STALE, WatchState
+from podwatch.model.k8s import Key
 from podwatch.model.store import Changes, Store
 from podwatch.model.watch import KINDS, WatchEvent
 from podwatch.recording.format import Recording
@@ -50,9 +53,24 @@ class SourceStatus:
     """Live: each watched kind's state; a recording watches nothing."""
 
 
+@dataclass(frozen=True, slots=True)
+class Jump:
+    """Where a replay jump went: what to redraw, and the event it stopped at."""
+
+    changes: Changes
+    pod: Key | None
+    """The pod that event is about (the Pod itself, or an Event's object)."""
+    what: str
+    """What that event did, in a few words (`Pod changed`, `Warning BackOff ×2: ...`):
+    cluster text, to be shown as untrusted."""
+
+
 class ReplayControls(Protocol):
-    """What the replay keys act on: pause, speed, step and seek through a recording,
-    and where it is. A live source has none (its `replay` is None)."""
+    """What the replay keys act on: pause, speed, step, seek and jump through a
+    recording, and where it is. A live source has none (its `replay` is None).
+
+    Every move but `seek` stops on an event: exactly the events up to it applied, the
+    position at its time, paused, until `seek` or play moves on."""
 
     @property
     def paused(self) -> bool: ...
@@ -88,9 +106,27 @@ class ReplayControls(Protocol):
 
     def set_speed(self, speed: float) -> None: ...
 
-    def step(self) -> Changes: ...
+    def step(self) -> Changes:
+        """Apply exactly the next event and pause there."""
+        ...
+
+    def step_back(self) -> Changes | None:
+        """Undo the last event applied: pause at the event before it (at the start if
+        there is none). None if no event is applied: nothing moves."""
+        ...
 
     def seek(self, position: float) -> Changes: ...
+
+    def jump_to_change(self, pod: Key, direction: int) -> Jump | None:
+        """Go to the next (`direction` > 0) or previous change of `pod` (podwatch/jumps.py
+        says what a change is): after the last event applied, or before it. None if
+        there is none that way: nothing moves."""
+        ...
+
+    def jump_to_warning(self, namespace: str | None, direction: int = 1) -> Jump | None:
+        """Go to the next or previous Warning Event about an object in `namespace`
+        (None: any) or about a Node. None if there is none that way: nothing moves."""
+        ...
 
 
 class Source(Protocol):
@@ -137,9 +173,14 @@ class ReplaySource:
     """Plays a recording through a store at recorded speed times `speed`.
 
     Position is recording time in seconds. Pausing freezes it; `step` applies
-    exactly one more event; `seek` goes anywhere (backwards rebuilds the store
-    from the start, which is fast since no I/O is involved).
+    exactly one more event and `step_back` takes the last one back; `seek` goes
+    anywhere; the jumps go to an event (a pod's change, a Warning). Going back
+    rebuilds the store from the start (`_rewind`), which is fast since no I/O is
+    involved.
     """
+
+    MARKS_KEPT = 64
+    """Jump targets computed (per pod, per namespace's Warnings) kept for the next key."""
 
     def __init__(
         self,
@@ -164,6 +205,10 @@ class ReplaySource:
         self._anchor_pos = 0.0
         self._anchor_clock = clock()
         self._position = 0.0
+        self._on_event = False
+        """Stopped on an event (a step, a jump): the events due at the same time after it
+        wait for play or a seek, not for the next poll."""
+        self._marks: dict[tuple[str, object], list[int]] = {}
         self.store.now = self.started
 
     # ----------------------------------------------------------------- interface
@@ -213,6 +258,8 @@ class ReplaySource:
         if not self.paused:
             target = self._anchor_pos + (self.clock() - self._anchor_clock) * self.speed
             self._position = min(max(target, self._position), self.duration)
+        elif self._on_event:
+            return Changes()
         return self._apply_until(self._position)
 
     # ----------------------------------------------------------------- controls
@@ -229,6 +276,7 @@ class ReplaySource:
     def resume(self) -> None:
         if self.paused:
             self.paused = False
+            self._on_event = False
             self._reanchor()
 
     def toggle_pause(self) -> bool:
@@ -251,8 +299,15 @@ class ReplaySource:
         self._position = max(self._position, self.events[self._next].t)
         changes = self._apply_one()
         self.store.now = self.started + self._position
+        self._on_event = True
         self._reanchor()
         return changes
+
+    def step_back(self) -> Changes | None:
+        self.pause()
+        if self._next == 0:
+            return None
+        return self._stop_after(self._next - 1)
 
     def seek(self, position: float) -> Changes:
         """Go to `position` seconds; going back rebuilds the store from the start."""
@@ -261,13 +316,67 @@ class ReplaySource:
         if position < self._position or (
             self._next > 0 and position < self.events[self._next - 1].t
         ):
-            self.store = self._store_factory()
-            self.store.now = self.started
-            self._next = 0
-            changes.reset = True
+            changes.merge(self._rewind())
         self._position = position
+        self._on_event = False
         changes.merge(self._apply_until(position))
         self._reanchor()
+        return changes
+
+    def jump_to_change(self, pod: Key, direction: int) -> Jump | None:
+        return self._jump(("pod", pod), lambda: pod_changes(self.events, pod), direction)
+
+    def jump_to_warning(self, namespace: str | None, direction: int = 1) -> Jump | None:
+        return self._jump(
+            ("warning", namespace), lambda: warnings(self.events, namespace), direction
+        )
+
+    def _jump(
+        self, what: tuple[str, object], find: Callable[[], list[int]], direction: int
+    ) -> Jump | None:
+        """To the first event of `find()` (indexes, in order) after the last one applied,
+        or the last before it; None if there is none that way."""
+        marks = self._marks.pop(what, None)
+        if marks is None:
+            marks = find()
+            if len(self._marks) >= self.MARKS_KEPT:
+                self._marks.pop(next(iter(self._marks)))  # the oldest asked for
+        self._marks[what] = marks
+        self.pause()
+        current = self._next - 1  # the last event applied (-1: none)
+        i = bisect_right(marks, current) if direction > 0 else bisect_left(marks, current) - 1
+        if not 0 <= i < len(marks):
+            return None
+        index = marks[i]
+        event = self.events[index]
+        return Jump(self._stop_after(index + 1), pod_of(event), describe(event))
+
+    def _stop_after(self, count: int) -> Changes:
+        """Exactly the first `count` events applied (going back: from `_rewind`), paused at
+        the time of the last of them (the start if none)."""
+        changes = Changes()
+        if count < self._next:
+            changes.merge(self._rewind())
+        first = self._next
+        self.store.apply_all(
+            map(self.events.__getitem__, range(first, count)), self.started, changes
+        )
+        self._next = count
+        self.received += count - first
+        self._position = self.events[count - 1].t if count else 0.0
+        self.store.now = self.started + self._position
+        self._on_event = True
+        self._reanchor()
+        return changes
+
+    def _rewind(self) -> Changes:
+        """Back to a state before the current one, to apply forward from: today the
+        start, an empty store (checkpoints would give a nearer one)."""
+        self.store = self._store_factory()
+        self.store.now = self.started
+        self._next = 0
+        changes = Changes()
+        changes.reset = True
         return changes
 
     def run_to_end(self) -> Changes:

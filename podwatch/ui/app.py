@@ -8,6 +8,7 @@ that changed and, if the selected pod changed, its panes.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,9 +20,10 @@ from textual.events import Resize
 from textual.widgets import Input
 
 from podwatch.gcpolicy import FreezePolicy
-from podwatch.kube.source import Source
+from podwatch.kube.source import Jump, Source
 from podwatch.kube.states import REFUSED
 from podwatch.layout import same_drawing
+from podwatch.model.k8s import Key, format_clock
 from podwatch.model.store import Changes
 from podwatch.moment import MomentError, parse_moment
 from podwatch.safe import clean
@@ -32,7 +34,7 @@ from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.pod import PodScreen
 from podwatch.ui.screens.views import NodesScreen, ServicesScreen, TableScreen
 from podwatch.ui.shadow import ShadowedOutput
-from podwatch.ui.status import stale_banner, status_line
+from podwatch.ui.status import needs_date, stale_banner, status_line
 from podwatch.ui.widgets.pod_table import ViewFilter
 
 POLL_INTERVAL = 0.25
@@ -53,6 +55,11 @@ TICK_INTERVAL = 1.0
 AGE_INTERVAL = 5.0
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 30.0, 100.0)
 SEEK_STEP = 10.0
+REPLAY_ACTIONS = frozenset(
+    {"pause", "speed", "step", "step_back", "seek", "goto", "pod_change", "warning"}
+)
+JUMP_NOTICE = 4.0
+"""Seconds a jump's notice (where it went, what happened there) stays up."""
 
 
 class PodwatchApp(ShadowedOutput):
@@ -72,6 +79,11 @@ class PodwatchApp(ShadowedOutput):
         Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
         Binding("minus", "speed(-1)", "Slower", show=False),
         Binding("full_stop", "step", "Step", show=False),
+        Binding("comma", "step_back", "Step back", show=False),
+        Binding("greater_than_sign", "pod_change(1)", "Next change", show=False),
+        Binding("less_than_sign", "pod_change(-1)", "Previous change", show=False),
+        Binding("w", "warning(1)", "Next Warning", show=False),
+        Binding("W", "warning(-1)", "Previous Warning", show=False),
         Binding("left_square_bracket", "seek(-1)", "Back 10s", show=False),
         Binding("right_square_bracket", "seek(1)", "Fwd 10s", show=False),
         Binding("g", "goto", "Go to", show=False, priority=True),
@@ -110,6 +122,10 @@ class PodwatchApp(ShadowedOutput):
         self._ticks = 0
         self._typeahead: list[events.Key] | None = None
         """Keys read while a prompt is opening (see `prompt`)."""
+        self._followed: tuple[Key | None, Key | None] = (None, None)
+        """The pod the last jump went to, and the row selected after it (the pod's own,
+        or a neighbour's if it had gone): `<` and `>` follow that pod while the
+        selection stays there."""
         self.gc_policy = FreezePolicy()
         if os.environ.get("SSH_CONNECTION"):
             # Over SSH every animation frame is bytes on a slow link.
@@ -346,7 +362,7 @@ class PodwatchApp(ShadowedOutput):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("command", "goto") and isinstance(self.focused, Input):
             return False  # typed into a prompt, `:` and `g` are text
-        if action in ("pause", "speed", "step", "seek", "goto"):
+        if action in REPLAY_ACTIONS:
             return self.source.replay is not None
         return True
 
@@ -413,8 +429,91 @@ class PodwatchApp(ShadowedOutput):
         if (replay := self.source.replay) is not None:
             self._after_jump(replay.seek(replay.position + direction * SEEK_STEP))
 
+    def action_step_back(self) -> None:
+        """`,`: the last event applied taken back (`.` applies it again)."""
+        if (replay := self.source.replay) is None:
+            return
+        changes = replay.step_back()
+        if changes is None:
+            self.notify("at the start of the recording: no event to step back over")
+            return
+        self._after_jump(changes)
+
+    def action_pod_change(self, direction: int) -> None:
+        """`>` / `<`: the selected pod's next / previous change (podwatch/jumps.py)."""
+        if (replay := self.source.replay) is None:
+            return
+        pod = self._followed_pod()
+        if pod is None:
+            self.notify("no pod selected: < and > go to the selected pod's changes")
+            return
+        jump = replay.jump_to_change(pod, direction)
+        if jump is None:
+            way = "later" if direction > 0 else "earlier"
+            name = clean(f"{pod[0]}/{pod[1]}", 300)
+            self.notify(f"no {way} change of {name} in the recording", markup=False)
+            return
+        self._land(jump, pod)
+
+    def action_warning(self, direction: int) -> None:
+        """`w` / `W`: the next / previous Warning Event in the namespace shown (any if
+        none is chosen), or about a node; the pod it is about is selected."""
+        if (replay := self.source.replay) is None:
+            return
+        namespace = self._shown_namespace()
+        jump = replay.jump_to_warning(namespace, direction)
+        if jump is None:
+            way = "later" if direction > 0 else "earlier"
+            where = f" in namespace {clean(namespace, 253)}" if namespace else ""
+            self.notify(f"no {way} Warning Event{where} in the recording", markup=False)
+            return
+        self._land(jump, jump.pod)
+
+    def _followed_pod(self) -> Key | None:
+        """The pod `<` and `>` go through: the full-screen pod's, else the selected one's,
+        or the one the last jump went to if it has gone since (deleted at that change)
+        and the selection has not been moved from where that left it."""
+        screen = self.screen
+        if isinstance(screen, PodScreen):
+            return screen.key
+        if not isinstance(screen, MainScreen):
+            return None
+        selected = screen.table.selected_key
+        followed, selected_then = self._followed
+        if followed is not None and selected == selected_then:
+            return followed
+        return selected
+
+    def _shown_namespace(self) -> str | None:
+        try:
+            pods = self.get_screen("pods")
+        except KeyError:
+            return None
+        return pods.table.view.namespace if isinstance(pods, MainScreen) else None
+
+    def _land(self, jump: Jump, pod: Key | None) -> None:
+        """Draw where a jump went, select its pod (if the pod view shows it) and say
+        when and what happened there; the header shows the new position."""
+        self._after_jump(jump.changes)
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            if pod is not None and screen.table.select(pod):
+                screen.show_selected(self.source.store)
+            self._followed = (pod, screen.table.selected_key)
+        replay = self.source.replay
+        assert replay is not None
+        about = f"{jump.pod[0]}/{jump.pod[1]}: " if jump.pod is not None else ""
+        moment = format_clock(replay.started + replay.position)
+        self.notify(f"{moment}  {clean(about + jump.what, 300)}", markup=False, timeout=JUMP_NOTICE)
+
     def action_goto(self) -> None:
-        self.prompt(PromptScreen("go to: seconds, m:ss, HH:MM:SS or RFC 3339"), self._goto)
+        """`g`: the prompt's placeholder is the moment shown, as the header writes it."""
+        placeholder = ""
+        if (replay := self.source.replay) is not None:
+            dated = needs_date(replay.started, replay.duration, time.time())
+            placeholder = f"now {format_clock(replay.started + replay.position, date=dated)}"
+        label = "go to: seconds, m:ss, HH:MM:SS or RFC 3339"
+        self.prompt(PromptScreen(label, placeholder), self._goto)
 
     def _goto(self, text: str | None) -> None:
         """The same moments as `--at` (one parser); a time outside the recording is

@@ -3,12 +3,13 @@
 At 80 columns everything does not fit. The line is built from parts, each with
 forms from fullest to shortest (an empty form drops the part), and shrunk one
 step at a time in a fixed order, least useful first, until it fits: what the
-operator acts on (the view, the filter, the sort, the replay position and pause
+operator acts on (the view, the filter, the sort, the replay's wall clock and pause
 state, the kinds that are not watching) is shortened last or never.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from podwatch.kube.listwatch import KindStatus
 from podwatch.kube.source import ReplayControls, Source, SourceStatus
 from podwatch.kube.states import WatchState
 from podwatch.model.k8s import format_clock
+from podwatch.moment import format_offset
 from podwatch.safe import clean, plain
 
 STATE_MARK: dict[str, tuple[str, str]] = {
@@ -48,14 +50,23 @@ LIVE_SHRINK = (
 state), then the others' states to marks only, then no events per second, then a
 shorter context and scope, then none; then the filter text is cut; last, the kinds
 are counted by state ("6 kinds ⟳": the stale banner under the line names them)."""
-REPLAY_SHRINK = ("event", "where", "pause", "where", "speed", "where", "filter", "filter")
-"""Replay: the event counter first, then the recording's name, the pause word (its
-mark stays), the speed; position and pause state always remain."""
-
-
-def mmss(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+REPLAY_SHRINK = (
+    "event",
+    "clock",
+    "where",
+    "pause",
+    "where",
+    "offset",
+    "speed",
+    "where",
+    "offset",
+    "filter",
+    "filter",
+)
+"""Replay: the event counter first, then the clock's year and zone (`11-22 09:01:30`
+stays), the recording's name, the pause word (its mark stays), the offset and length
+closer together, the speed, the name, then the offset and length; the wall clock of
+the moment and the pause state always remain."""
 
 
 @dataclass
@@ -178,7 +189,14 @@ def rate_text(rate: float) -> str:
     return f"~{step} ev/s"
 
 
-def _replay_parts(status: SourceStatus, replay: ReplayControls) -> dict[str, _Part]:
+def needs_date(started: float, duration: float, now: float) -> bool:
+    """A replay's clock shows the date when the recording spans days or is not today's
+    (local dates, as `format_clock` writes times)."""
+    first, last, today = (time.localtime(t)[:3] for t in (started, started + duration, now))
+    return not first == last == today
+
+
+def _replay_parts(status: SourceStatus, replay: ReplayControls, now: float) -> dict[str, _Part]:
     name = clean(status.where, 253)
 
     def where(limit: int) -> Text:
@@ -188,9 +206,19 @@ def _replay_parts(status: SourceStatus, replay: ReplayControls) -> dict[str, _Pa
 
     pause_mark, pause_word = ("⏸", "paused") if replay.paused else ("▶", "playing")
     end = "  (end)" if replay.finished else ""
+    moment = replay.started + replay.position
+    dated = needs_date(replay.started, replay.duration, now)
+    offset, length = format_offset(replay.position), format_offset(replay.duration)
     return {
         "where": _Part([where(253), where(16), Text("replay", style="bold"), Text()]),
-        "position": _Part([Text(f"{mmss(replay.position)} / {mmss(replay.duration)}")]),
+        # The moment as the one clock format writes it, in a form `g` reads back.
+        "clock": _Part(
+            [
+                Text(format_clock(moment, year=dated, zone=True), style="bold"),
+                Text(format_clock(moment, date=dated), style="bold"),
+            ]
+        ),
+        "offset": _Part([Text(f"{offset} / {length}"), Text(f"{offset}/{length}"), Text()]),
         "speed": _Part([Text(f"×{replay.speed:g}"), Text()]),
         "pause": _Part(
             [
@@ -227,15 +255,19 @@ def status_line(
     filter_text: str = "",
     sort: str = "",
     view: str = "",
+    now: float | None = None,
 ) -> Text:
-    """Context and scope, per-kind watch state, events per second (live) or position,
-    length, speed and pause state (replay); then the view, its filter and sort; in at
-    most `width` cells (None: no limit), shortened by priority (see LIVE_SHRINK)."""
+    """Context and scope, per-kind watch state, events per second (live) or the wall
+    clock of the moment shown, offset, length, speed and pause state (replay); then the
+    view, its filter and sort; in at most `width` cells (None: no limit), shortened by
+    priority (see LIVE_SHRINK, REPLAY_SHRINK). `now` (default: the time) decides whether
+    a replay's clock needs its date."""
     replay = source.replay
     if replay is None:
         parts, shrink = _live_parts(source.status()), LIVE_SHRINK
     else:
-        parts, shrink = _replay_parts(source.status(), replay), REPLAY_SHRINK
+        now = time.time() if now is None else now
+        parts, shrink = _replay_parts(source.status(), replay, now), REPLAY_SHRINK
     parts.update(_view_parts(filter_text, sort, view))
     return _fit(parts, shrink, width)
 

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from podwatch.layout import Grid
+from podwatch.model.k8s import format_clock
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.views import NodesScreen, ServicesScreen
@@ -133,7 +134,8 @@ async def test_wide_screen_shows_stacked_panes_for_the_selected_pod(demo_app) ->
         assert "demo/pod-readiness-exec1" in text
         assert "why: Readiness probe failing" in text
         assert "NotReady in Service svc-readiness" in text
-        assert "replay demo  00:35 / 07:27  ×1  ⏸ paused" in status(app)
+        moment = format_clock(app.source.started + 35, year=True, zone=True)
+        assert f"replay demo  {moment}  00:35 / 07:27  ×1  ⏸ paused" in status(app)
         assert "sort: health" in status(app)
 
 

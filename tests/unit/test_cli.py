@@ -314,8 +314,8 @@ def test_at_takes_seconds_mss_wall_clock_and_rfc3339(capsys, rec, utc, reader, m
         ("14:14:00", "14:14:00 is outside the recording"),
         (
             "soon",
-            "not a time: soon; use seconds (90), m:ss (1:30), HH:MM:SS (07:44:51) "
-            "or RFC 3339 (2026-11-30T07:44:51Z)",
+            "not a time: soon; use seconds (90), m:ss (1:30), HH:MM:SS (07:44:51), "
+            "MM-DD HH:MM:SS (11-30 07:44:51) or RFC 3339 (2026-11-30T07:44:51Z)",
         ),
     ],
 )

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from podwatch.moment import MomentError, moment_offset, parse_moment, span
+from podwatch.model.k8s import format_clock
+from podwatch.moment import MomentError, format_offset, moment_offset, parse_moment, span
 
 STARTED = datetime(2026, 11, 30, 7, 40, 0, tzinfo=UTC).timestamp()
 DURATION = 447.0
@@ -159,7 +160,10 @@ def test_every_bound_the_message_names_is_accepted_back(tz, zone, started_fracti
     started = STARTED + started_fraction
     message = span(started, 447.9)
     bounds = re.findall(
-        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z|\d{2}:\d{2}:\d{2}|\d+:\d{2}|\d+(?=s)", message
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"
+        r"|(?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}:\d{2} [A-Z+-]\w*"  # as written, zone and all
+        r"|\d+:\d{2}|\d+(?=s)",
+        message,
     )
     assert len(bounds) == 8, message
     offsets = [at(b, started, 447.9) for b in bounds]
@@ -191,3 +195,92 @@ def test_moment_offset_checks_the_start_only():
 
 def test_moment_error_is_a_value_error():
     assert issubclass(MomentError, ValueError)
+
+
+# ------------------------------------------------- issue 13 item 2: what the header shows
+
+
+def test_a_date_before_the_wall_clock_is_the_local_date(tz):
+    tz("Europe/Berlin")  # the recording starts at 08:40:00 CET on 2026-11-30
+    assert at("2026-11-30 08:41:30") == 90.0
+    assert at("11-30 08:41:30") == 90.0
+    assert at("11-30 08:41:30.5") == 90.5
+    with pytest.raises(MomentError, match=r"^11-29 08:41:30 is outside the recording"):
+        at("11-29 08:41:30")
+    with pytest.raises(MomentError, match=r"^2025-11-30 08:41:30 is outside the recording"):
+        at("2025-11-30 08:41:30")
+
+
+def test_the_zone_as_format_clock_writes_it_is_accepted_and_utc_too(tz):
+    tz("Europe/Berlin")
+    assert at("08:41:30 CET") == 90.0
+    assert at("2026-11-30 08:41:30 CET") == 90.0
+    assert at("11-30 08:41:30 CET") == 90.0
+    assert at("07:41:30 UTC") == 90.0  # UTC is never a guess
+    assert at("2026-11-30 07:41:30 UTC") == 90.0
+    with pytest.raises(MomentError) as caught:
+        at("08:41:30 EST")  # not this machine's zone: which offset is a guess
+    assert str(caught.value) == (
+        "08:41:30 EST: EST is not the local time zone (CET); give the time in CET or UTC, "
+        "or in RFC 3339 with an offset"
+    )
+    tz("UTC")
+    with pytest.raises(MomentError, match=r"\(UTC\); give the time in UTC, or in RFC 3339"):
+        at("07:41:30 CET")
+
+
+def test_a_month_and_day_without_a_year_across_new_year(tz):
+    tz("UTC")
+    started = datetime(2026, 12, 31, 23, 58, 0, tzinfo=UTC).timestamp()
+    assert at("12-31 23:59:00", started, 600) == 60.0
+    assert at("01-01 00:03:00", started, 600) == 300.0  # the next year, in the recording
+
+
+@pytest.mark.parametrize("text", ["02-30 07:41:30", "13-01 07:41:30", "2026-11-30T07:41:30 CET"])
+def test_a_date_that_does_not_exist_is_not_a_time(text, tz):
+    tz("UTC")
+    with pytest.raises(MomentError, match=r"^not a time: "):
+        at(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [("90s", 90.0), ("1m30s", 90.0), ("1m", 60.0), ("2h", 7200.0), ("1h04m05s", 3845.0)],
+)
+def test_days_hours_minutes_seconds_from_the_start(text, offset):
+    assert at(text, duration=10_000) == offset
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "00:00"),
+        (421.9, "07:01"),
+        (3599, "59:59"),
+        (3600, "1h00m00s"),
+        (3845, "1h04m05s"),
+        (376815, "4d08h40m15s"),
+    ],
+)
+def test_an_offset_as_the_header_writes_it_is_read_back(seconds, text):
+    assert format_offset(seconds) == text
+    assert at(text, duration=400_000) == int(seconds)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "Pacific/Chatham", "America/Sao_Paulo"])
+def test_every_clock_form_format_clock_writes_is_read_back(tz, zone):
+    """The replay header shows the moment with format_clock (plain, with the date, with
+    the year and zone): typed into `g` or `--at`, each names that moment."""
+    tz(zone)
+    started = STARTED + 0.4
+    for offset in (0, 90, 447):
+        epoch = started + offset
+        for form in (
+            format_clock(epoch),
+            format_clock(epoch, zone=True),
+            format_clock(epoch, date=True),
+            format_clock(epoch, date=True, zone=True),
+            format_clock(epoch, year=True),
+            format_clock(epoch, year=True, zone=True),
+        ):
+            assert at(form, started, 447.9) == pytest.approx(max(0.0, offset - 0.4)), form

@@ -1,13 +1,15 @@
 """The status line at 80, 120 and 200 columns: it fits, it drops its least useful
-parts first, and never the view, the filter, the sort, the replay position and pause
-state, or a kind that is not watching.
+parts first, and never the view, the filter, the sort, the replay's wall clock and
+pause state, or a kind that is not watching.
 
 Live sources run against the API server double (a real HTTP server, through the real
 client); replay sources over the bundled demo."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 from rich.cells import cell_len
@@ -16,8 +18,10 @@ from podwatch.cli import demo_path
 from podwatch.cut import cut_halves
 from podwatch.kube.config import connect
 from podwatch.kube.source import LiveSource, ReplaySource
-from podwatch.recording import read_recording
+from podwatch.model.watch import WatchEvent
+from podwatch.recording import Recording, read_recording
 from podwatch.ui.status import status_line
+from tests.factories import pod
 from tests.live.conftest import FAST, pump, seed_web_service
 
 CONTEXT = "arn:aws:eks:eu-west-1:123456789012:cluster/production-main"
@@ -156,31 +160,94 @@ def replay() -> ReplaySource:
     return source
 
 
-def test_replay_at_200_columns_shows_everything(replay) -> None:
-    text = line(replay, 198)
-    assert text.startswith("replay demo  00:35 / ")
-    assert "×1  ⏸ paused  event 34/" in text
+@pytest.fixture
+def utc(monkeypatch):
+    """Local time is UTC (the clock the header shows), restored afterwards."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+LATER = 9 * 86400
+"""Seconds after the demo's start that "now" is: the demo is not today's recording."""
+
+
+def replay_line(source: ReplaySource, width: int, *, now: float | None = None, **kw) -> str:
+    now = source.started + LATER if now is None else now
+    return line(source, width, now=now, **kw)
+
+
+def test_replay_at_200_columns_shows_the_wall_clock_with_date_and_zone(replay, utc) -> None:
+    """The demo (2026-11-22 09:00 UTC) seen on another day: the date is part of the time."""
+    text = replay_line(replay, 198)
+    assert text.startswith("replay demo  2026-11-22 09:00:35 UTC  00:35 / 07:27  ×1  ")
+    assert "×1  ⏸ paused  event 34/315" in text
     assert_keeps_filter_and_sort(text)
 
 
-def test_replay_at_120_columns_shows_everything_that_fits(replay) -> None:
-    text = line(replay, 118)
-    assert "replay demo  00:35 / " in text and "⏸ paused" in text and "event 34/" in text
+def test_replay_at_120_columns_shows_everything_that_fits(replay, utc) -> None:
+    text = replay_line(replay, 118)
+    assert "replay demo  2026-11-22 09:00:35 UTC  00:35 / 07:27" in text
+    assert "⏸ paused" in text and "event 34/" in text
     assert_keeps_filter_and_sort(text)
-
-
-def test_replay_at_80_columns_keeps_position_pause_filter_and_sort(replay) -> None:
     long_filter = "pod-readiness-exec1 -l app=readiness"
-    text = status_line(replay, width=78, filter_text=long_filter, sort="health").plain
-    assert cell_len(text) <= 78
-    assert "00:35 / 07:" in text and "⏸" in text
-    assert "event" not in text  # the least useful part goes first
-    assert "filter: " in text and text.endswith("sort: health")
+    text = replay_line(replay, 118, filter_text=long_filter)
+    assert text.startswith("replay demo  11-22 09:00:35  00:35 / 07:27  ×1  ⏸ paused  ")
+    assert "event" not in text and f"filter: {long_filter}" in text
 
 
-def test_replay_view_name_is_kept_at_80_columns(replay) -> None:
-    text = line(replay, 78, filter_text="", sort="", view="Services")
-    assert "00:35 / " in text and "⏸ paused" in text and text.endswith("view: Services")
+def test_replay_at_80_columns_keeps_the_wall_clock_pause_filter_and_sort(replay, utc) -> None:
+    long_filter = "pod-readiness-exec1 -l app=readiness"
+    text = replay_line(replay, 78, filter_text=long_filter)
+    # The least useful parts go first: the event counter, the year and zone, the name,
+    # the pause word, the offset; the moment and the whole filter stay.
+    assert text == f"11-22 09:00:35  ⏸  filter: {long_filter}  sort: health"
+    text = replay_line(replay, 78)
+    assert text == "replay  11-22 09:00:35  00:35 / 07:27  ⏸  filter: web -l app=web  sort: health"
+
+
+def test_replay_view_name_is_kept_at_80_columns(replay, utc) -> None:
+    text = replay_line(replay, 78, filter_text="", sort="", view="Services")
+    assert "11-22 09:00:35  00:35 / 07:27" in text and "⏸ paused" in text
+    assert text.endswith("view: Services")
+
+
+def test_a_recording_of_today_shows_the_time_alone(replay, utc) -> None:
+    today = replay.started + 3600  # later the same day
+    assert replay_line(replay, 198, now=today).startswith("replay demo  09:00:35 UTC  00:35 / ")
+    text = replay_line(replay, 78, now=today, filter_text="pod-readiness-exec1 -l app=readiness")
+    assert text.startswith("09:00:35  ")
+
+
+def test_a_recording_across_midnight_shows_the_date_even_today(utc) -> None:
+    started = datetime(2026, 11, 22, 23, 59, 0, tzinfo=UTC).timestamp()
+    events = [WatchEvent(0, "Pod", "ADDED", pod("a")), WatchEvent(120, "Pod", "MODIFIED", pod("a"))]
+    source = ReplaySource(Recording({}, events, started), clock=lambda: 0.0, paused=True)
+    source.seek(90)
+    assert replay_line(source, 198, now=started + 60).startswith(
+        "replay recording  2026-11-23 00:00:30 UTC  01:30 / 02:00  "
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_capture_merged_from_days_apart_reads_in_days_and_wall_clock(width, utc) -> None:
+    """Files days apart merged into one capture used to read `6280:15 / 6280:15`."""
+    started = datetime(2026, 11, 18, 1, 0, 0, tzinfo=UTC).timestamp()
+    events = [
+        WatchEvent(0, "Pod", "ADDED", pod("a")),
+        WatchEvent(376815, "Pod", "DELETED", pod("a")),
+    ]
+    source = ReplaySource(Recording({}, events, started), clock=lambda: 0.0, paused=True)
+    source.seek(3845)
+    text = replay_line(source, width - 2, now=started + 376815)
+    assert "6280:15" not in text and "64:05" not in text
+    if width == 80:
+        assert text.startswith("11-18 02:04:05  1h04m05s/4d08h40m15s  ⏸  ")
+    else:
+        assert "2026-11-18 02:04:05 UTC  1h04m05s / 4d08h40m15s" in text
+    assert_keeps_filter_and_sort(text)
 
 
 # ------------------------------------------------------------------------ helpers

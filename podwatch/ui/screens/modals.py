@@ -58,9 +58,23 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("space", "pause / play"),
             ("+ / -", "faster / slower"),
-            (".", "step one event (pauses)"),
+            (". / ,", "step one event forward / back (pauses)"),
             ("[ / ]", "seek 10 s back / forward"),
-            ("g", "go to a time: seconds, m:ss, HH:MM:SS or RFC 3339"),
+            (
+                "> / <",
+                "the selected pod's next / previous change (pauses there): an update of "
+                "the pod, its deletion, a new or repeated Event about it",
+            ),
+            (
+                "w / W",
+                "next / previous Warning Event in the namespace shown or about a node; "
+                "selects its pod",
+            ),
+            (
+                "g",
+                "go to a time: seconds, m:ss, HH:MM:SS, MM-DD HH:MM:SS (the header's "
+                "clock) or RFC 3339",
+            ),
         ),
     ),
     (
