@@ -37,7 +37,12 @@ from podwatch import __version__
 from podwatch.data import demo_path
 from podwatch.moment import MomentError, moment_offset, parse_moment, wall_clock
 from podwatch.recording.format import Recording, RecordingError, many_namespaces
-from podwatch.recording.reader import RecordingStream, open_stream, read_recording
+from podwatch.recording.reader import (
+    RecordingStream,
+    expand_paths,
+    open_stream,
+    read_recording,
+)
 
 if TYPE_CHECKING:
     from podwatch.model.store import Store
@@ -238,6 +243,7 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
     skip_bad = getattr(args, "skip_bad_lines", False)
     once = args.once or not sys.stdout.isatty()
     try:
+        files = expand_paths(files)
         if once and len(files) == 1:
             stream = open_stream(files[0], skip_bad_lines=skip_bad)
             if stream is not None:

@@ -159,3 +159,24 @@ def wall_clock(epoch: float, *, with_date: bool = True) -> str:
 def _mmss(seconds: int) -> str:
     minutes, rest = divmod(seconds, 60)
     return f"{minutes}:{rest:02d}"
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+_UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+DURATION_FORMS = "seconds (90), or with units s, m, h, d (30m, 1h, 48h, 2d, 1h30m)"
+
+
+def parse_duration(text: str) -> float:
+    """A length of time as an option takes it (`--duration`, `--rotate`, `--keep`):
+    plain seconds (`90`), or numbers with units `s`, `m`, `h`, `d`, one after the
+    other (`30m`, `1h`, `2d`, `1h30m`). Raises `MomentError` for anything else and
+    for a length that is not > 0."""
+    value = text.strip().lower()
+    seconds: float | None = None
+    if _SECONDS.fullmatch(value) and not value.startswith("-"):
+        seconds = float(value)
+    elif value and re.fullmatch(r"(?:\d+(?:\.\d+)?[smhd])+", value):
+        seconds = sum(float(n) * _UNIT_SECONDS[unit] for n, unit in _DURATION_PART.findall(value))
+    if seconds is None or not (math.isfinite(seconds) and seconds > 0):
+        raise MomentError(f"not a length of time > 0: {_echo(text)}; use {DURATION_FORMS}")
+    return seconds
