@@ -245,3 +245,49 @@ def test_record_file_is_unchanged_and_no_tmp_files(tmp_path):
     name: a file being written replays as it is, e.g. copied out during an incident."""
     _one, directory, _rec = record_both(tmp_path, hours=1.0)
     assert all(n.startswith("podwatch-") and n.endswith(".jsonl.gz") for n in os.listdir(directory))
+
+
+def test_cli_replay_dir_once_prints_what_the_single_file_prints(tmp_path, capsys):
+    from podwatch.cli import main
+
+    one, directory, _rec = record_both(tmp_path, hours=3.0)
+    tables = {}
+    for path in (one, directory):
+        for at in ("5400", "9000"):
+            assert main(["replay", str(path), "--once", "--at", at]) == 0
+            out, err = capsys.readouterr()
+            assert err == ""
+            lines = out.splitlines()
+            # The title names the files; from the event count on, all must agree.
+            title = next(i for i, line in enumerate(lines) if "events, started" in line)
+            tables[(path, at)] = [lines[title][lines[title].index("(") :], *lines[title + 1 :]]
+    assert tables[(one, "5400")] == tables[(directory, "5400")]
+    assert tables[(one, "9000")] == tables[(directory, "9000")]
+    assert "web-1" in "\n".join(tables[(directory, "9000")])
+
+
+def test_cli_record_rotation_usage_errors(tmp_path, capsys):
+    import pytest
+
+    from podwatch.cli import main
+
+    afile = tmp_path / "x.jsonl"
+    afile.write_text("")
+    for argv, why in (
+        (["record", str(tmp_path / "d"), "--keep", "48h"], "--keep needs --rotate"),
+        (["record", str(tmp_path), "--duration", "1"], "is a directory: pass --rotate"),
+        (["record", str(afile), "--rotate", "1h"], "is a file: --rotate records into a directory"),
+        (["record", str(tmp_path / "d"), "--rotate", "0h"], "must be a number > 0"),
+    ):
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        assert exited.value.code == 2
+        assert why in capsys.readouterr().err
+
+
+def test_replay_of_an_empty_directory_is_one_clear_error(tmp_path, capsys):
+    from podwatch.cli import main
+
+    (tmp_path / "empty").mkdir()
+    assert main(["replay", str(tmp_path / "empty"), "--once"]) == 1
+    assert "directory holds no recordings" in capsys.readouterr().err
