@@ -35,9 +35,14 @@ from rich.console import Console
 
 from podwatch import __version__
 from podwatch.data import demo_path
-from podwatch.moment import MomentError, moment_offset, parse_moment, wall_clock
+from podwatch.moment import MomentError, moment_offset, parse_duration, parse_moment, wall_clock
 from podwatch.recording.format import Recording, RecordingError, many_namespaces
-from podwatch.recording.reader import RecordingStream, open_stream, read_recording
+from podwatch.recording.reader import (
+    RecordingStream,
+    expand_paths,
+    open_stream,
+    read_recording,
+)
 
 if TYPE_CHECKING:
     from podwatch.model.store import Store
@@ -63,6 +68,17 @@ def positive(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"must be a number > 0, not {text!r}")
     return value
+
+
+def duration(text: str) -> float:
+    """A length of time (`90`, `30m`, `1h`, `2d`: `podwatch.moment.parse_duration`);
+    anything else is a usage error, exit code 2."""
+    try:
+        return parse_duration(text)
+    except MomentError:
+        raise argparse.ArgumentTypeError(
+            f"must be a number > 0 (seconds) or a time like 30m, 1h, 2d, not {text!r}"
+        ) from None
 
 
 def _add_view_options(p: argparse.ArgumentParser) -> None:
@@ -102,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="podwatch",
         description="Watch Kubernetes pod health live: why is this pod not taking traffic?",
-        epilog="Subcommands: replay FILE..., record FILE, demo (see podwatch SUBCOMMAND -h).",
+        epilog="Subcommands: replay FILE|DIR..., record FILE|DIR, demo "
+        "(see podwatch SUBCOMMAND -h).",
     )
     parser.add_argument("--version", action="version", version=f"podwatch {__version__}")
     _add_cluster_options(parser)
@@ -131,9 +148,28 @@ def build_sub_parser(command: str) -> argparse.ArgumentParser:
             prog="podwatch record",
             description="Record watch events headless (for a bastion or a cron job).",
         )
-        p.add_argument("file", metavar="FILE", help="recording to write (.gz to compress)")
+        p.add_argument(
+            "file",
+            metavar="FILE|DIR",
+            help="recording to write (.gz to compress); with --rotate, the directory",
+        )
         _add_cluster_options(p)
-        p.add_argument("--duration", type=positive, metavar="SECONDS", help="stop after this long")
+        p.add_argument(
+            "--duration", type=duration, metavar="TIME", help="stop after this long (90, 30m, 2h)"
+        )
+        p.add_argument(
+            "--rotate",
+            type=duration,
+            metavar="TIME",
+            help="always recording: one file per period (1h) in DIR, each replayable alone, "
+            "named by its start (podwatch-20261201T100000Z.jsonl.gz); replay DIR plays them all",
+        )
+        p.add_argument(
+            "--keep",
+            type=duration,
+            metavar="TIME",
+            help="with --rotate: delete files whose period ended longer ago than this (48h)",
+        )
         p.add_argument("--no-redact", action="store_true", help="keep env values and annotations")
         return p
     if command == "replay":
@@ -239,6 +275,7 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
     skip_bad = getattr(args, "skip_bad_lines", False)
     once = args.once or not sys.stdout.isatty()
     try:
+        files = expand_paths(files)
         if once and len(files) == 1:
             stream = open_stream(files[0], skip_bad_lines=skip_bad)
             if stream is not None:
@@ -461,7 +498,19 @@ def run_record(args: argparse.Namespace) -> int:
         _error(str(exc))
         return EXIT_USAGE
     try:
-        recorder = _recorder(args.file, cluster, scope, not args.no_redact)
+        if args.rotate is not None:
+            from podwatch.recording.rotate import RotatingRecorder
+
+            recorder = RotatingRecorder(
+                args.file,
+                rotate=args.rotate,
+                keep=args.keep,
+                context=cluster.context,
+                scope=scope.as_dict(),
+                redact=not args.no_redact,
+            )
+        else:
+            recorder = _recorder(args.file, cluster, scope, not args.no_redact)
     except OSError as exc:
         _error(f"cannot write {args.file}: {exc.strerror or exc}")
         return EXIT_BAD_INPUT
@@ -482,6 +531,8 @@ def run_record(args: argparse.Namespace) -> int:
             if args.duration is not None and time.monotonic() - began >= args.duration:
                 break
             changes = source.poll()
+            if args.rotate is not None:
+                recorder.tick()  # a quiet cluster's file still ends on time
             for kind in changes.kinds:
                 counts[kind] = counts.get(kind, 0)
             now = time.monotonic()
@@ -500,6 +551,17 @@ def run_record(args: argparse.Namespace) -> int:
         _error(f"nothing was listed from {cluster.context}: {_errors_text(source.statuses())}")
         return EXIT_BAD_INPUT
     return 0
+
+
+def _check_record_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """`--keep` needs `--rotate`, and a directory is only written with `--rotate`:
+    usage errors (exit 2)."""
+    if args.keep is not None and args.rotate is None:
+        parser.error("--keep needs --rotate")
+    if args.rotate is None and os.path.isdir(args.file):
+        parser.error(f"{args.file} is a directory: pass --rotate to record into it")
+    if args.rotate is not None and os.path.exists(args.file) and not os.path.isdir(args.file):
+        parser.error(f"{args.file} is a file: --rotate records into a directory")
 
 
 def _progress(path: str, written: int, source, tty: bool, final: bool = False) -> None:
@@ -584,7 +646,10 @@ def _run(argv: list[str]) -> int:
     argv = _negative_at(argv)
     if argv and argv[0] in SUBCOMMANDS:
         command = argv[0]
-        args = build_sub_parser(command).parse_args(argv[1:])
+        parser = build_sub_parser(command)
+        args = parser.parse_args(argv[1:])
+        if command == "record":
+            _check_record_args(parser, args)
         if command == "replay":
             return run_replay(args.files, args, title="replay " + ", ".join(args.files))
         if command == "demo":

@@ -237,3 +237,18 @@ def format_offset(seconds: float) -> str:
         return f"{hours}h{minutes:02d}m{secs:02d}s"
     days, hours = divmod(hours, 24)
     return f"{days}d{hours:02d}h{minutes:02d}m{secs:02d}s"
+
+
+DURATION_FORMS = "seconds (90), or with units d, h, m, s (30m, 1h, 48h, 2d, 1h30m)"
+
+
+def parse_duration(text: str) -> float:
+    """A length of time as an option takes it (`--duration`, `--rotate`, `--keep`),
+    written as an offset into a recording is (`_relative`: `90`, `1:30`, `30m`, `1h`,
+    `2d`, `1h30m`), one rule for both. Raises `MomentError` for anything else and for
+    a length that is not > 0."""
+    value = text.strip().lower()
+    seconds = None if value.startswith("-") else _relative(value)
+    if seconds is None or not (math.isfinite(seconds) and seconds > 0):
+        raise MomentError(f"not a length of time > 0: {_echo(text)}; use {DURATION_FORMS}")
+    return seconds

@@ -130,6 +130,19 @@ _BY_PATH = {(r.group, r.plural): r for r in RESOURCES.values()}
 _FIELD_ALIASES = {"source": "source.component"}
 
 
+TLS_DATA = Path(__file__).resolve().parent / "data" / "tls"
+
+
+def self_signed_certificate(name: str = "apiserver") -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (its own CA, valid until 2126) and its key, for
+    `ApiServerDouble(tls=...)`: `apiserver`, or `other` for a CA that vouches for
+    something else. Made once with `openssl req -x509 -newkey ec -pkeyopt
+    ec_paramgen_curve:prime256v1 -nodes -days 36500 -subj /CN=127.0.0.1 -addext
+    subjectAltName=IP:127.0.0.1` and kept in tests/data/tls, so the tests need no
+    openssl and skip nothing; test keys, trusted by nothing else."""
+    return TLS_DATA / f"{name}.crt", TLS_DATA / f"{name}.key"
+
+
 def resolve_kind(kind: str) -> Resource:
     """ "Pod", "pod", "pods" → the Pod resource (KeyError for anything not served)."""
     if kind in RESOURCES:
@@ -374,8 +387,12 @@ class ApiServerDouble:
         max_watch_timeout: int = DEFAULT_WATCH_TIMEOUT,
         user: str = "system:serviceaccount:default:podwatch",
         anonymous: bool = False,
+        tls: tuple[str | Path, str | Path] | None = None,
     ) -> None:
         self.port = port
+        self.tls = tls
+        """(certificate file, key file): serve https, as a real API server does (what
+        in-cluster configuration requires); None: plain http."""
         self.token = token
         self.anonymous = anonymous
         """Also serve requests without credentials (kubectl sends none over plain http);
@@ -417,6 +434,13 @@ class ApiServerDouble:
             raise RuntimeError("already started")
         server = _Server((HOST, self.port), _Handler)
         server.double = self
+        server.tls_context = None
+        if self.tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(self.tls[0]), str(self.tls[1]))
+            server.tls_context = context
         self.port = server.server_address[1]
         with self._cond:
             self._stopping = False
@@ -465,7 +489,7 @@ class ApiServerDouble:
     def url(self) -> str:
         if not self.port:
             raise RuntimeError("not started yet: no port")
-        return f"http://{HOST}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{HOST}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -1032,6 +1056,7 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 128
     double: ApiServerDouble
+    tls_context: Any = None
 
     def process_request(self, request: Any, client_address: Any) -> None:
         t = threading.Thread(target=self._run_request, args=(request, client_address), daemon=True)
@@ -1041,6 +1066,17 @@ class _Server(ThreadingHTTPServer):
 
     def _run_request(self, request: Any, client_address: Any) -> None:
         try:
+            if self.tls_context is not None:
+                # The handshake in the handler's thread: a client that never completes
+                # it holds up nobody else. A failed one is the client's refusal.
+                request.settimeout(JOIN_TIMEOUT)
+                try:
+                    request = self.tls_context.wrap_socket(request, server_side=True)
+                except OSError:
+                    _shutdown(request)
+                    request.close()
+                    return
+                request.settimeout(None)
             self.process_request_thread(request, client_address)
         finally:
             with self.double._cond:

@@ -7,7 +7,9 @@ file's own order; then every event gets a time that never runs backwards.
 
 from __future__ import annotations
 
-from podwatch.model.k8s import format_rfc3339
+from typing import Any
+
+from podwatch.model.k8s import d, format_rfc3339, lst, meta, s
 from podwatch.model.watch import WatchEvent
 from podwatch.recording.format import FORMAT, VERSION, FileEvents, Recording
 
@@ -18,9 +20,10 @@ def merge_files(files: list[FileEvents]) -> Recording:
     all_podwatch = all(f.header is not None for f in files)
     merged: list[tuple[float | None, WatchEvent]] = []
     if all_podwatch:
+        files = sorted(files, key=lambda f: f.started)  # stable: ties keep the given order
         pairs = [(abs_t, ev) for f in files for abs_t, _rv, ev in f.events]
         pairs.sort(key=lambda p: p[0] or 0.0)  # stable: ties keep file order
-        merged = pairs
+        merged = _without_restatements(files, pairs)
     else:
         heads = [0] * len(files)
         total = sum(len(f.events) for f in files)
@@ -64,6 +67,8 @@ def merge_files(files: list[FileEvents]) -> Recording:
         events.append(ev)
     first_header = next((f.header for f in files if f.header is not None), None)
     header = dict(first_header) if first_header else {}
+    if len(files) > 1:
+        header.pop("snapshot", None)  # the first file's count, not the merged stream's
     if not all_podwatch or len(files) > 1:
         header.update(
             {
@@ -84,3 +89,63 @@ def merge_files(files: list[FileEvents]) -> Recording:
         warnings=warnings,
         skipped_lines=sum(f.skipped for f in files),
     )
+
+
+def _without_restatements(
+    files: list[FileEvents], pairs: list[tuple[float | None, WatchEvent]]
+) -> list[tuple[float | None, WatchEvent]]:
+    """Rotated files (recording/rotate.py) each begin by restating the state (header
+    `snapshot`: that many lines). Played as one timeline, the restatement of what the
+    stream already holds is left out: an object at the resourceVersion already seen,
+    a RELIST that names exactly the keys already there. What differs (a recorder
+    restarted after a gap) is kept, so that the stream catches up as a re-list does."""
+    restated: set[int] = set()
+    for f in files:
+        n = (f.header or {}).get("snapshot")
+        if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+            restated.update(id(ev) for _t, _rv, ev in f.events[:n])
+    if not restated:
+        return pairs
+    seen: dict[str, dict[tuple[str, str], str]] = {}
+    listed: set[str] = set()
+    kept: list[tuple[float | None, WatchEvent]] = []
+    for abs_t, ev in pairs:
+        table = seen.setdefault(ev.kind, {})
+        if id(ev) in restated and _already_held(ev, table, ev.kind in listed):
+            continue
+        _follow(table, ev)
+        if ev.type == "RELIST":
+            listed.add(ev.kind)
+        kept.append((abs_t, ev))
+    return kept
+
+
+def _already_held(ev: WatchEvent, table: dict[tuple[str, str], str], listed: bool) -> bool:
+    """Whether a restated event tells nothing the stream does not hold already."""
+    if ev.type == "ADDED" and isinstance(ev.object, dict):
+        rv = s(meta(ev.object).get("resourceVersion"))
+        return bool(rv) and table.get(_key(ev.object)) == rv
+    if ev.type == "RELIST":
+        return listed and _relist_keys(ev.object) == set(table)
+    return False
+
+
+def _key(obj: Any) -> tuple[str, str]:
+    m = meta(obj)
+    return (s(m.get("namespace")), s(m.get("name")))
+
+
+def _relist_keys(obj: Any) -> set[tuple[str, str]]:
+    return {(s(k[0]), s(k[1])) for k in lst(d(obj).get("keys")) if len(lst(k)) == 2}
+
+
+def _follow(table: dict[tuple[str, str], str], ev: WatchEvent) -> None:
+    """Keep `table` (key -> resourceVersion of one kind) as the event leaves it."""
+    if ev.type in ("ADDED", "MODIFIED") and isinstance(ev.object, dict):
+        table[_key(ev.object)] = s(meta(ev.object).get("resourceVersion"))
+    elif ev.type == "DELETED" and isinstance(ev.object, dict):
+        table.pop(_key(ev.object), None)
+    elif ev.type == "RELIST":
+        keys = _relist_keys(ev.object)
+        for key in [k for k in table if k not in keys]:
+            del table[key]

@@ -128,6 +128,36 @@ def _read_file(path: str, skip_bad: bool) -> FileEvents:
     return fe
 
 
+RECORDING_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz")
+"""What of a directory `replay DIR` reads: recordings and kubectl captures."""
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The files to read: a directory stands for its recordings (`podwatch record DIR
+    --rotate`), in name order, which for rotated files is time order."""
+    out: list[str] = []
+    for p in paths:
+        path = os.fspath(p)
+        if not os.path.isdir(path):
+            out.append(path)
+            continue
+        try:
+            names = sorted(os.listdir(path))
+        except OSError as exc:
+            raise RecordingError(path, None, f"cannot read: {exc.strerror or exc}") from None
+        found = [
+            os.path.join(path, n)
+            for n in names
+            if not n.startswith(".")
+            and n.endswith(RECORDING_SUFFIXES)
+            and os.path.isfile(os.path.join(path, n))
+        ]
+        if not found:
+            raise RecordingError(path, None, "directory holds no recordings (*.jsonl, *.jsonl.gz)")
+        out.extend(found)
+    return out
+
+
 def read_recording(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
@@ -136,7 +166,7 @@ def read_recording(
     """Read one or several files (any supported shape) into one merged recording."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    files = [_read_file(os.fspath(p), skip_bad_lines) for p in paths]
+    files = [_read_file(p, skip_bad_lines) for p in expand_paths(paths)]
     if not files:
         raise RecordingError("-", None, "no files given")
     return merge_files(files)

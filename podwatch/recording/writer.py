@@ -35,6 +35,7 @@ class RecordingWriter:
         scope: dict | None = None,
         redact: bool = True,
         started: float | None = None,
+        header: dict | None = None,
     ) -> None:
         self.path = Path(path)
         self.redact = redact
@@ -53,6 +54,7 @@ class RecordingWriter:
             "context": context,
             "scope": scope or {},
             "redacted": redact,
+            **(header or {}),
         }
         self._write_line(codec.encode(header))
 
@@ -64,9 +66,10 @@ class RecordingWriter:
             self._raw.write(data + b"\n")
         self._raw.flush()
 
-    def write(self, event: WatchEvent) -> None:
+    def write(self, event: WatchEvent, t: float | None = None) -> None:
+        """Write `event` at its own `t`, or at `t` seconds since this file's start."""
         line = {
-            "t": round(event.t, 3),
+            "t": round(event.t if t is None else t, 3),
             "kind": event.kind,
             "type": event.type,
             "object": sanitize(event.object, redact=self.redact),

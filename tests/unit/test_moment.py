@@ -284,3 +284,31 @@ def test_every_clock_form_format_clock_writes_is_read_back(tz, zone):
             format_clock(epoch, year=True, zone=True),
         ):
             assert at(form, started, 447.9) == pytest.approx(max(0.0, offset - 0.4)), form
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("90", 90.0),
+        ("1.5", 1.5),
+        ("45s", 45.0),
+        ("30m", 1800.0),
+        ("1h", 3600.0),
+        ("48h", 172800.0),
+        ("2d", 172800.0),
+        ("1h30m", 5400.0),
+        (" 2H ", 7200.0),
+    ],
+)
+def test_parse_duration_takes_seconds_and_units(text, seconds):
+    from podwatch.moment import parse_duration
+
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "0", "0h", "-1h", "1x", "h", "1h-", "1 h", "nan", "1e3"])
+def test_parse_duration_refuses_what_is_not_a_length(text):
+    from podwatch.moment import parse_duration
+
+    with pytest.raises(MomentError, match="not a length of time > 0"):
+        parse_duration(text)
