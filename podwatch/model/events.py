@@ -159,6 +159,19 @@ def normalize_event(obj: Any) -> KEvent | None:
     )
 
 
+def about_pod(ev: KEvent, uid: str, created: float | None) -> bool:
+    """Whether `ev` is about this incarnation of the pod (uid `uid`, created at
+    `created`), not an earlier pod of the same name whose Events have not expired: an
+    Event naming another uid is not; one naming none is, unless it ended before the pod
+    was created (to the second, as both times are written)."""
+    if ev.involved_uid and uid:
+        return ev.involved_uid == uid
+    if ev.involved_uid or created is None:
+        return True
+    last = ev.last if ev.last is not None else ev.first
+    return last is None or last >= created - 1.0
+
+
 @dataclass(slots=True)
 class ProbeTally:
     """Failures of one probe kind of one container, as podwatch has seen them."""
