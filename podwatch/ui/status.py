@@ -42,13 +42,23 @@ CONTEXT_CUTS = (40, 32, 24, 16)
 LIVE_SHRINK = (
     ("kinds", "kinds", "rate")
     + ("where",) * (len(CONTEXT_CUTS) + 1)
-    + ("filter", "filter", "kinds")
+    + ("gone", "filter", "filter", "kinds")
 )
 """Live: the kinds watching fine folded into one "6 kinds ✓" (the others grouped by
 state), then the others' states to marks only, then no events per second, then a
 shorter context and scope, then none; then the filter text is cut; last, the kinds
 are counted by state ("6 kinds ⟳": the stale banner under the line names them)."""
-REPLAY_SHRINK = ("event", "where", "pause", "where", "speed", "where", "filter", "filter")
+REPLAY_SHRINK = (
+    "event",
+    "where",
+    "pause",
+    "where",
+    "speed",
+    "where",
+    "gone",
+    "filter",
+    "filter",
+)
 """Replay: the event counter first, then the recording's name, the pause word (its
 mark stays), the speed; position and pause state always remain."""
 
@@ -202,10 +212,20 @@ def _replay_parts(status: SourceStatus, replay: ReplayControls) -> dict[str, _Pa
     }
 
 
-def _view_parts(filter_text: str, sort: str, view: str) -> dict[str, _Part]:
+def _view_parts(
+    filter_text: str, sort: str, view: str, gone: int = 0, gone_hidden: bool = False
+) -> dict[str, _Part]:
     parts: dict[str, _Part] = {}
     if view:
         parts["view"] = _Part([Text(f"view: {view}", style="bold")])
+    if gone:
+        # Counted apart from the pods: a pod that went is not an unhealthy one.
+        if gone_hidden:
+            parts["gone"] = _Part(
+                [Text(f"† {gone} gone, hidden (d)", style="bold"), Text(f"† {gone} hidden")]
+            )
+        else:
+            parts["gone"] = _Part([Text(f"† {gone} gone"), Text(f"†{gone}")])
     if filter_text:
         text = clean(filter_text)
         parts["filter"] = _Part(
@@ -227,16 +247,19 @@ def status_line(
     filter_text: str = "",
     sort: str = "",
     view: str = "",
+    gone: int = 0,
+    gone_hidden: bool = False,
 ) -> Text:
     """Context and scope, per-kind watch state, events per second (live) or position,
-    length, speed and pause state (replay); then the view, its filter and sort; in at
-    most `width` cells (None: no limit), shortened by priority (see LIVE_SHRINK)."""
+    length, speed and pause state (replay); then the view, the pods that are gone
+    (`gone`, tombstones; `gone_hidden` by `d`), the filter and sort; in at most `width`
+    cells (None: no limit), shortened by priority (see LIVE_SHRINK)."""
     replay = source.replay
     if replay is None:
         parts, shrink = _live_parts(source.status()), LIVE_SHRINK
     else:
         parts, shrink = _replay_parts(source.status(), replay), REPLAY_SHRINK
-    parts.update(_view_parts(filter_text, sort, view))
+    parts.update(_view_parts(filter_text, sort, view, gone, gone_hidden))
     return _fit(parts, shrink, width)
 
 
