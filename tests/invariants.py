@@ -22,7 +22,7 @@ NOT_INDEXES = {
     "_event_namespaces": "that Events of a namespace were seen: counts there are known",
     "_expiry": "a time-ordered queue; entries of deleted Events lapse at their TTL",
     "_risk_heap": "a time-ordered queue; entries of deleted pods are skipped",
-    "_tomb_by_name": "the tombstones' own index (checked in index_problems)",
+    "_tombs_by_name": "the tombstones' own index (checked in index_problems)",
 }
 """Containers of a Store that are not indexes of live objects, and why they may stay."""
 
@@ -120,8 +120,8 @@ def _mentions(value: object, keys: set) -> set:
 
 def tombstone_problems(store: Store) -> list[str]:
     """A tombstone holds no entry in any index of live objects, only its own: its place
-    in `tombstones` (oldest first, at most `max_tombstones`), the newest of each name in
-    `_tomb_by_name`, its history in the timeline; and nothing stays of one that went."""
+    in `tombstones` (oldest first, at most `max_tombstones`), its entry under its name in
+    `_tombs_by_name`, its history in the timeline; and nothing stays of one that went."""
     out: list[str] = []
     tombs = store.tombstones
     keys = set(tombs)
@@ -135,14 +135,15 @@ def tombstone_problems(store: Store) -> list[str]:
             out.append(f"tombstone {key} is not keyed by its three-part key")
         if key[:2] in store.pods and store.pods[key[:2]] is tomb.pod:
             out.append(f"tombstone {key} is the live pod's object")
-    newest: dict = {}
+    by_name: dict = {}
     for key in tombs:
-        newest[key[:2]] = key
-    if store._tomb_by_name != newest:
-        out.append(f"_tomb_by_name {store._tomb_by_name} is not the newest of each name")
+        by_name.setdefault(key[:2], set()).add(key)
+    indexed = {name: set(store._tombs_by_name.get(name)) for name in store._tombs_by_name}
+    if indexed != by_name:
+        out.append(f"_tombs_by_name {indexed} is not the tombstones by name {by_name}")
     tables = {"pods", "services", "endpoints", "slices", "nodes", "events", "summaries"}
     for name, value in vars(store).items():
-        if name in ("tombstones", "_tomb_by_name", "timeline", "probe_failures"):
+        if name in ("tombstones", "_tombs_by_name", "timeline", "probe_failures"):
             continue
         # An object table is looked at by its keys only (its values are the objects).
         leaked = _mentions(set(value), keys) if name in tables else _mentions(value, keys)

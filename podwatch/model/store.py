@@ -12,14 +12,14 @@ bounded: memory stays flat on a long run.
 A deleted pod leaves a `Tombstone` (model/tombstones.py) in `tombstones`: its last
 state, Events, Services and timeline, kept `keep_deleted` seconds (None: for good,
 as a replay wants) and at most `max_tombstones`. A tombstone is in none of the
-indexes of live objects: it holds only its own entry in `_tomb_by_name`.
+indexes of live objects: it holds only its own entry in `_tombs_by_name`.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -53,6 +53,7 @@ DEFAULT_EVENT_TTL = 3600.0
 DEFAULT_MAX_EVENTS = 50_000
 PRUNE_EVERY = 60.0
 """Seconds (of the store's clock) between sweeps of the timeline for entries past its window."""
+_NO_KEYS: frozenset[TombKey] = frozenset()
 MAX_FLIPS = 8
 """Ready flips remembered per pod: enough to say "flipped 5× in 10 min"."""
 
@@ -176,9 +177,9 @@ class Store:
         self.events: dict[Key, KEvent] = {}
         self.tombstones: OrderedDict[TombKey, Tombstone] = OrderedDict()
         """Pods that are gone, oldest first (`tombstones.py`)."""
-        self._tomb_by_name: dict[Key, TombKey] = {}
-        """(namespace, name) -> the newest tombstone of that name: where an Event about a
-        pod that is gone goes."""
+        self._tombs_by_name: Index[Key, TombKey] = Index()
+        """(namespace, name) -> the tombstones of that name (the newest is where an Event
+        about a pod that is gone goes)."""
         self.probe_failures = ProbeFailures()
         self.timeline = timeline or Timeline()
         self.resource_versions: dict[str, str] = {}
@@ -255,7 +256,7 @@ class Store:
         self._track_rv(kind, obj)
         changes.kinds.add(kind)
         handler(self, etype, obj, changes)
-        if self.tombstones and self.keep_deleted is not None:
+        if self.tombstones:
             changes.pods |= self.expire_tombstones()
         if kind == "Event" or self.applied % 1024 == 0:
             # Expiry only matters as Events arrive or time passes; not per pod update.
@@ -489,7 +490,7 @@ class Store:
                 tomb.events[ev.key] = ev
         tomb.judge()
         self.tombstones[tkey] = tomb
-        self._tomb_by_name[key] = tkey
+        self._tombs_by_name.add(key, tkey)
         self.timeline.bury(key, tkey, self.now, "deleted")
         changes.pods.add(tkey)
         changes.buried[key] = tkey
@@ -499,7 +500,7 @@ class Store:
     def _unbury(self, key: Key, uid: str, changes: Changes) -> None:
         """The pod `uid` is back (a DELETED that was not one: a capture's gap, a re-list
         that missed it): it was not gone, so its tombstone goes and its history returns."""
-        tkey = self._tomb_by_name.get(key)
+        tkey = self._newest_tomb(key)
         if tkey is None or self.tombstones[tkey].uid != uid:
             return
         self._drop_tombstone(tkey, changes, forget=False)
@@ -508,28 +509,29 @@ class Store:
     def _drop_tombstone(self, tkey: TombKey, changes: Changes, *, forget: bool = True) -> None:
         self.tombstones.pop(tkey, None)
         changes.pods.add(tkey)
-        name = (tkey[0], tkey[1])
-        if self._tomb_by_name.get(name) == tkey:
-            del self._tomb_by_name[name]
-            # an older tombstone of that name (rare: the oldest goes first) takes its place
-            for other in reversed(self.tombstones):
-                if other[:2] == name:
-                    self._tomb_by_name[name] = other
-                    break
+        self._tombs_by_name.discard((tkey[0], tkey[1]), tkey)
         if forget:
             self.timeline.forget(tkey)
 
-    def expire_tombstones(self) -> set[TombKey]:
+    def _newest_tomb(self, name: Key) -> TombKey | None:
+        """The latest tombstone of a pod name (one, nearly always), or None."""
+        tombs = self._tombs_by_name.get(name)
+        if not tombs:
+            return None
+        return max(tombs, key=lambda k: (self.tombstones[k].deleted_at, self.tombstones[k].seq))
+
+    def expire_tombstones(self) -> Set[TombKey]:
         """Drop the tombstones older than `keep_deleted` at the store's `now`; their keys
-        (rows to remove). Costs one comparison while none is due, so the dashboard can
-        ask every second."""
+        (rows to remove). Costs one comparison while none is due: the store asks at every
+        event, a live source at every poll."""
         keep = self.keep_deleted
+        tombs = self.tombstones
+        if keep is None or not tombs or self.now - next(iter(tombs.values())).deleted_at < keep:
+            return _NO_KEYS
         out: set[TombKey] = set()
-        if keep is None:
-            return out
         scratch = Changes()
-        while self.tombstones:
-            tkey, tomb = next(iter(self.tombstones.items()))
+        while tombs:
+            tkey, tomb = next(iter(tombs.items()))
             if self.now - tomb.deleted_at < keep:
                 break
             self._drop_tombstone(tkey, scratch)
@@ -541,7 +543,7 @@ class Store:
         uid, or one that names none, while no pod of that name lives again and the Event
         is from about when it went (the taint manager's Events carry no uid and may come
         after the DELETED)."""
-        tkey = self._tomb_by_name.get(pod)
+        tkey = self._newest_tomb(pod)
         if tkey is None:
             return
         tomb = self.tombstones[tkey]
@@ -586,7 +588,7 @@ class Store:
             changes.pods.add(old_pod)
         if pod is not None:
             changes.pods.add(pod)
-            if pod in self._tomb_by_name:
+            if pod in self._tombs_by_name:
                 self._late_event(pod, ev, changes)
             counted = self.probe_failures.observe(ev, self.now)
             if counted is not None:
