@@ -159,17 +159,22 @@ def normalize_event(obj: Any) -> KEvent | None:
     )
 
 
-def about_pod(ev: KEvent, uid: str, created: float | None) -> bool:
-    """Whether `ev` is about this incarnation of the pod (uid `uid`, created at
+CLOCK_SLACK = 60.0
+"""Seconds an Event's time (the kubelet's clock, or the scheduler's) may read before the
+creationTimestamp (the API server's) of the pod it is about."""
+
+
+def about_pod(ev: KEvent, uid: str, created: float | None = None) -> bool:
+    """Whether `ev` may be about this incarnation of the pod (uid `uid`, created at
     `created`), not an earlier pod of the same name whose Events have not expired: an
-    Event naming another uid is not; one naming none is, unless it ended before the pod
-    was created (to the second, as both times are written)."""
+    Event naming another uid is not; one naming none is, unless (with `created`) it
+    ended well before the pod was created (`CLOCK_SLACK`: node clocks drift)."""
     if ev.involved_uid and uid:
         return ev.involved_uid == uid
     if ev.involved_uid or created is None:
         return True
     last = ev.last if ev.last is not None else ev.first
-    return last is None or last >= created - 1.0
+    return last is None or last >= created - CLOCK_SLACK
 
 
 @dataclass(slots=True)

@@ -513,6 +513,14 @@ class Store:
         if forget:
             self.timeline.forget(tkey)
 
+    def tomb_event_keys(self, name: Key) -> set[Key]:
+        """The Events that the tombstones of a pod name hold: an earlier pod's, not the
+        one of that name now."""
+        tombs = self._tombs_by_name.get(name)
+        if not tombs:
+            return set()
+        return {k for tkey in tombs for k in self.tombstones[tkey].events}
+
     def _newest_tomb(self, name: Key) -> TombKey | None:
         """The latest tombstone of a pod name (one, nearly always), or None."""
         tombs = self._tombs_by_name.get(name)
@@ -550,7 +558,9 @@ class Store:
         if ev.involved_uid:
             if ev.involved_uid != tomb.uid:
                 return
-        elif pod in self.pods or (ev.last or self.now) > tomb.deleted_at + LATE_EVENT_WINDOW:
+        elif pod in self.pods or (ev.first or ev.last or self.now) > (
+            tomb.deleted_at + LATE_EVENT_WINDOW
+        ):
             return
         tomb.add_event(ev)
         changes.pods.add(tkey)

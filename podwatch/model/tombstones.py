@@ -37,10 +37,11 @@ DEFAULT_MAX_TOMBSTONES = 500
 """Tombstones held at most; beyond, the oldest is dropped."""
 MAX_TOMB_EVENTS = 200
 """Events a tombstone keeps (the latest): a pod that logged thousands keeps a bound."""
-LATE_EVENT_WINDOW = 60.0
+LATE_EVENT_WINDOW = 10.0
 """An Event that names no pod uid and comes after the pod went is its tombstone's if it
-is from no later than this many seconds after (the taint manager's "Marking for
-deletion" may be written after the DELETED it caused)."""
+first happened no later than this many seconds after (the taint manager's "Marking for
+deletion" may be written after the DELETED it caused); a later one may be about a pod
+re-created under the name whose ADDED has not come yet."""
 
 EVICTING_DISRUPTIONS = frozenset(
     {"DeletionByTaintManager", "EvictionByEvictionAPI", "TerminationByKubelet"}

@@ -299,8 +299,9 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
         return tombstone_detail(store, tomb) if tomb is not None else None
     now = store.now
     summary = summarize(pod)
-    # Not the Events of an earlier pod of this name (its tombstone shows them).
-    events = [e for e in store.pod_events(key) if about_pod(e, summary.uid, summary.created)]
+    # Not the Events of an earlier pod of this name: another uid, or its tombstone's.
+    theirs = store.tomb_event_keys(key)
+    events = [e for e in store.pod_events(key) if about_pod(e, summary.uid) and e.key not in theirs]
     node_obj = store.nodes.get(summary.node) if summary.node else None
     taints = (
         match_taints(pod, node_obj, store.taint_first_seen, store.on_node_since(key))

@@ -374,3 +374,26 @@ def test_the_health_a_tombstone_keeps_is_its_last_and_never_counts_as_live():
     assert row.gone is not None and row.health == Health.UNHEALTHY
     assert needs_a_look(row)  # it was unhealthy when it went
     assert pod_rows(store, gone=False) == []
+
+
+def test_events_that_name_no_uid_go_with_the_pod_they_came_with():
+    """The taint manager and the scheduler name no uid: an Event seen while the old pod
+    lived (or just after it went) is its tombstone's; one after the name came back is
+    the new pod's."""
+
+    def uidless(name: str, reason: str, at: float) -> dict:
+        ev = event(name, "web", reason, reason, etype="Normal", container=None, last=at)
+        del ev["involvedObject"]["uid"]
+        return ev
+
+    store = feed(Store(), healthy(uid="one"))
+    feed(store, uidless("web.a", "Killing", 1), at=1)
+    feed(store, healthy(uid="one"), etype="DELETED", at=2)
+    feed(store, uidless("web.b", "TaintManagerEviction", 3), at=3)  # late, still its
+    feed(store, healthy(uid="two"), at=20)
+    feed(store, uidless("web.c", "Scheduled", 20), at=20)
+    tomb = pod_detail(store, ("default", "web", "one"))
+    live = pod_detail(store, WEB)
+    assert tomb is not None and live is not None
+    assert [e.reason for e in tomb.events] == ["Killing", "TaintManagerEviction"]
+    assert [e.reason for e in live.events] == ["Scheduled"]
