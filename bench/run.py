@@ -483,7 +483,8 @@ def section_churn(sz: dict, tmp: Path, sec: Section) -> None:
             inner = table._put
 
             def put(rid, row, bulk):
-                seen.setdefault((rid, row.summary.restarts), time.time())
+                # a row's id is its pod's key, (namespace, name)
+                seen.setdefault((f"{rid[0]}/{rid[1]}", row.summary.restarts), time.time())
                 return inner(rid, row, bulk)
 
             table._put = put

@@ -10,7 +10,8 @@ simulated clock one step and applies that step's events to a real `Store`, the
 same interface live and replay use, and the app (headless) redraws from it.
 Every simulated hour the figures that must stay bounded are sampled: pods,
 Events held, the expiry heap, timeline entries and their age, per-pod indexes,
-traced Python memory. Prints a table; `--json` for the raw samples.
+the tombstones of deleted pods (kept 15 minutes, as live), traced Python memory.
+Prints a table; `--json` for the raw samples.
 """
 
 from __future__ import annotations
@@ -269,6 +270,7 @@ def sample(source: SimulatedSource) -> dict[str, float]:
         "timeline_pods": timeline.pods,
         "timeline_oldest_h": (store.now - oldest) / 3600,
         "summaries": len(store.summaries),
+        "tombstones": len(store.tombstones),
         "pod_event_index": len(store._pod_events),
         "taints_seen": len(store.taint_first_seen),
         "traced_mb": current / 1e6,
@@ -337,6 +339,7 @@ COLUMNS = (
     ("timeline_pods", "timeline pods", "{:,.0f}"),
     ("timeline_oldest_h", "oldest entry (h)", "{:.1f}"),
     ("summaries", "summaries", "{:,.0f}"),
+    ("tombstones", "tombstones", "{:,.0f}"),
     ("traced_mb", "traced MB", "{:.1f}"),
 )
 

@@ -12,7 +12,8 @@ Exit codes:
 | 1    | bad input or error: unreadable recording, `--at` not in the recording,  |
 |      | unknown `--pod`, nothing listed from the cluster                        |
 | 2    | usage or configuration: a bad option (argparse: `--speed`, `--timeout`, |
-|      | `--duration` must be > 0), no usable kubeconfig or context              |
+|      | `--duration` must be > 0, `--keep-deleted` a duration), no usable       |
+|      | kubeconfig or context                                                   |
 | 130  | interrupted (Ctrl-C); `podwatch record` stops on Ctrl-C with 0          |
 
 `--at` takes seconds (`90`), `m:ss` (`1:30`), wall-clock `HH:MM:SS` (local
@@ -35,6 +36,7 @@ from rich.console import Console
 
 from podwatch import __version__
 from podwatch.data import demo_path
+from podwatch.model.tombstones import DEFAULT_KEEP_DELETED
 from podwatch.moment import MomentError, moment_offset, parse_duration, parse_moment, wall_clock
 from podwatch.recording.format import Recording, RecordingError, many_namespaces
 from podwatch.recording.reader import (
@@ -79,6 +81,11 @@ def duration(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"must be a number > 0 (seconds) or a time like 30m, 1h, 2d, not {text!r}"
         ) from None
+
+
+def duration_or_none(text: str) -> float:
+    """`duration`, or 0 for none (`--keep-deleted 0` keeps no tombstones)."""
+    return 0.0 if text.strip().rstrip("smhd") == "0" else duration(text)
 
 
 def _add_view_options(p: argparse.ArgumentParser) -> None:
@@ -131,6 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pod", metavar="NAME", help="with --once: show only this pod's details")
     parser.add_argument(
         "--timeout", type=positive, default=30.0, help="with --once: seconds to wait for the lists"
+    )
+    parser.add_argument(
+        "--keep-deleted",
+        type=duration_or_none,
+        default=DEFAULT_KEEP_DELETED,
+        metavar="DURATION",
+        help="how long a deleted or evicted pod stays in the table, marked (seconds, or "
+        "15m, 1h; 0: none; default 15m; a replay keeps them for the whole recording)",
     )
     parser.add_argument("--ansi", action="store_true", help="use the terminal's own ANSI palette")
     parser.add_argument(
@@ -369,7 +384,7 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
             pass
         _moment(args.at, started, stream.duration)
         raise
-    store = Store()
+    store = Store(keep_deleted=None)  # a recording keeps its gone pods to the end
     store.now = started
     # Read to the end even past --at: the title gives the length.
     wanted = iter(stream) if at is None else (event for event in stream if event.t <= at)
@@ -421,7 +436,7 @@ def run_live(args: argparse.Namespace) -> int:
         _error(f"cannot write {args.record}: {exc.strerror or exc}")
         cluster.close()
         return EXIT_BAD_INPUT
-    source = LiveSource(cluster, scope, recorder=recorder).start()
+    source = LiveSource(cluster, scope, recorder=recorder, store_factory=_live_store(args)).start()
     if not once:
         from podwatch.ui.app import PodwatchApp
 
@@ -436,7 +451,13 @@ def run_live(args: argparse.Namespace) -> int:
             from dataclasses import replace
 
             sources[-1].stop()
-            sources.append(LiveSource(cluster, replace(scope, namespace=namespace)).start())
+            sources.append(
+                LiveSource(
+                    cluster,
+                    replace(scope, namespace=namespace),
+                    store_factory=_live_store(args),
+                ).start()
+            )
             return sources[-1]
 
         app = PodwatchApp(
@@ -471,6 +492,15 @@ def run_live(args: argparse.Namespace) -> int:
         _error("warning: some kinds did not finish listing; their panes may be incomplete")
     title = f"{cluster.context}: {scope.describe()}"
     return _print_report(source.store, title, args.pod, all_namespaces=scope.all_namespaces)
+
+
+def _live_store(args: argparse.Namespace):
+    """Stores that keep deleted pods for `--keep-deleted` seconds."""
+    from functools import partial
+
+    from podwatch.model.store import Store
+
+    return partial(Store, keep_deleted=args.keep_deleted)
 
 
 def _errors_text(statuses) -> str:

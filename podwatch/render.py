@@ -40,6 +40,9 @@ SEVERITY_MARK = {
 }
 """A symbol beside every colour, so that no meaning rests on colour alone (unhealthy and
 failing share ✗; bold tells them apart without colour, and the status word says which)."""
+GONE_MARK = "†"
+"""A pod that is gone (deleted or evicted): its row is dimmed, and says which and when."""
+GONE_STYLE = "dim"
 STATUS_STYLE = {"True": "green", "False": "bold red", "Unknown": "yellow", "missing": "italic"}
 MEMBERSHIP_STYLE = {"ready": "green", "NotReady": "bold red"}
 
@@ -53,7 +56,7 @@ def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
     with_age = restarts
     if sm.last_restart is not None and sm.restarts:
         with_age += f" ({format_age(now - sm.last_restart)} ago)"
-    return {
+    cells = {
         "mark": Text(SEVERITY_MARK[row.health], style=style),
         "ns": plain(sm.namespace, limit=253),
         # Cut (keeping the suffix) before escaping: a malformed over-long name keeps
@@ -69,6 +72,18 @@ def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
         "age": Text(format_age(now - sm.created) if sm.created is not None else "-"),
         "qos": plain(sm.qos or "-", limit=30),
     }
+    if row.gone is not None:
+        # Gone: dimmed whole, marked, and the STATUS says how and when (the word and the
+        # mark carry it where dim is not drawn: NO_COLOR).
+        cells["mark"] = Text(GONE_MARK)
+        cells["status"] = Text(row.gone.text(now))
+        cells = {key: Text(cell.plain, style=GONE_STYLE) for key, cell in cells.items()}
+    return cells
+
+
+def pods_count(pods: int, gone: int) -> str:
+    """`13`, or `13, 3 gone`: the pods that are gone counted apart, never as unhealthy."""
+    return f"{pods}, {gone} gone" if gone else str(pods)
 
 
 def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 120) -> Text:
@@ -79,7 +94,8 @@ def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 120) 
     keys = {c.key for c in all_columns(all_namespaces=all_namespaces)} | {"restart_count"}
     natural = {k: max((r[k].cell_len for r in rows), default=0) for k in keys}
     layout = plan(natural, width, all_namespaces=all_namespaces)
-    lines = [Text(f"Pods ({len(store.pods)})", style="bold")]
+    count = pods_count(len(store.pods), len(store.tombstones))
+    lines = [Text(f"Pods ({count})", style="bold")]
     header = header_line(layout, width)
     header.stylize("bold")
     lines.append(header)
@@ -98,13 +114,24 @@ def summary_text(detail: PodDetail) -> Group:
     the problem is on screen before any pane is scrolled."""
     sm = detail.summary
     head = Text()
-    head.append(f"{SEVERITY_MARK[detail.health]} ", style=SEVERITY_STYLE[detail.health])
-    head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
-    head.append("  ")
-    head.append_text(plain(sm.status, SEVERITY_STYLE[detail.health]))
-    if sm.phase != sm.status:
-        head.append_text(plain(f" ({sm.phase})"))
-    head.append(f"  {sm.ready_text} ready")
+    gone = detail.gone
+    if gone is not None:
+        # Gone: how and when first, then what it last was.
+        head.append(f"{GONE_MARK} ", style=GONE_STYLE)
+        head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
+        head.append(f"  {gone.text(detail.now)}", style="bold")
+        head.append_text(plain(f"  last: {sm.status}", GONE_STYLE))
+        if sm.phase != sm.status:
+            head.append_text(plain(f" ({sm.phase})", GONE_STYLE))
+        head.append(f"  {sm.ready_text} ready", style=GONE_STYLE)
+    else:
+        head.append(f"{SEVERITY_MARK[detail.health]} ", style=SEVERITY_STYLE[detail.health])
+        head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
+        head.append("  ")
+        head.append_text(plain(sm.status, SEVERITY_STYLE[detail.health]))
+        if sm.phase != sm.status:
+            head.append_text(plain(f" ({sm.phase})"))
+        head.append(f"  {sm.ready_text} ready")
     facts = [
         _fact("node", sm.node or "-"),
         _fact("IP", sm.pod_ip or "-"),
@@ -151,7 +178,7 @@ def problem_items(detail: PodDetail) -> list[Text]:
             text = f"{p.probe} probe {p.container}: {p.failures_recent} failures in {window} min"
             add(text, mark, style)
     for m in detail.memberships:
-        if m.state != "ready":
+        if m.state != "ready" and detail.gone is None:  # gone: in no Service now
             add(f"{m.state} in {m.service[1]}")
     now = detail.now
     for t in detail.taints:

@@ -7,15 +7,15 @@ from rich.console import Console
 from rich.text import Text
 
 from podwatch.model.k8s import Key
-from podwatch.model.pods import Health
 from podwatch.model.store import Store
-from podwatch.model.view import pod_detail, pod_rows
-from podwatch.render import nodes_table, pod_section, pods_table, services_table
+from podwatch.model.view import needs_a_look, pod_detail, pod_rows
+from podwatch.render import nodes_table, pod_section, pods_count, pods_table, services_table
 from podwatch.safe import plain
 
 DETAIL_ALL = 30
 """Up to this many pods, `--once` details every one; beyond, only the unhealthy and the
-at-risk ones (a mark of ⚠ needs its why line as much as ✗ does)."""
+at-risk ones (a mark of ⚠ needs its why line as much as ✗ does) and the evicted ones.
+Pods that are gone (deleted or evicted) are listed after the others, marked †."""
 DETAIL_MOST = 100
 """At most this many pods detailed without --pod."""
 
@@ -24,8 +24,10 @@ class PodNotFound(LookupError):
     """`--pod NAME` names no pod at the moment shown: a user error, reported on stderr
     by the caller (exit 1) rather than printed among the tables a script reads."""
 
-    def __init__(self, pod: str, count: int) -> None:
-        super().__init__(f"no pod named {pod!r} at this moment ({count} pods in view)")
+    def __init__(self, pod: str, count: int, gone: int = 0) -> None:
+        super().__init__(
+            f"no pod named {pod!r} at this moment ({pods_count(count, gone)} pods in view)"
+        )
 
 
 def render_once(
@@ -39,22 +41,24 @@ def render_once(
     """Print the whole state. Raises `PodNotFound`, before printing anything, if `pod`
     was asked for and is not there."""
     if all_namespaces is None:
-        all_namespaces = len({k[0] for k in store.pods}) > 1
+        all_namespaces = len({k[0] for k in [*store.pods, *store.tombstones]}) > 1
     rows = pod_rows(store)
     keys: list[Key] = [r.summary.key for r in rows]
     left_out = ""
     if pod is not None:
+        # A name that is gone finds its tombstone; re-created, both pods.
         keys = [k for k in keys if k[1] == pod or f"{k[0]}/{k[1]}" == pod]
         if not keys:
-            raise PodNotFound(pod, len(rows))
+            raise PodNotFound(pod, len(store.pods), len(store.tombstones))
     console.print(plain(title, "bold"))
     console.print(pods_table(store, all_namespaces=all_namespaces, width=console.width))
     if pod is None and len(keys) > DETAIL_ALL:
         # Thousands of healthy pods' details would bury the ones that matter.
-        keys = [r.summary.key for r in rows if r.health >= Health.AT_RISK][:DETAIL_MOST]
+        keys = [r.summary.key for r in rows if needs_a_look(r)][:DETAIL_MOST]
         left_out = (
-            f"Details of {len(rows) - len(keys)} of {len(rows)} pods left out (healthy first, "
-            f"then any past {DETAIL_MOST} unhealthy or at risk); --pod NAME shows one."
+            f"Details of {len(rows) - len(keys)} of {len(rows)} pods left out (healthy and "
+            f"deleted first, then any past {DETAIL_MOST} unhealthy, at risk or evicted); "
+            "--pod NAME shows one."
         )
     for key in keys:
         detail = pod_detail(store, key)

@@ -1,5 +1,6 @@
 """What must hold of a Store after any sequence of events: its indexes agree with its
-objects, and once every object is deleted nothing it indexed remains.
+objects, and once every object is deleted nothing it indexed remains but its tombstones
+(pods kept as evidence), which hold no index entry except their own.
 
 Read from the store's private attributes on purpose: these are the bookkeeping the
 public views rely on, and a new index is checked by `leftovers` without being named."""
@@ -21,13 +22,14 @@ NOT_INDEXES = {
     "_event_namespaces": "that Events of a namespace were seen: counts there are known",
     "_expiry": "a time-ordered queue; entries of deleted Events lapse at their TTL",
     "_risk_heap": "a time-ordered queue; entries of deleted pods are skipped",
+    "_tombs_by_name": "the tombstones' own index (checked in index_problems)",
 }
 """Containers of a Store that are not indexes of live objects, and why they may stay."""
 
 
 def leftovers(store: Store) -> dict[str, object]:
     """Every non-empty container of `store` that is not an object table or in NOT_INDEXES."""
-    tables = {"pods", "services", "endpoints", "slices", "nodes", "events"}
+    tables = {"pods", "services", "endpoints", "slices", "nodes", "events", "tombstones"}
     out = {}
     for name, value in vars(store).items():
         if name in tables or name in NOT_INDEXES:
@@ -93,4 +95,66 @@ def index_problems(store: Store) -> list[str]:
     for node, key, value, effect in store.taint_first_seen:
         taints = {(t.key, t.value, t.effect) for t in node_taints(store.nodes.get(node))}
         check((key, value, effect) in taints, f"taint_first_seen: {node} {key} is gone")
+    out += tombstone_problems(store)
+    return out
+
+
+def _mentions(value: object, keys: set) -> set:
+    """The keys of `keys` that `value` (an index, a dict, a set, a list, nested) holds."""
+    found: set = set()
+    if isinstance(value, Index):
+        for k in value:
+            found |= _mentions(k, keys) | _mentions(set(value.get(k)), keys)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            found |= _mentions(k, keys) | _mentions(v, keys)
+    elif isinstance(value, set | frozenset | list | tuple) and not (
+        isinstance(value, tuple) and value in keys
+    ):
+        for v in value:
+            found |= _mentions(v, keys)
+    elif isinstance(value, tuple) and value in keys:
+        found.add(value)
+    return found
+
+
+def tombstone_problems(store: Store) -> list[str]:
+    """A tombstone holds no entry in any index of live objects, only its own: its place
+    in `tombstones` (oldest first, at most `max_tombstones`), its entry under its name in
+    `_tombs_by_name`, its history in the timeline; and nothing stays of one that went."""
+    out: list[str] = []
+    tombs = store.tombstones
+    keys = set(tombs)
+    if len(tombs) > max(store.max_tombstones, 0):
+        out.append(f"{len(tombs)} tombstones, more than {store.max_tombstones}")
+    times = [t.deleted_at for t in tombs.values()]
+    if times != sorted(times):
+        out.append("tombstones are not oldest first")
+    for key, tomb in tombs.items():
+        if len(key) != 3 or tomb.key != key or tomb.summary.key != key:
+            out.append(f"tombstone {key} is not keyed by its three-part key")
+        if key[:2] in store.pods and store.pods[key[:2]] is tomb.pod:
+            out.append(f"tombstone {key} is the live pod's object")
+    by_name: dict = {}
+    for key in tombs:
+        by_name.setdefault(key[:2], set()).add(key)
+    indexed = {name: set(store._tombs_by_name.get(name)) for name in store._tombs_by_name}
+    if indexed != by_name:
+        out.append(f"_tombs_by_name {indexed} is not the tombstones by name {by_name}")
+    tables = {"pods", "services", "endpoints", "slices", "nodes", "events", "summaries"}
+    for name, value in vars(store).items():
+        if name in ("tombstones", "_tombs_by_name", "timeline", "probe_failures"):
+            continue
+        # An object table is looked at by its keys only (its values are the objects).
+        leaked = _mentions(set(value), keys) if name in tables else _mentions(value, keys)
+        if leaked:
+            out.append(f"{name} holds tombstones {sorted(leaked)}")
+    leaked = _mentions(store.probe_failures._by_pod, keys) | _mentions(
+        store.probe_failures._pod_events, keys
+    )
+    if leaked:
+        out.append(f"probe_failures holds tombstones {sorted(leaked)}")
+    for key in store.timeline.histories():
+        if len(key) == 3 and key not in tombs:
+            out.append(f"timeline keeps the history of {key}, a tombstone no longer held")
     return out

@@ -169,6 +169,12 @@ class Source(Protocol):
         ...
 
 
+def replay_store() -> Store:
+    """A store for a recording: pods that went are kept for the whole recording (still
+    at most `max_tombstones`), not for a live window."""
+    return Store(keep_deleted=None)
+
+
 class ReplaySource:
     """Plays a recording through a store at recorded speed times `speed`.
 
@@ -189,7 +195,7 @@ class ReplaySource:
         clock: Clock = time.monotonic,
         speed: float = 1.0,
         paused: bool = False,
-        store_factory: Callable[[], Store] = Store,
+        store_factory: Callable[[], Store] = replay_store,
     ) -> None:
         self.recording = recording
         self.events = recording.events
@@ -564,6 +570,9 @@ class LiveSource:
         now = self.clock()
         if now > self.store.now:
             self.store.now = now
+        if self.store.tombstones:
+            # Deleted pods kept past their time go by the clock, whether or not events come.
+            changes.pods |= self.store.expire_tombstones()
         # Refused kinds, and a missing EndpointSlice API (Endpoints may stand in for it).
         self.store.unreadable = frozenset(
             kind

@@ -35,6 +35,7 @@ class KEvent:
     involved_kind: str
     involved_namespace: str
     involved_name: str
+    involved_uid: str
     field_path: str
     reason: str
     type: str
@@ -145,6 +146,7 @@ def normalize_event(obj: Any) -> KEvent | None:
         involved_kind=intern(s(involved.get("kind"))),
         involved_namespace=intern(s(involved.get("namespace"))) or namespace,
         involved_name=intern(s(involved.get("name"))),
+        involved_uid=intern(s(involved.get("uid"))),
         field_path=intern(s(involved.get("fieldPath"))),
         reason=intern(s(obj.get("reason"))),
         type=intern(s(obj.get("type"))),
@@ -155,6 +157,24 @@ def normalize_event(obj: Any) -> KEvent | None:
         source=intern(source),
         rv=rv_number(s(m.get("resourceVersion"))),
     )
+
+
+CLOCK_SLACK = 60.0
+"""Seconds an Event's time (the kubelet's clock, or the scheduler's) may read before the
+creationTimestamp (the API server's) of the pod it is about."""
+
+
+def about_pod(ev: KEvent, uid: str, created: float | None = None) -> bool:
+    """Whether `ev` may be about this incarnation of the pod (uid `uid`, created at
+    `created`), not an earlier pod of the same name whose Events have not expired: an
+    Event naming another uid is not; one naming none is, unless (with `created`) it
+    ended well before the pod was created (`CLOCK_SLACK`: node clocks drift)."""
+    if ev.involved_uid and uid:
+        return ev.involved_uid == uid
+    if ev.involved_uid or created is None:
+        return True
+    last = ev.last if ev.last is not None else ev.first
+    return last is None or last >= created - CLOCK_SLACK
 
 
 @dataclass(slots=True)

@@ -8,14 +8,19 @@ Objects are slimmed on the way in (no managedFields, no last-applied
 annotation, no node image lists, Events reduced to `KEvent`), Events expire
 after `event_ttl` seconds like the API server's own, and the timeline is
 bounded: memory stays flat on a long run.
+
+A deleted pod leaves a `Tombstone` (model/tombstones.py) in `tombstones`: its last
+state, Events, Services and timeline, kept `keep_deleted` seconds (None: for good,
+as a replay wants) and at most `max_tombstones`. A tombstone is in none of the
+indexes of live objects: it holds only its own entry in `_tombs_by_name`.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Set
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from podwatch.model.endpoints import (
@@ -25,7 +30,7 @@ from podwatch.model.endpoints import (
     service_selector,
     slice_service,
 )
-from podwatch.model.events import KEvent, ProbeFailures, normalize_event
+from podwatch.model.events import KEvent, ProbeFailures, about_pod, normalize_event
 from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.index import Index
 from podwatch.model.k8s import Key, d, key_of, lst, meta, s, strip_metadata
@@ -33,12 +38,22 @@ from podwatch.model.nodes import TaintId, node_taints
 from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
 from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.timeline import Timeline
+from podwatch.model.tombstones import (
+    DEFAULT_KEEP_DELETED,
+    DEFAULT_MAX_TOMBSTONES,
+    LATE_EVENT_WINDOW,
+    MAX_TOMB_EVENTS,
+    TombKey,
+    Tombstone,
+    tomb_key,
+)
 from podwatch.model.watch import WatchEvent
 
 DEFAULT_EVENT_TTL = 3600.0
 DEFAULT_MAX_EVENTS = 50_000
 PRUNE_EVERY = 60.0
 """Seconds (of the store's clock) between sweeps of the timeline for entries past its window."""
+_NO_KEYS: frozenset[TombKey] = frozenset()
 MAX_FLIPS = 8
 """Ready flips remembered per pod: enough to say "flipped 5× in 10 min"."""
 
@@ -55,10 +70,14 @@ class Changes:
     events: int = 0
     reset: bool = False
     """The store was rebuilt (a seek back): everything may have changed."""
+    buried: dict[Key, TombKey] = field(default_factory=dict)
+    """Pods that went, and their tombstones' keys (a selection follows its pod there).
+    Both keys are in `pods` too."""
 
     def merge(self, other: Changes) -> None:
         self.reset = self.reset or other.reset
         self.pods |= other.pods
+        self.buried.update(other.buried)
         self.services |= other.services
         self.nodes |= other.nodes
         self.kinds |= other.kinds
@@ -140,9 +159,14 @@ class Store:
         event_ttl: float = DEFAULT_EVENT_TTL,
         max_events: int = DEFAULT_MAX_EVENTS,
         timeline: Timeline | None = None,
+        keep_deleted: float | None = DEFAULT_KEEP_DELETED,
+        max_tombstones: int = DEFAULT_MAX_TOMBSTONES,
     ) -> None:
         self.event_ttl = event_ttl
         self.max_events = max_events
+        self.keep_deleted = keep_deleted
+        """Seconds a tombstone stays (live); None: as long as the store (a replay)."""
+        self.max_tombstones = max_tombstones
         self.pods: dict[Key, dict] = {}
         self.summaries: dict[Key, PodSummary] = {}
         """Each pod's summary, derived once per change (the table reads it, not re-derives it)."""
@@ -151,6 +175,11 @@ class Store:
         self.slices: dict[Key, dict] = {}
         self.nodes: dict[str, dict] = {}
         self.events: dict[Key, KEvent] = {}
+        self.tombstones: OrderedDict[TombKey, Tombstone] = OrderedDict()
+        """Pods that are gone, oldest first (`tombstones.py`)."""
+        self._tombs_by_name: Index[Key, TombKey] = Index()
+        """(namespace, name) -> the tombstones of that name (the newest is where an Event
+        about a pod that is gone goes)."""
         self.probe_failures = ProbeFailures()
         self.timeline = timeline or Timeline()
         self.resource_versions: dict[str, str] = {}
@@ -227,6 +256,8 @@ class Store:
         self._track_rv(kind, obj)
         changes.kinds.add(kind)
         handler(self, etype, obj, changes)
+        if self.tombstones:
+            changes.pods |= self.expire_tombstones()
         if kind == "Event" or self.applied % 1024 == 0:
             # Expiry only matters as Events arrive or time passes; not per pod update.
             self._expire_events()
@@ -291,6 +322,8 @@ class Store:
         if etype == "DELETED":
             if old is None and key not in self.pods:
                 return
+            if old is not None:
+                self._bury(key, old, changes)  # first: it reads what is forgotten below
             self.pods.pop(key, None)
             self.summaries.pop(key, None)
             self._unindex_pod(key, old)
@@ -298,7 +331,6 @@ class Store:
             self.probe_failures.forget_pod(key)
             self._ready_flips.pop(key, None)
             self._risk_due.pop(key, None)  # its heap entry is skipped when it comes up
-            self.timeline.mark_deleted(key, self.now)
             for svc in self._pod_services.pop(key):
                 self._members.pop((svc, key), None)
                 self._service_pods.discard(svc, key)
@@ -306,8 +338,12 @@ class Store:
         obj = slim("Pod", obj)
         uid = s(meta(obj).get("uid"))
         recreated = old is not None and bool(uid) and s(meta(old).get("uid")) not in ("", uid)
+        if old is None and uid:
+            self._unbury(key, uid, changes)
         if recreated:
-            # Same name, new pod (a StatefulSet replica, a re-created Job pod).
+            # Same name, new pod (a StatefulSet replica, a re-created Job pod): the old one
+            # went without its DELETED being seen (a re-list, a kubectl capture).
+            self._bury(key, old, changes)  # type: ignore[arg-type]
             self.probe_failures.forget_pod(key)
             self._ready_flips.pop(key, None)
             self.timeline.note(key, self.now, "pod", f"re-created (uid {uid[:8]})")
@@ -418,6 +454,117 @@ class Store:
             if ip and self._ip_pod.get(ip) == key:
                 del self._ip_pod[ip]
 
+    # ----------------------------------------------------------------- tombstones
+
+    def _bury(self, key: Key, old: dict, changes: Changes) -> None:
+        """`key`'s pod `old` is gone: keep its tombstone, as it was at this moment."""
+        seq = self.applied
+        m = meta(old)
+        uid = s(m.get("uid"))
+        tkey = tomb_key(key, uid, seq)
+        if tkey in self.tombstones:
+            self._drop_tombstone(tkey, changes)  # the same pod buried again: the later
+        summary = self.summaries.get(key) or summarize(old)
+        node_name = self._pod_node.get(key, "")
+        node = self.nodes.get(node_name) if node_name else None
+        tomb = Tombstone(
+            key=tkey,
+            pod=old,
+            summary=replace(summary, key=tkey),  # type: ignore[arg-type]
+            deleted_at=self.now,
+            seq=seq,
+            memberships=self.memberships(key),
+            probe_tallies=dict(self.probe_failures.for_pod(key)),
+            probes_known=self.probe_failures_known(key[0]),
+            node=node,
+            taint_first_seen={
+                tid: t for tid, t in self.taint_first_seen.items() if tid[0] == node_name
+            }
+            if node is not None
+            else {},
+            on_node_since=self._pod_node_since.get(key),
+        )
+        created = summary.created
+        for ev in self.pod_events(key)[-MAX_TOMB_EVENTS:]:
+            if about_pod(ev, uid, created):
+                tomb.events[ev.key] = ev
+        tomb.judge()
+        self.tombstones[tkey] = tomb
+        self._tombs_by_name.add(key, tkey)
+        self.timeline.bury(key, tkey, self.now, "deleted")
+        changes.pods.add(tkey)
+        changes.buried[key] = tkey
+        while len(self.tombstones) > max(self.max_tombstones, 0):
+            self._drop_tombstone(next(iter(self.tombstones)), changes)
+
+    def _unbury(self, key: Key, uid: str, changes: Changes) -> None:
+        """The pod `uid` is back (a DELETED that was not one: a capture's gap, a re-list
+        that missed it): it was not gone, so its tombstone goes and its history returns."""
+        tkey = self._newest_tomb(key)
+        if tkey is None or self.tombstones[tkey].uid != uid:
+            return
+        self._drop_tombstone(tkey, changes, forget=False)
+        self.timeline.rename(tkey, key)
+
+    def _drop_tombstone(self, tkey: TombKey, changes: Changes, *, forget: bool = True) -> None:
+        self.tombstones.pop(tkey, None)
+        changes.pods.add(tkey)
+        self._tombs_by_name.discard((tkey[0], tkey[1]), tkey)
+        if forget:
+            self.timeline.forget(tkey)
+
+    def tomb_event_keys(self, name: Key) -> set[Key]:
+        """The Events that the tombstones of a pod name hold: an earlier pod's, not the
+        one of that name now."""
+        tombs = self._tombs_by_name.get(name)
+        if not tombs:
+            return set()
+        return {k for tkey in tombs for k in self.tombstones[tkey].events}
+
+    def _newest_tomb(self, name: Key) -> TombKey | None:
+        """The latest tombstone of a pod name (one, nearly always), or None."""
+        tombs = self._tombs_by_name.get(name)
+        if not tombs:
+            return None
+        return max(tombs, key=lambda k: (self.tombstones[k].deleted_at, self.tombstones[k].seq))
+
+    def expire_tombstones(self) -> Set[TombKey]:
+        """Drop the tombstones older than `keep_deleted` at the store's `now`; their keys
+        (rows to remove). Costs one comparison while none is due: the store asks at every
+        event, a live source at every poll."""
+        keep = self.keep_deleted
+        tombs = self.tombstones
+        if keep is None or not tombs or self.now - next(iter(tombs.values())).deleted_at < keep:
+            return _NO_KEYS
+        out: set[TombKey] = set()
+        scratch = Changes()
+        while tombs:
+            tkey, tomb = next(iter(tombs.items()))
+            if self.now - tomb.deleted_at < keep:
+                break
+            self._drop_tombstone(tkey, scratch)
+            out.add(tkey)
+        return out
+
+    def _late_event(self, pod: Key, ev: KEvent, changes: Changes) -> None:
+        """An Event about a pod that is gone goes to its tombstone: one that names its
+        uid, or one that names none, while no pod of that name lives again and the Event
+        is from about when it went (the taint manager's Events carry no uid and may come
+        after the DELETED)."""
+        tkey = self._newest_tomb(pod)
+        if tkey is None:
+            return
+        tomb = self.tombstones[tkey]
+        if ev.involved_uid:
+            if ev.involved_uid != tomb.uid:
+                return
+        elif pod in self.pods or (ev.first or ev.last or self.now) > (
+            tomb.deleted_at + LATE_EVENT_WINDOW
+        ):
+            return
+        tomb.add_event(ev)
+        changes.pods.add(tkey)
+
     def pods_on_node(self, node: str) -> set[Key]:
         return set(self._node_pods.get(node))
 
@@ -451,6 +598,8 @@ class Store:
             changes.pods.add(old_pod)
         if pod is not None:
             changes.pods.add(pod)
+            if pod in self._tombs_by_name:
+                self._late_event(pod, ev, changes)
             counted = self.probe_failures.observe(ev, self.now)
             if counted is not None:
                 _pod, container, kind, added = counted

@@ -58,10 +58,11 @@ class Timeline:
         self.window = window
         self.per_pod = per_pod
         self.forgotten_limit = forgotten
-        self._entries: dict[Key, deque[TimelineEntry]] = {}
-        self._facts: dict[Key, dict[str, dict[str, str]]] = {}
+        self._entries: dict[tuple[str, ...], deque[TimelineEntry]] = {}
+        """Per pod (a live pod's `Key`, or a tombstone's three-part key), its entries."""
+        self._facts: dict[tuple[str, ...], dict[str, dict[str, str]]] = {}
         """Per pod, per scope (pod, node, svc X), the facts last seen."""
-        self._deleted: OrderedDict[Key, None] = OrderedDict()
+        self._deleted: OrderedDict[tuple[str, ...], None] = OrderedDict()
         self.source_rv = ""
         """resourceVersion of the object being applied (the store sets it before each
         event): every entry that object causes carries it."""
@@ -117,7 +118,7 @@ class Timeline:
         while dq and dq[0].t < horizon:
             dq.popleft()
 
-    def entries(self, key: Key, now: float | None = None) -> list[TimelineEntry]:
+    def entries(self, key: tuple[str, ...], now: float | None = None) -> list[TimelineEntry]:
         """The pod's entries, within the window before `now` when given (a quiet pod's
         history ages out even though nothing new is appended to it)."""
         dq = self._entries.get(key, ())
@@ -141,15 +142,45 @@ class Timeline:
                 self._deleted.pop(key, None)
         return dropped
 
-    def mark_deleted(self, key: Key, t: float) -> None:
-        """Keep a deleted pod's history for a while (the incident is often about it)."""
-        self.note(key, t, "pod", "deleted")
+    def bury(self, key: Key, tomb: tuple[str, ...], t: float, text: str = "deleted") -> None:
+        """The pod `key` is gone: note it, and move its history to its tombstone's key
+        `tomb`, so that the evidence stays with the tombstone and a pod re-created under
+        the same name starts a history of its own. Histories of gone pods are dropped
+        oldest first beyond `forgotten` (the store drops its tombstones' sooner)."""
+        self.note(key, t, "pod", text)
         self._facts.pop(key, None)
-        self._deleted[key] = None
-        self._deleted.move_to_end(key)
+        self._deleted.pop(key, None)
+        entries = self._entries.pop(key, None)
+        if entries is not None:
+            self._entries[tomb] = entries
+        self._deleted[tomb] = None
+        self._deleted.move_to_end(tomb)
         while len(self._deleted) > self.forgotten_limit:
             old, _ = self._deleted.popitem(last=False)
             self._entries.pop(old, None)
+
+    def rename(self, old: tuple[str, ...], new: tuple[str, ...]) -> None:
+        """`old`'s history is `new`'s from now on (a tombstone whose pod came back):
+        merged in time order with any `new` has meanwhile."""
+        self._deleted.pop(old, None)
+        entries = self._entries.pop(old, None)
+        if entries is None:
+            return
+        mine = self._entries.get(new)
+        if mine:
+            merged = sorted([*entries, *mine], key=lambda e: e.t)
+            entries = deque(merged, maxlen=self.per_pod)
+        self._entries[new] = entries
+
+    def forget(self, key: tuple[str, ...]) -> None:
+        """Drop a history for good (a tombstone that expired or was pushed out)."""
+        self._entries.pop(key, None)
+        self._facts.pop(key, None)
+        self._deleted.pop(key, None)
+
+    def histories(self) -> list[tuple[str, ...]]:
+        """Every key that has a history (live pods, tombstones, pods never listed)."""
+        return list(self._entries)
 
     def __len__(self) -> int:
         return sum(len(dq) for dq in self._entries.values())

@@ -2,13 +2,15 @@
 
 Everything here is a pure function of the store at its current `now`: the
 pod table rows, a selected pod's full detail with the one-line answer to
-"why is this pod not ready", the Services view and the Nodes view.
+"why is this pod not ready", the Services view and the Nodes view. A pod that is
+gone has a row and a detail too, from its tombstone (`tombstone_row`,
+`tombstone_detail`): marked, with its last known state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from podwatch.model.endpoints import (
     Membership,
@@ -16,7 +18,7 @@ from podwatch.model.endpoints import (
     service_addresses,
     service_selector,
 )
-from podwatch.model.events import KEvent
+from podwatch.model.events import KEvent, about_pod
 from podwatch.model.health import Risk, health_of, pod_risks
 from podwatch.model.k8s import Key, d, format_age, format_duration, lst, meta, parse_time, s
 from podwatch.model.nodes import (
@@ -48,6 +50,7 @@ from podwatch.model.pods import (
 from podwatch.model.probes import RECENT_WINDOW, ProbeView, probe_views
 from podwatch.model.store import Store
 from podwatch.model.timeline import TimelineEntry
+from podwatch.model.tombstones import Gone, Tombstone
 
 
 @dataclass(slots=True)
@@ -60,6 +63,8 @@ class PodRow:
     probes_known: bool = True
     """Whether podwatch can have seen this pod's probe failures (Events readable, listed
     or captured): if not, a pod with probes shows `?`, not 0."""
+    gone: Gone | None = None
+    """Set for a pod that is gone (a tombstone): `health` is then its last known one."""
 
     @property
     def probe_text(self) -> str:
@@ -118,6 +123,8 @@ class PodDetail:
     """Why a healthy pod is at risk; the why line says each."""
     probes_known: bool = True
     """Whether the probe failure counts can be known (see `PodRow.probes_known`)."""
+    gone: Gone | None = None
+    """Set for a pod that is gone: every pane shows its last known state."""
 
 
 def pane_gaps(unreadable: frozenset[str], probes_known: bool = True) -> dict[str, str]:
@@ -171,9 +178,11 @@ def risks_now(store: Store, key: Key, pod: dict, summary: PodSummary) -> list[Ri
 
 
 def pod_row(store: Store, key: Key) -> PodRow | None:
+    """The row of a live pod or of a tombstone (`key` of three parts); None if neither."""
     pod = store.pods.get(key)
     if pod is None:
-        return None
+        tomb = store.tombstones.get(key)  # type: ignore[call-overload]
+        return tombstone_row(tomb) if tomb is not None else None
     totals: dict[str, int] = {}
     for (_container, kind), tally in store.probe_failures.for_pod(key).items():
         totals[kind] = totals.get(kind, 0) + tally.total
@@ -184,13 +193,41 @@ def pod_row(store: Store, key: Key) -> PodRow | None:
     return PodRow(summary, totals, health, store.probe_failures_known(key[0]))
 
 
-def pod_rows(store: Store, *, unhealthy_first: bool = True) -> list[PodRow]:
+def tombstone_row(tomb: Tombstone) -> PodRow:
+    """A gone pod's row: its last summary and probe counts, marked with how it went."""
+    totals: dict[str, int] = {}
+    for (_container, kind), tally in tomb.probe_tallies.items():
+        totals[kind] = totals.get(kind, 0) + tally.total
+    return PodRow(tomb.summary, totals, tomb.summary.severity, tomb.probes_known, tomb.gone)
+
+
+def pod_rows(store: Store, *, unhealthy_first: bool = True, gone: bool = True) -> list[PodRow]:
+    """Every live pod's row, then (with `gone`) every tombstone's, the latest gone first:
+    a pod that went is history, kept below what is running now."""
     rows = [r for r in (pod_row(store, k) for k in store.pods) if r is not None]
     if unhealthy_first:
         rows.sort(key=lambda r: (-r.health, r.summary.key))
     else:
         rows.sort(key=lambda r: r.summary.key)
+    if gone:
+        tombs = sorted(store.tombstones.values(), key=lambda t: (-t.deleted_at, t.key))
+        rows += [tombstone_row(t) for t in tombs]
     return rows
+
+
+def needs_a_look(row: PodRow) -> bool:
+    """What `u` keeps and `--once` details first among many: unhealthy or at risk, and a
+    gone pod that was evicted or was so when it went."""
+    return row.health >= Health.AT_RISK or (row.gone is not None and row.gone.evicted)
+
+
+def pod_object(store: Store, key: Key) -> dict | None:
+    """The pod object behind a row: the live one, or a tombstone's last."""
+    pod = store.pods.get(key)
+    if pod is None:
+        tomb = store.tombstones.get(key)  # type: ignore[call-overload]
+        return tomb.pod if tomb is not None else None
+    return pod
 
 
 def memberships_with_selection(store: Store, key: Key) -> list[Membership]:
@@ -255,12 +292,16 @@ def scheduling_of(store: Store, pod: dict, events: list[KEvent]) -> Scheduling |
 
 
 def pod_detail(store: Store, key: Key) -> PodDetail | None:
+    """A live pod's detail, or a tombstone's (`tombstone_detail`); None if neither."""
     pod = store.pods.get(key)
     if pod is None:
-        return None
+        tomb = store.tombstones.get(key)  # type: ignore[call-overload]
+        return tombstone_detail(store, tomb) if tomb is not None else None
     now = store.now
     summary = summarize(pod)
-    events = store.pod_events(key)
+    # Not the Events of an earlier pod of this name: another uid, or its tombstone's.
+    theirs = store.tomb_event_keys(key)
+    events = [e for e in store.pod_events(key) if about_pod(e, summary.uid) and e.key not in theirs]
     node_obj = store.nodes.get(summary.node) if summary.node else None
     taints = (
         match_taints(pod, node_obj, store.taint_first_seen, store.on_node_since(key))
@@ -296,13 +337,77 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
     return detail
 
 
+def tombstone_detail(store: Store, tomb: Tombstone) -> PodDetail:
+    """A gone pod's panes as they were when it went: its last object, its Events (those
+    that came after too), the Services that listed it (as they did: it is in none now),
+    its node then, its timeline. The why line says how it went, then what its last why
+    line said."""
+    pod = tomb.pod
+    summary = tomb.summary
+    events = tomb.sorted_events()
+    node_obj = tomb.node
+    taints = (
+        match_taints(pod, node_obj, tomb.taint_first_seen, tomb.on_node_since)
+        if node_obj is not None
+        else []
+    )
+    scheduling = scheduling_of(store, pod, events)
+    if scheduling is not None:
+        # Only what the pod and its Events said: today's nodes are not the ones it knew.
+        scheduling = replace(scheduling, untolerated=[], fits=[], by_scheduler=[])
+    gaps = pane_gaps(store.unreadable, tomb.probes_known)
+    gaps["endpoints"] = "Gone: in no Service's endpoints now; shown as they listed it when it went."
+    if node_obj is not None:
+        gaps["node"] = "As the node was when the pod went."
+    detail = PodDetail(
+        summary=summary,
+        why="",
+        conditions=condition_views(pod),
+        containers=container_views(pod),
+        probes=probe_views(pod, tomb.probe_tallies, tomb.deleted_at),
+        memberships=list(tomb.memberships),
+        node=node_view(node_obj) if node_obj is not None else None,
+        taints=taints,
+        eviction=eviction_for(taints),
+        scheduling=scheduling,
+        placement=placement_lines(pod),
+        events=events,
+        timeline=store.timeline.entries(tomb.key, store.now),
+        labels={k: v for k, v in d(meta(pod).get("labels")).items() if isinstance(v, str)},
+        now=tomb.deleted_at,
+        status_reason=s(d(pod.get("status")).get("reason")),
+        status_message=s(d(pod.get("status")).get("message")),
+        gaps=gaps,
+        health=summary.severity,
+        probes_known=tomb.probes_known,
+    )
+    # The last why line, as it read when the pod went; its deletion request is said by
+    # the line's lead, so the rule after it speaks (the taint that evicted it).
+    last = why_not_ready(detail, rules=tuple(r for r in WHY_RULES if r is not why_terminating))
+    detail.memberships = [replace(m, state=f"was {m.state}") for m in tomb.memberships]
+    detail.now = store.now
+    detail.gone = tomb.gone
+    detail.why = why_gone(tomb.gone, store.now, last)
+    return detail
+
+
+def why_gone(gone: Gone, now: float, last: str) -> str:
+    """`Evicted 12s ago (TaintManagerEviction: Marking for deletion Pod ns/x). Last
+    known: Being evicted: untolerated NoExecute taint ...`"""
+    lead = gone.text(now)
+    lead = lead[:1].upper() + lead[1:]
+    if gone.evicted:
+        lead += f" ({gone.evicted_by})"
+    return f"{lead}. Last known: {last}"
+
+
 # --------------------------------------------------------------------------- the answer
 
 
-def why_not_ready(detail: PodDetail) -> str:
+def why_not_ready(detail: PodDetail, rules: tuple[WhyRule, ...] | None = None) -> str:
     """One line: why this pod is not ready, or that it is (and where it serves): the
-    first of `WHY_RULES` that has something to say."""
-    for rule in WHY_RULES:
+    first of `WHY_RULES` (or `rules`) that has something to say."""
+    for rule in WHY_RULES if rules is None else rules:
         why = rule(detail)
         if why is not None:
             return why

@@ -224,13 +224,23 @@ class PodwatchApp(ShadowedOutput):
         except NoMatches:  # a screen without a status line (help, a prompt)
             return
         filter_text = sort = view = ""
+        gone, gone_hidden = 0, False
         if isinstance(screen, MainScreen):
             filter_text = screen.table.view.describe
             sort = screen.table.sort_mode
+            gone, gone_hidden = len(self.source.store.tombstones), screen.table.view.hide_gone
         elif isinstance(screen, TableScreen | PodScreen):
             view = screen.view_name
         width = status.size.width or max(self.size.width - 2, 1)  # before its first layout
-        line = status_line(self.source, width=width, filter_text=filter_text, sort=sort, view=view)
+        line = status_line(
+            self.source,
+            width=width,
+            filter_text=filter_text,
+            sort=sort,
+            view=view,
+            gone=gone,
+            gone_hidden=gone_hidden,
+        )
         if not same_drawing(line, getattr(status, "_podwatch_line", None)):  # idle: no bytes
             status._podwatch_line = line
             status.update(line, layout=False)  # one fixed line: no relayout
@@ -351,6 +361,7 @@ class PodwatchApp(ShadowedOutput):
         if not isinstance(screen, MainScreen):
             return
         store = self.source.store
+        view.hide_gone = screen.table.view.hide_gone  # `d`'s choice stays
         screen.table.view = view
         screen.table.rebuild(store)
         screen.table.action_first()

@@ -44,7 +44,7 @@ CONTEXT_CUTS = (40, 32, 24, 16)
 LIVE_SHRINK = (
     ("kinds", "kinds", "rate")
     + ("where",) * (len(CONTEXT_CUTS) + 1)
-    + ("filter", "filter", "kinds")
+    + ("gone", "filter", "filter", "kinds")
 )
 """Live: the kinds watching fine folded into one "6 kinds ✓" (the others grouped by
 state), then the others' states to marks only, then no events per second, then a
@@ -60,13 +60,14 @@ REPLAY_SHRINK = (
     "speed",
     "where",
     "offset",
+    "gone",
     "filter",
     "filter",
 )
 """Replay: the event counter first, then the clock's year and zone (`11-22 09:01:30`
 stays), the recording's name, the pause word (its mark stays), the offset and length
-closer together, the speed, the name, then the offset and length; the wall clock of
-the moment and the pause state always remain."""
+closer together, the speed, the name, then the offset and length, then the count of
+pods that are gone; the wall clock of the moment and the pause state always remain."""
 
 
 @dataclass
@@ -230,10 +231,20 @@ def _replay_parts(status: SourceStatus, replay: ReplayControls, now: float) -> d
     }
 
 
-def _view_parts(filter_text: str, sort: str, view: str) -> dict[str, _Part]:
+def _view_parts(
+    filter_text: str, sort: str, view: str, gone: int = 0, gone_hidden: bool = False
+) -> dict[str, _Part]:
     parts: dict[str, _Part] = {}
     if view:
         parts["view"] = _Part([Text(f"view: {view}", style="bold")])
+    if gone:
+        # Counted apart from the pods: a pod that went is not an unhealthy one.
+        if gone_hidden:
+            parts["gone"] = _Part(
+                [Text(f"† {gone} gone, hidden (d)", style="bold"), Text(f"† {gone} hidden")]
+            )
+        else:
+            parts["gone"] = _Part([Text(f"† {gone} gone"), Text(f"†{gone}")])
     if filter_text:
         text = clean(filter_text)
         parts["filter"] = _Part(
@@ -256,19 +267,22 @@ def status_line(
     sort: str = "",
     view: str = "",
     now: float | None = None,
+    gone: int = 0,
+    gone_hidden: bool = False,
 ) -> Text:
     """Context and scope, per-kind watch state, events per second (live) or the wall
     clock of the moment shown, offset, length, speed and pause state (replay); then the
-    view, its filter and sort; in at most `width` cells (None: no limit), shortened by
-    priority (see LIVE_SHRINK, REPLAY_SHRINK). `now` (default: the time) decides whether
-    a replay's clock needs its date."""
+    view, the pods that are gone (`gone`, tombstones; `gone_hidden` by `d`), its filter
+    and sort; in at most `width` cells (None: no limit), shortened by priority (see
+    LIVE_SHRINK, REPLAY_SHRINK). `now` (default: the time) decides whether a replay's
+    clock needs its date."""
     replay = source.replay
     if replay is None:
         parts, shrink = _live_parts(source.status()), LIVE_SHRINK
     else:
         now = time.time() if now is None else now
         parts, shrink = _replay_parts(source.status(), replay, now), REPLAY_SHRINK
-    parts.update(_view_parts(filter_text, sort, view))
+    parts.update(_view_parts(filter_text, sort, view, gone, gone_hidden))
     return _fit(parts, shrink, width)
 
 

@@ -133,7 +133,8 @@ def test_410_after_an_outage_relists_and_drops_what_was_deleted_meanwhile(double
     assert pump(source, lambda: store_truth(source) == server_truth(double), timeout=15)
     assert source.watchers["Pod"].status.relists > relists
     assert sorted(k[1] for k in source.store.pods) == ["p-new", "p5", "p6", "p7", "p8", "p9"]
-    deleted = [e.text for e in source.store.timeline.entries(("default", "p0"))]
+    [tomb] = [k for k in source.store.tombstones if k[:2] == ("default", "p0")]
+    deleted = [e.text for e in source.store.timeline.entries(tomb)]
     assert "pod: deleted" in deleted
 
 

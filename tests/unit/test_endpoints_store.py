@@ -110,7 +110,10 @@ def test_relist_drops_what_disappeared_and_keeps_the_rest():
     store.apply(relist_marker(5, "Pod", [("default", "a"), ("default", "c")]), T0 + 5)
     assert set(store.pods) == {("default", "a"), ("default", "c")}
     assert "Pod" in store.synced
-    assert any(e.text == "pod: deleted" for e in store.timeline.entries(("default", "b")))
+    # Its history went with its tombstone: a pod re-created as b starts its own.
+    [tomb] = [k for k in store.tombstones if k[:2] == ("default", "b")]
+    assert any(e.text == "pod: deleted" for e in store.timeline.entries(tomb))
+    assert store.timeline.entries(("default", "b")) == []
 
 
 def test_deleted_twice_and_modified_before_added_are_harmless():

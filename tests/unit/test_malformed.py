@@ -126,6 +126,14 @@ def test_store_and_views_survive_anything(data):
     delete_everything(store, steps)
     assert leftovers(store) == {}
     assert store.service_keys() == set() and service_views(store) == []
+    # What is left is the evidence: a tombstone per pod that went, each with its row
+    # and detail; once their time is past (live), nothing at all.
+    assert all(r.gone is not None for r in pod_rows(store))
+    assert_derivable(store)
+    assert store.keep_deleted is not None
+    store.now += store.keep_deleted
+    store.expire_tombstones()
+    assert not store.tombstones and index_problems(store) == []
     assert pod_rows(store) == [] and node_rows(store) == []
 
 
@@ -138,6 +146,11 @@ def assert_derivable(store: Store) -> None:
         assert row is not None and row.summary.key == key
         detail = pod_detail(store, key)
         assert detail is not None and detail.why
+    for key in store.tombstones:
+        row = pod_row(store, key)
+        assert row is not None and row.summary.key == key and row.gone is not None
+        detail = pod_detail(store, key)
+        assert detail is not None and detail.gone == row.gone and detail.why
     assert [sv.key for sv in service_views(store)] == sorted(store.service_keys())
     assert [r.view.name for r in node_rows(store)] == sorted(store.nodes)
 

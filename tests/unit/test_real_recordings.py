@@ -618,7 +618,7 @@ def _rows(store: Store) -> dict[str, tuple]:
             r.summary.node,
             r.summary.pod_ip,
         )
-        for r in pod_rows(store)
+        for r in pod_rows(store, gone=False)  # the live pods, as a List has them
         if r.summary.namespace == NS
     }
 

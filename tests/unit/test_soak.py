@@ -14,8 +14,11 @@ def test_a_simulated_day_keeps_memory_events_and_the_timeline_bounded():
     assert day["hour"] == 24
     assert day["sent"] > 20_000 // 10  # it did churn
     for s in samples[1:]:
-        assert s["pods"] == 40 and s["table_rows"] == 40
-        assert s["summaries"] == s["pods"]  # nothing kept for deleted pods
+        # The pods, and the tombstones of the last 15 minutes' deletions (3 a step of 5
+        # minutes: at most 4 steps' worth), counted apart.
+        assert s["pods"] == 40 and s["table_rows"] == 40 + s["tombstones"]
+        assert 0 < s["tombstones"] <= 4 * 3
+        assert s["summaries"] == s["pods"]  # no live summary kept for deleted pods
         # A deleted pod's Events stay until they expire (an hour: 12 steps of 3 deletions).
         assert s["pod_event_index"] <= s["pods"] + 13 * 3
         # Events expire: what is held stays near an hour's worth (10 a step), not a day's.

@@ -163,7 +163,8 @@ def test_entries_carry_the_resource_version_of_the_object_that_made_them():
     assert note.rv == int(ev["metadata"]["resourceVersion"])
     # A pod found gone by a re-list has no object, hence no rv: not a stale one.
     store.apply(relist_marker(9, "Pod", []), T0 + 9)
-    deleted = store.timeline.entries(("default", "web"))[-1]
+    [tomb] = store.tombstones  # the history is the tombstone's now
+    deleted = store.timeline.entries(tomb)[-1]
     assert (deleted.text, deleted.rv) == ("pod: deleted", None)
 
 

@@ -52,6 +52,7 @@ class MainScreen(Screen):
         # one read over SSH) already find the prompt focused (see check_action).
         Binding("slash", "filter", "Filter", priority=True),
         Binding("u", "unhealthy", "Unhealthy"),
+        Binding("d", "gone", "Gone pods", show=False),
         Binding("s", "sort", "Sort"),
         Binding("escape", "back", "Back", show=False),
         Binding("tab", "pane(1)", "Next pane", show=False, priority=True),
@@ -109,6 +110,8 @@ class MainScreen(Screen):
     def refresh_from(self, store: Store, changes: Changes | None) -> None:
         """Apply a batch: changed rows only, and the panes only if the selected pod moved."""
         full = changes is None or changes.reset
+        if changes is not None and changes.buried:
+            self.table.follow(changes.buried)  # a selected pod that went: to its tombstone
         self.table.sync(store, None if full else changes.pods)
         selected = self.table.selected_key
         if full or selected != self._shown or (selected is not None and selected in changes.pods):
@@ -195,6 +198,12 @@ class MainScreen(Screen):
         view.unhealthy_only = not view.unhealthy_only
         self._rebuild()
 
+    def action_gone(self) -> None:
+        """`d`: hide or show the pods that are gone (deleted, evicted)."""
+        view = self.table.view
+        view.hide_gone = not view.hide_gone
+        self._rebuild()
+
     def action_sort(self) -> None:
         self.table.cycle_sort()
         self._rebuild()
@@ -214,7 +223,7 @@ class MainScreen(Screen):
             self.table.focus()
             return
         if self.table.view.describe:
-            self.table.view = ViewFilter()
+            self.table.view = ViewFilter(hide_gone=self.table.view.hide_gone)
             self._rebuild()
 
     def set_namespace(self, namespace: str | None) -> None:

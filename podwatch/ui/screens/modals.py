@@ -29,7 +29,12 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 "matches labels as kubectl does (-l app in (web,api),tier!=db); "
                 "enter keeps it, esc clears it",
             ),
-            ("u", "unhealthy and at-risk pods only (toggle)"),
+            ("u", "unhealthy and at-risk pods only (toggle); gone ones evicted or unhealthy"),
+            (
+                "d",
+                "hide / show the pods that are gone (deleted or evicted, marked †): kept "
+                "live for --keep-deleted (15 min), in a replay for the whole recording",
+            ),
             ("s", "cycle sort: health, name, age, restarts, node"),
             ("esc", "back: close a view, clear the filter, return to the table"),
         ),
@@ -89,6 +94,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ),
             ("✗", "unhealthy: not ready, crashing, failed, not scheduled (bold: failing)"),
             ("·", "finished (a Job's pod that succeeded)"),
+            (
+                "†",
+                "gone: Evicted 12s ago (its status or Events say evicted) or deleted 3m ago; "
+                "dimmed, after the live pods, its panes as they were when it went",
+            ),
         ),
     ),
     (

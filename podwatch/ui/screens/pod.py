@@ -43,6 +43,8 @@ class PodScreen(ScrollKeys, Screen):
         self.call_after_refresh(self.details.focus_first, False)
 
     def refresh_from(self, store: Store, changes: Changes | None) -> None:
+        if changes is not None and self.key in changes.buried:
+            self.key = changes.buried[self.key]  # the pod went: its tombstone, as it was
         if changes is None or changes.reset or self.key in changes.pods:
             self._show(store)
 
@@ -51,7 +53,10 @@ class PodScreen(ScrollKeys, Screen):
             self._show(store)
 
     def _show(self, store: Store) -> None:
-        gone = Text("This pod is gone (deleted, or no longer in scope); esc returns to the table.")
+        gone = Text(
+            "This pod is gone (no longer in scope, or its tombstone expired); esc returns to "
+            "the table."
+        )
         self.details.show(pod_detail(store, self.key), empty=gone)
 
     def scroll_target(self) -> VerticalScroll:

@@ -6,6 +6,9 @@ pod and a sorted index of row ids; a changed pod moves in the index by
 bisection, and only the lines in view are rendered, from the row and the
 current clock, when Textual asks for them (the Line API). Ages therefore need
 no per-row updates: a repaint shows them.
+
+Pods that are gone (tombstones, keyed `(namespace, name, uid)`) are rows too, after
+the live ones, dimmed and marked; `d` hides and shows them (`ViewFilter.hide_gone`).
 """
 
 from __future__ import annotations
@@ -27,10 +30,9 @@ from textual.strip import Strip
 
 from podwatch.columns import PodColumn, header_line, plan, row_line
 from podwatch.model.k8s import Key, d, meta
-from podwatch.model.pods import Health
 from podwatch.model.selectors import Selector, SelectorError, parse_prefix
 from podwatch.model.store import Store
-from podwatch.model.view import PodRow, pod_row
+from podwatch.model.view import PodRow, needs_a_look, pod_object, pod_row
 from podwatch.render import pod_cells
 from podwatch.safe import clean
 
@@ -87,6 +89,9 @@ class ViewFilter:
     """Only the pods on this node (`enter` on a node in :nodes)."""
     service: ServicePods | None = None
     """Only the pods this Service selects (`enter` on a Service in :svc)."""
+    hide_gone: bool = False
+    """Hide the pods that are gone (`d`). Not a filter that `esc` clears: a choice of
+    what the table holds, said in the status line."""
 
     @classmethod
     def parse(cls, query: str, base: ViewFilter | None = None) -> ViewFilter:
@@ -99,6 +104,7 @@ class ViewFilter:
             unhealthy_only=base.unhealthy_only if base else False,
             node=base.node if base else None,
             service=base.service if base else None,
+            hide_gone=base.hide_gone if base else False,
         )
         rest = []
         at = 0
@@ -143,7 +149,9 @@ class ViewFilter:
 
     def matches(self, row: PodRow, pod: dict) -> bool:
         sm = row.summary
-        if self.unhealthy_only and row.health < Health.AT_RISK:
+        if row.gone is not None and (self.hide_gone or self.service is not None):
+            return False  # a pod that is gone is no Service's any more
+        if self.unhealthy_only and not needs_a_look(row):
             return False  # at risk counts: `u` is "what needs a look", not "what is down"
         if self.namespace and sm.namespace != self.namespace:
             return False
@@ -156,18 +164,21 @@ class ViewFilter:
             if self.service is not None and not self.service.matches(sm.namespace, labels):
                 return False
         if self.text:
-            hay = f"{sm.namespace}/{sm.name} {sm.node} {sm.status} {sm.phase}".lower()
+            gone = row.gone.word if row.gone is not None else ""
+            hay = f"{sm.namespace}/{sm.name} {sm.node} {sm.status} {sm.phase} {gone}".lower()
             if not all(word in hay for word in self.text.lower().split()):
                 return False
         return True
 
 
-def row_id(key: Key) -> str:
-    return f"{key[0]}/{key[1]}"
+def row_id(key: Key) -> Key:
+    """A row's id: its pod's key (a tombstone's has three parts)."""
+    return key
 
 
-def _key_of(rid: str) -> Key:
-    ns, _, name = rid.partition("/")
+def _key_of(text: str) -> Key:
+    """`namespace/name` as a live pod's key."""
+    ns, _, name = text.partition("/")
     return (ns, name)
 
 
@@ -177,10 +188,14 @@ def _widths_of(row: PodRow) -> dict[str, int]:
     # " (2m30s ago)": the age grows while the row stands still, so room for six characters
     count = len(str(sm.restarts))
     restarts = count + (13 if sm.restarts and sm.last_restart is not None else 0)
+    status = cell_len(clean(sm.status, 60))
+    if row.gone is not None:
+        # `Evicted 12s ago`, growing: room for the longest age (`9m59s`, `7h59m`)
+        status = len(row.gone.word) + len(" 9m59s ago")
     return {
         "ns": cell_len(clean(sm.namespace, 253)),
         "name": cell_len(clean(sm.name, 253)),
-        "status": cell_len(clean(sm.status, 60)),
+        "status": status,
         "phase": cell_len(clean(sm.phase, 30)),
         "restarts": restarts,
         "restart_count": count,
@@ -261,14 +276,14 @@ class PodTable(ScrollView, can_focus=True):
         self.sort_mode = "health"
         self.view = ViewFilter()
         self.now = 0.0
-        self._rows: dict[str, PodRow] = {}
-        self._sort_keys: dict[str, tuple] = {}
-        self._order: list[tuple[tuple, str]] = []
-        self._measured: dict[str, dict[str, int]] = {}
+        self._rows: dict[Key, PodRow] = {}
+        self._sort_keys: dict[Key, tuple] = {}
+        self._order: list[tuple[tuple, Key]] = []
+        self._measured: dict[Key, dict[str, int]] = {}
         self._lengths: dict[str, Counter[int]] = {c: Counter() for c in MEASURED}
         self._layout: tuple[tuple, list[tuple[PodColumn, int]]] | None = None
         self._cursor = 0
-        self._cursor_rid: str | None = None
+        self._cursor_rid: Key | None = None
         self._painted_now = 0.0
         self._painted: dict[int, tuple] = {}
         """Line in view → what was drawn there last, to repaint only what changes."""
@@ -285,28 +300,41 @@ class PodTable(ScrollView, can_focus=True):
 
     @property
     def selected_key(self) -> Key | None:
-        return _key_of(self._cursor_rid) if self._cursor_rid is not None else None
+        return self._cursor_rid
 
     def cells_at(self, index: int) -> dict[str, Text]:
         """The cells row `index` shows, keyed by column (see `render.pod_cells`)."""
         return self.cells_of(self._order[index][1])
 
-    def cells_of(self, rid: str) -> dict[str, Text]:
-        return pod_cells(self._rows[rid], self.now)
+    def cells_of(self, rid: Key | str) -> dict[str, Text]:
+        """The cells of a row, by its key (or a live pod's `namespace/name`)."""
+        return pod_cells(self._rows[_key_of(rid) if isinstance(rid, str) else rid], self.now)
+
+    @property
+    def keys(self) -> list[Key]:
+        """The rows' keys, in the order shown."""
+        return [rid for _sort_key, rid in self._order]
 
     # ----------------------------------------------------------------- syncing
 
     def _sort_key(self, row: PodRow) -> tuple:
+        """Live pods first, in the sort mode's order; then the pods that are gone, in the
+        same order, or (sorted by health, which a gone pod no longer has) the latest gone
+        first."""
         sm = row.summary
+        gone = row.gone
+        group = 0 if gone is None else 1
         if self.sort_mode == "name":
-            return (sm.namespace, sm.name)
+            return (group, sm.namespace, sm.name)
         if self.sort_mode == "age":
-            return (-(sm.created or 0.0), sm.namespace, sm.name)
+            return (group, -(sm.created or 0.0), sm.namespace, sm.name)
         if self.sort_mode == "restarts":
-            return (-sm.restarts, sm.namespace, sm.name)
+            return (group, -sm.restarts, sm.namespace, sm.name)
         if self.sort_mode == "node":
-            return (sm.node, sm.namespace, sm.name)
-        return (-row.health, sm.namespace, sm.name)
+            return (group, sm.node, sm.namespace, sm.name)
+        if gone is not None:
+            return (group, -gone.at, sm.namespace, sm.name)
+        return (group, -row.health, sm.namespace, sm.name)
 
     def sync(self, store: Store, changed: set[Key] | None) -> bool:
         """Bring rows up to date; `changed` None means every pod. Returns whether
@@ -318,9 +346,10 @@ class PodTable(ScrollView, can_focus=True):
         if changed is None or abs(store.now - self.now) > AGE_JUMP:
             self.now = store.now
         pods = store.pods
+        tombstones = store.tombstones
         if changed is None:
-            keys: object = pods
-            for rid in [r for r in self._rows if _key_of(r) not in pods]:
+            keys: object = [*pods, *tombstones]
+            for rid in [r for r in self._rows if r not in pods and r not in tombstones]:
                 self._remove(rid, bulk=True)
         else:
             keys = changed
@@ -329,9 +358,9 @@ class PodTable(ScrollView, can_focus=True):
         view = self.view
         for key in keys:  # type: ignore[attr-defined]
             rid = row_id(key)
-            pod = pods.get(key)
+            pod = pod_object(store, key)
             row = pod_row(store, key) if pod is not None else None
-            if row is None or not view.matches(row, pod):
+            if row is None or pod is None or not view.matches(row, pod):
                 touched |= self._remove(rid, bulk)
             else:
                 self._put(rid, row, bulk)
@@ -344,7 +373,7 @@ class PodTable(ScrollView, can_focus=True):
             self.repaint_changed()  # ages on screen follow the clock (a replay seek jumps it)
         return touched
 
-    def _put(self, rid: str, row: PodRow, bulk: bool) -> None:
+    def _put(self, rid: Key, row: PodRow, bulk: bool) -> None:
         """Hold `row` under `rid`; its place in the order follows its sort key."""
         self._rows[rid] = row
         sort_key = self._sort_key(row)
@@ -368,7 +397,7 @@ class PodTable(ScrollView, can_focus=True):
             self._measured[rid] = widths
             self._layout = None
 
-    def _remove(self, rid: str, bulk: bool) -> bool:
+    def _remove(self, rid: Key, bulk: bool) -> bool:
         if self._rows.pop(rid, None) is None:
             return False
         old = self._sort_keys.pop(rid)
@@ -382,12 +411,12 @@ class PodTable(ScrollView, can_focus=True):
         self._layout = None
         return True
 
-    def _unindex(self, sort_key: tuple, rid: str) -> None:
+    def _unindex(self, sort_key: tuple, rid: Key) -> None:
         i = bisect_left(self._order, (sort_key, rid))
         if i < len(self._order) and self._order[i][1] == rid:
             del self._order[i]
 
-    def _index_of(self, rid: str) -> int | None:
+    def _index_of(self, rid: Key) -> int | None:
         sort_key = self._sort_keys.get(rid)
         if sort_key is None:
             return None
@@ -423,6 +452,13 @@ class PodTable(ScrollView, can_focus=True):
     def cycle_sort(self) -> str:
         self.sort_mode = SORTS[(SORTS.index(self.sort_mode) + 1) % len(SORTS)]
         return self.sort_mode
+
+    def follow(self, buried: dict[Key, Key]) -> None:
+        """The selected pod went: the cursor goes with it to its tombstone's row (if that
+        is shown; else it stays in its place). Call before `sync`."""
+        moved = buried.get(self._cursor_rid) if self._cursor_rid is not None else None
+        if moved is not None:
+            self._cursor_rid = moved
 
     def select(self, key: Key) -> bool:
         index = self._index_of(row_id(key))
