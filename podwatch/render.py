@@ -49,7 +49,8 @@ def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
     last restart's age, RST without)."""
     sm = row.summary
     style = SEVERITY_STYLE[row.health]
-    restarts = str(sm.restarts)
+    # Known only from Events: a BackOff says it restarted, never how often (SPEC 6).
+    restarts = "?" if sm.events_only else str(sm.restarts)
     with_age = restarts
     if sm.last_restart is not None and sm.restarts:
         with_age += f" ({format_age(now - sm.last_restart)} ago)"
@@ -75,11 +76,15 @@ def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 120) 
     """The pod list, as `--once` prints it: the dashboard's columns and the same rules
     for what gives way at this width (`podwatch.columns`), one line per pod."""
     now = store.now
-    rows = [pod_cells(row, now) for row in pod_rows(store)]
+    prows = pod_rows(store)
+    rows = [pod_cells(row, now) for row in prows]
     keys = {c.key for c in all_columns(all_namespaces=all_namespaces)} | {"restart_count"}
     natural = {k: max((r[k].cell_len for r in rows), default=0) for k in keys}
     layout = plan(natural, width, all_namespaces=all_namespaces)
-    lines = [Text(f"Pods ({len(store.pods)})", style="bold")]
+    ghosts = sum(1 for row in prows if row.summary.events_only)
+    more = f", {ghosts} more known only from Events" if ghosts else ""
+    title = f"Pods ({len(store.pods)}{more})"
+    lines = [Text(title, style="bold")]
     header = header_line(layout, width)
     header.stylize("bold")
     lines.append(header)
@@ -102,7 +107,7 @@ def summary_text(detail: PodDetail) -> Group:
     head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
     head.append("  ")
     head.append_text(plain(sm.status, SEVERITY_STYLE[detail.health]))
-    if sm.phase != sm.status:
+    if sm.phase != sm.status and not sm.events_only:
         head.append_text(plain(f" ({sm.phase})"))
     head.append(f"  {sm.ready_text} ready")
     facts = [
@@ -180,7 +185,7 @@ def _since(detail: PodDetail, t: float | None) -> str:
 
 def conditions_table(detail: PodDetail) -> Grid:
     """The four conditions in lifecycle order, then any others; a message under its row."""
-    conds = Grid(Column("TYPE", ""), Column("STATUS", ""), "REASON", "SINCE")
+    conds = Grid(Column("TYPE", ""), Column("STATUS", ""), "REASON", "SINCE", empty="(unknown)")
     for c in detail.conditions:
         conds.add_row(
             plain(c.type),
@@ -203,7 +208,7 @@ def containers_table(detail: PodDetail) -> Grid:
         "READY",
         "STARTED",
         "RESTARTS",
-        empty="(no containers in the spec)",
+        empty="(unknown)" if detail.summary.events_only else "(no containers in the spec)",
     )
     for c in detail.containers:
         notes = []

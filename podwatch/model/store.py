@@ -276,6 +276,10 @@ class Store:
             for name in gone_nodes:
                 self._node("DELETED", {"metadata": {"name": name}}, changes)
             return
+        if kind == "Pod":
+            # Pods are listed from now on: rows of pods known only from Events go (live,
+            # a pod with Events and no object is out of scope, not a pod to show).
+            changes.pods |= {k for k in self._pod_events if k not in self.pods}
         if table is None:
             return
         handler = self._handlers[kind]
@@ -408,6 +412,32 @@ class Store:
         if self.synced:
             return False  # other kinds have listed, Events not yet
         return namespace in self._event_namespaces
+
+    def events_only_shown(self) -> bool:
+        """Whether pods known only from their Events get rows of their own: when nothing
+        lists Pods (a kubectl capture, often only `kubectl get events -o json` saved after
+        an incident; it carries no re-list markers) or Pods are not readable. Once Pods
+        are listed, a pod with Events but no object is out of scope (`-l`) or gone."""
+        return "Pod" in self.unreadable or not self.synced
+
+    def events_only(self, key: Key) -> bool:
+        """Whether `key` is a pod known only from Events (see `events_only_pods`)."""
+        return (
+            key not in self.pods
+            and key in self._pod_events
+            and self.events_only_shown()
+            and not self.timeline.was_deleted(key)
+        )
+
+    def events_only_pods(self) -> list[Key]:
+        """Pods that Events held now are about, with no Pod object (none captured yet, or
+        Pods not readable), and not seen deleted: each becomes a real pod's row when its
+        object arrives."""
+        if not self.events_only_shown():
+            return []
+        return [
+            k for k in self._pod_events if k not in self.pods and not self.timeline.was_deleted(k)
+        ]
 
     def _unindex_pod(self, key: Key, old: dict | None) -> None:
         node = self._pod_node.pop(key, None)

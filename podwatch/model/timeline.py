@@ -151,6 +151,10 @@ class Timeline:
             old, _ = self._deleted.popitem(last=False)
             self._entries.pop(old, None)
 
+    def was_deleted(self, key: Key) -> bool:
+        """Whether podwatch saw this pod deleted (and still keeps its history)."""
+        return key in self._deleted
+
     def __len__(self) -> int:
         return sum(len(dq) for dq in self._entries.values())
 

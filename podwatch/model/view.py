@@ -17,6 +17,7 @@ from podwatch.model.endpoints import (
     service_selector,
 )
 from podwatch.model.events import KEvent
+from podwatch.model.events_only import events_only_summary, events_only_why
 from podwatch.model.health import Risk, health_of, pod_risks
 from podwatch.model.k8s import Key, d, format_age, format_duration, lst, meta, parse_time, s
 from podwatch.model.nodes import (
@@ -170,13 +171,23 @@ def risks_now(store: Store, key: Key, pod: dict, summary: PodSummary) -> list[Ri
     )
 
 
-def pod_row(store: Store, key: Key) -> PodRow | None:
-    pod = store.pods.get(key)
-    if pod is None:
-        return None
+def _probe_totals(store: Store, key: Key) -> dict[str, int]:
     totals: dict[str, int] = {}
     for (_container, kind), tally in store.probe_failures.for_pod(key).items():
         totals[kind] = totals.get(kind, 0) + tally.total
+    return totals
+
+
+def pod_row(store: Store, key: Key) -> PodRow | None:
+    """The pod's row; for a pod known only from Events (`Store.events_only`), the row
+    its Events make; None if neither."""
+    pod = store.pods.get(key)
+    totals = _probe_totals(store, key)
+    if pod is None:
+        if not store.events_only(key):
+            return None
+        summary = events_only_summary(key, store.pod_events(key))
+        return PodRow(summary, totals, summary.severity, store.probe_failures_known(key[0]))
     summary = store.summaries.get(key)
     if summary is None:
         summary = summarize(pod)
@@ -185,7 +196,8 @@ def pod_row(store: Store, key: Key) -> PodRow | None:
 
 
 def pod_rows(store: Store, *, unhealthy_first: bool = True) -> list[PodRow]:
-    rows = [r for r in (pod_row(store, k) for k in store.pods) if r is not None]
+    keys = [*store.pods, *store.events_only_pods()]
+    rows = [r for r in (pod_row(store, k) for k in keys) if r is not None]
     if unhealthy_first:
         rows.sort(key=lambda r: (-r.health, r.summary.key))
     else:
@@ -257,7 +269,7 @@ def scheduling_of(store: Store, pod: dict, events: list[KEvent]) -> Scheduling |
 def pod_detail(store: Store, key: Key) -> PodDetail | None:
     pod = store.pods.get(key)
     if pod is None:
-        return None
+        return events_only_detail(store, key)
     now = store.now
     summary = summarize(pod)
     events = store.pod_events(key)
@@ -294,6 +306,57 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
     )
     detail.why = why_not_ready(detail)
     return detail
+
+
+EVENTS_ONLY_GAP = "Known only from Events: there is no Pod object to read this from."
+
+
+def events_only_detail(store: Store, key: Key) -> PodDetail | None:
+    """What a pod's Events tell when its object was never seen (None: not such a pod).
+    The panes the object would fill say so instead of showing an absence as a fact."""
+    if not store.events_only(key):
+        return None
+    now = store.now
+    events = store.pod_events(key)
+    summary = events_only_summary(key, events)
+    node_obj = store.nodes.get(summary.node) if summary.node else None
+    gaps = pane_gaps(store.unreadable, store.probe_failures_known(key[0]))
+    for pane in ("conditions", "containers", "endpoints"):
+        gaps[pane] = EVENTS_ONLY_GAP
+    gaps.setdefault(
+        "probes",
+        "Known only from Events: the probes of its spec are unknown; failures are counted "
+        "from Unhealthy Events.",
+    )
+    if not summary.node:
+        gaps["node"] = "Known only from Events: no Scheduled Event names its node."
+    elif node_obj is None:
+        gaps["node"] = (
+            f"Known only from Events: a Scheduled Event put it on node {summary.node}, "
+            "which is not watched or captured."
+        )
+    probes = probe_views({}, store.probe_failures.for_pod(key), now)
+    for p in probes:
+        p.handler = "(no Pod object: failures from Unhealthy Events)"
+    return PodDetail(
+        summary=summary,
+        why=events_only_why(events, _probe_totals(store, key), now),
+        conditions=[],
+        containers=[],
+        probes=probes,
+        memberships=store.memberships(key),
+        node=node_view(node_obj) if node_obj else None,
+        taints=[],
+        eviction=None,
+        scheduling=None,
+        placement=[],
+        events=events,
+        timeline=store.timeline.entries(key, now),
+        now=now,
+        gaps=gaps,
+        health=summary.severity,
+        probes_known=store.probe_failures_known(key[0]),
+    )
 
 
 # --------------------------------------------------------------------------- the answer

@@ -325,7 +325,8 @@ class PodwatchApp(ShadowedOutput):
             if "Pod" not in source.store.synced:
                 return  # not listed yet: ask again after the next batch
         self._awaited_namespace = None
-        if not any(key[0] == namespace for key in source.store.pods):
+        store = source.store
+        if not any(key[0] == namespace for key in [*store.pods, *store.events_only_pods()]):
             self.notify(f"no pods in namespace {clean(namespace, 253)}", markup=False)
 
     def list_pods(self, view: ViewFilter) -> None:

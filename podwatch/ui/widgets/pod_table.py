@@ -319,9 +319,11 @@ class PodTable(ScrollView, can_focus=True):
             self.now = store.now
         pods = store.pods
         if changed is None:
-            keys: object = pods
+            # Pods known only from Events (no object) have rows too: `pod_row` makes them.
+            keys: object = [*pods, *store.events_only_pods()]
             for rid in [r for r in self._rows if _key_of(r) not in pods]:
-                self._remove(rid, bulk=True)
+                if not store.events_only(_key_of(rid)):
+                    self._remove(rid, bulk=True)
         else:
             keys = changed
         bulk = changed is None or len(changed) > BULK
@@ -330,8 +332,8 @@ class PodTable(ScrollView, can_focus=True):
         for key in keys:  # type: ignore[attr-defined]
             rid = row_id(key)
             pod = pods.get(key)
-            row = pod_row(store, key) if pod is not None else None
-            if row is None or not view.matches(row, pod):
+            row = pod_row(store, key)
+            if row is None or not view.matches(row, pod or {}):
                 touched |= self._remove(rid, bulk)
             else:
                 self._put(rid, row, bulk)
