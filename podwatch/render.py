@@ -15,7 +15,8 @@ from rich.text import Text
 from podwatch.columns import all_columns, header_line, plan, row_line
 from podwatch.cut import cut_keeping_suffix
 from podwatch.layout import Column, Fields, Grid
-from podwatch.model.k8s import format_age, format_duration, format_rfc3339
+from podwatch.model.events import KEvent
+from podwatch.model.k8s import format_age, format_clock, format_duration, format_rfc3339
 from podwatch.model.nodes import TaintMatch
 from podwatch.model.pods import Health
 from podwatch.model.probes import RECENT_WINDOW
@@ -472,5 +473,59 @@ def nodes_table(store: Store) -> Grid:
             Text(str(row.pods)),
             Text(str(row.unhealthy)),
             notes=taints,
+        )
+    return grid
+
+
+EVENT_MESSAGE_LIMIT = 400
+"""Characters of an Event's message under its row in the Events view (a hostile 4 KB
+message must not fill the screen); the rest is said to be there."""
+
+
+def events_table(events: list[KEvent], now: float, *, namespaces: bool = False) -> Grid:
+    """Events newest first: when (wall clock and age), type (Warning marked ⚠ and bold,
+    not by colour alone), reason, the object it is about, how often; the message under
+    its row at full width."""
+    grid = Grid(
+        Column("LAST", ""),
+        Column("TYPE", ""),
+        Column("REASON", ""),
+        Column("OBJECT", ""),
+        "COUNT",
+        empty="(no Events in scope)",
+    )
+    dated = (
+        len(
+            {
+                format_clock(e.last, date=True).partition(" ")[0]
+                for e in events
+                if e.last is not None
+            }
+        )
+        > 1
+    )
+    for ev in events:
+        when = "-"
+        if ev.last is not None:
+            when = f"{format_clock(ev.last, date=dated)} {format_age(now - ev.last)} ago"
+        warning = ev.type == "Warning"
+        kind = plain(
+            f"⚠ {ev.type}" if warning else ev.type or "-", "bold yellow" if warning else ""
+        )
+        obj = f"{ev.involved_kind or '?'}/{ev.involved_name or '?'}"
+        if namespaces and ev.involved_namespace:
+            obj = f"{ev.involved_namespace}/{obj}"
+        notes = []
+        if ev.message:
+            notes.append(plain(ev.message, limit=EVENT_MESSAGE_LIMIT))
+        if ev.field_path:
+            notes.append(Text("at ", style="dim").append_text(plain(ev.field_path)))
+        grid.add_row(
+            Text(when),
+            kind,
+            plain(ev.reason or "-", "bold" if warning else ""),
+            plain(obj),
+            Text(str(ev.count)),
+            notes=notes,
         )
     return grid

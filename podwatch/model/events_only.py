@@ -81,7 +81,7 @@ def events_only_why(events: list[KEvent], probe_totals: dict[str, int], now: flo
     if warning is not None:
         container = f" on {warning.container}" if warning.container else ""
         when = f" {format_age(now - warning.last)} ago" if warning.last is not None else ""
-        said = warning.message.strip().rstrip(".")
+        said = warning.message.strip().rstrip(".:; ")
         message = f": {said}" if said else ""
         parts.append(f"last Warning {warning.reason} ×{warning.count}{container}{when}{message}")
     elif events:

@@ -749,3 +749,36 @@ def node_rows(store: Store) -> list[NodeRow]:
                         leaving.setdefault(text, []).append((k, ev.deadline))
         rows.append(NodeRow(view, len(on_node), unhealthy, not_tol, since, leaving))
     return rows
+
+
+# --------------------------------------------------------------------------- events
+
+
+def event_rows(store: Store, words: str = "", namespace: str | None = None) -> list[KEvent]:
+    """Every Event in scope, about any object (pods, ReplicaSets, quotas, HPAs, nodes),
+    newest first; `words` (the `/` filter) must each occur in its namespace, type, reason,
+    object or message, case-insensitively, as the pod table's words do."""
+    wanted = words.lower().split()
+    out = []
+    for ev in store.events.values():
+        if namespace and ev.key[0] != namespace and ev.involved_namespace != namespace:
+            continue
+        if wanted:
+            hay = (
+                f"{ev.key[0]} {ev.type} {ev.reason} {ev.involved_kind}/{ev.involved_name} "
+                f"{ev.field_path} {ev.message}"
+            ).lower()
+            if not all(w in hay for w in wanted):
+                continue
+        out.append(ev)
+    out.sort(
+        key=lambda e: (e.last if e.last is not None else (e.first or 0.0), e.seq), reverse=True
+    )
+    return out
+
+
+def event_pod(ev: KEvent) -> Key | None:
+    """The pod an Event is about, if it is about one."""
+    if ev.involved_kind == "Pod" and ev.involved_name:
+        return (ev.involved_namespace, ev.involved_name)
+    return None
