@@ -414,11 +414,13 @@ class Store:
         return namespace in self._event_namespaces
 
     def events_only_shown(self) -> bool:
-        """Whether pods known only from their Events get rows of their own: when nothing
-        lists Pods (a kubectl capture, often only `kubectl get events -o json` saved after
-        an incident; it carries no re-list markers) or Pods are not readable. Once Pods
-        are listed, a pod with Events but no object is out of scope (`-l`) or gone."""
-        return "Pod" in self.unreadable or not self.synced
+        """Whether pods known only from their Events get rows of their own: only in a
+        capture that lists nothing (kubectl output, often only `kubectl get events -o
+        json` saved after an incident; it carries no re-list markers). A source that
+        lists (live, a podwatch recording) has Pods listed, or refused, or coming: a pod
+        with Events but no object there is out of scope (`-l`) or gone, and without
+        the Pod grant the table stays empty as the README's least-privilege table says."""
+        return not self.synced
 
     def events_only(self, key: Key) -> bool:
         """Whether `key` is a pod known only from Events (see `events_only_pods`)."""
@@ -430,9 +432,9 @@ class Store:
         )
 
     def events_only_pods(self) -> list[Key]:
-        """Pods that Events held now are about, with no Pod object (none captured yet, or
-        Pods not readable), and not seen deleted: each becomes a real pod's row when its
-        object arrives."""
+        """Pods that Events held now are about, with no Pod object (in a capture that
+        lists nothing: see `events_only_shown`), and not seen deleted: each becomes a real
+        pod's row when its object arrives."""
         if not self.events_only_shown():
             return []
         return [
