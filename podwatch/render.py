@@ -15,7 +15,8 @@ from rich.text import Text
 from podwatch.columns import all_columns, header_line, plan, row_line
 from podwatch.cut import cut_keeping_suffix
 from podwatch.layout import Column, Fields, Grid
-from podwatch.model.k8s import format_age, format_duration, format_rfc3339
+from podwatch.model.events import KEvent
+from podwatch.model.k8s import format_age, format_clock, format_duration, format_rfc3339
 from podwatch.model.nodes import TaintMatch
 from podwatch.model.pods import Health
 from podwatch.model.probes import RECENT_WINDOW
@@ -52,7 +53,8 @@ def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
     last restart's age, RST without)."""
     sm = row.summary
     style = SEVERITY_STYLE[row.health]
-    restarts = str(sm.restarts)
+    # Known only from Events: a BackOff says it restarted, never how often (SPEC 6).
+    restarts = "?" if sm.events_only else str(sm.restarts)
     with_age = restarts
     if sm.last_restart is not None and sm.restarts:
         with_age += f" ({format_age(now - sm.last_restart)} ago)"
@@ -90,12 +92,15 @@ def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 120) 
     """The pod list, as `--once` prints it: the dashboard's columns and the same rules
     for what gives way at this width (`podwatch.columns`), one line per pod."""
     now = store.now
-    rows = [pod_cells(row, now) for row in pod_rows(store)]
+    prows = pod_rows(store)
+    rows = [pod_cells(row, now) for row in prows]
     keys = {c.key for c in all_columns(all_namespaces=all_namespaces)} | {"restart_count"}
     natural = {k: max((r[k].cell_len for r in rows), default=0) for k in keys}
     layout = plan(natural, width, all_namespaces=all_namespaces)
+    ghosts = sum(1 for row in prows if row.summary.events_only)
+    more = f", {ghosts} more known only from Events" if ghosts else ""
     count = pods_count(len(store.pods), len(store.tombstones))
-    lines = [Text(f"Pods ({count})", style="bold")]
+    lines = [Text(f"Pods ({count}{more})", style="bold")]
     header = header_line(layout, width)
     header.stylize("bold")
     lines.append(header)
@@ -129,7 +134,7 @@ def summary_text(detail: PodDetail) -> Group:
         head.append_text(plain(f"{sm.namespace}/{sm.name}", "bold"))
         head.append("  ")
         head.append_text(plain(sm.status, SEVERITY_STYLE[detail.health]))
-        if sm.phase != sm.status:
+        if sm.phase != sm.status and not sm.events_only:
             head.append_text(plain(f" ({sm.phase})"))
         head.append(f"  {sm.ready_text} ready")
     facts = [
@@ -207,7 +212,7 @@ def _since(detail: PodDetail, t: float | None) -> str:
 
 def conditions_table(detail: PodDetail) -> Grid:
     """The four conditions in lifecycle order, then any others; a message under its row."""
-    conds = Grid(Column("TYPE", ""), Column("STATUS", ""), "REASON", "SINCE")
+    conds = Grid(Column("TYPE", ""), Column("STATUS", ""), "REASON", "SINCE", empty="(unknown)")
     for c in detail.conditions:
         conds.add_row(
             plain(c.type),
@@ -230,7 +235,7 @@ def containers_table(detail: PodDetail) -> Grid:
         "READY",
         "STARTED",
         "RESTARTS",
-        empty="(no containers in the spec)",
+        empty="(unknown)" if detail.summary.events_only else "(no containers in the spec)",
     )
     for c in detail.containers:
         notes = []
@@ -494,5 +499,59 @@ def nodes_table(store: Store) -> Grid:
             Text(str(row.pods)),
             Text(str(row.unhealthy)),
             notes=taints,
+        )
+    return grid
+
+
+EVENT_MESSAGE_LIMIT = 400
+"""Characters of an Event's message under its row in the Events view (a hostile 4 KB
+message must not fill the screen); the rest is said to be there."""
+
+
+def events_table(events: list[KEvent], now: float, *, namespaces: bool = False) -> Grid:
+    """Events newest first: when (wall clock and age), type (Warning marked ⚠ and bold,
+    not by colour alone), reason, the object it is about, how often; the message under
+    its row at full width."""
+    grid = Grid(
+        Column("LAST", ""),
+        Column("TYPE", ""),
+        Column("REASON", ""),
+        Column("OBJECT", ""),
+        "COUNT",
+        empty="(no Events in scope)",
+    )
+    dated = (
+        len(
+            {
+                format_clock(e.last, date=True).partition(" ")[0]
+                for e in events
+                if e.last is not None
+            }
+        )
+        > 1
+    )
+    for ev in events:
+        when = "-"
+        if ev.last is not None:
+            when = f"{format_clock(ev.last, date=dated)} {format_age(now - ev.last)} ago"
+        warning = ev.type == "Warning"
+        kind = plain(
+            f"⚠ {ev.type}" if warning else ev.type or "-", "bold yellow" if warning else ""
+        )
+        obj = f"{ev.involved_kind or '?'}/{ev.involved_name or '?'}"
+        if namespaces and ev.involved_namespace:
+            obj = f"{ev.involved_namespace}/{obj}"
+        notes = []
+        if ev.message:
+            notes.append(plain(ev.message, limit=EVENT_MESSAGE_LIMIT))
+        if ev.field_path:
+            notes.append(Text("at ", style="dim").append_text(plain(ev.field_path)))
+        grid.add_row(
+            Text(when),
+            kind,
+            plain(ev.reason or "-", "bold" if warning else ""),
+            plain(obj),
+            Text(str(ev.count)),
+            notes=notes,
         )
     return grid

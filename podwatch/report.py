@@ -40,9 +40,9 @@ def render_once(
 ) -> None:
     """Print the whole state. Raises `PodNotFound`, before printing anything, if `pod`
     was asked for and is not there."""
-    if all_namespaces is None:
-        all_namespaces = len({k[0] for k in [*store.pods, *store.tombstones]}) > 1
     rows = pod_rows(store)
+    if all_namespaces is None:
+        all_namespaces = len({r.summary.namespace for r in rows}) > 1
     keys: list[Key] = [r.summary.key for r in rows]
     left_out = ""
     if pod is not None:

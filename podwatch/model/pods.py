@@ -135,6 +135,9 @@ class PodSummary:
     see `PodRow.health`)."""
     has_probes: bool = False
     """Any container defines a probe: without Events its failure count is unknown, not 0."""
+    events_only: bool = False
+    """No Pod object: the pod is known only from Events about it (`model/events_only.py`);
+    READY, RESTARTS and the conditions are unknown, not 0 or False."""
 
     @property
     def namespace(self) -> str:
@@ -146,7 +149,7 @@ class PodSummary:
 
     @property
     def ready_text(self) -> str:
-        return f"{self.ready}/{self.total}"
+        return "?" if self.events_only else f"{self.ready}/{self.total}"
 
 
 # --------------------------------------------------------------------------- containers

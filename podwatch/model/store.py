@@ -307,6 +307,10 @@ class Store:
             for name in gone_nodes:
                 self._node("DELETED", {"metadata": {"name": name}}, changes)
             return
+        if kind == "Pod":
+            # Pods are listed from now on: rows of pods known only from Events go (live,
+            # a pod with Events and no object is out of scope, not a pod to show).
+            changes.pods |= {k for k in self._pod_events if k not in self.pods}
         if table is None:
             return
         handler = self._handlers[kind]
@@ -444,6 +448,36 @@ class Store:
         if self.synced:
             return False  # other kinds have listed, Events not yet
         return namespace in self._event_namespaces
+
+    def events_only_shown(self) -> bool:
+        """Whether pods known only from their Events get rows of their own: only in a
+        capture that lists nothing (kubectl output, often only `kubectl get events -o
+        json` saved after an incident; it carries no re-list markers). A source that
+        lists (live, a podwatch recording) has Pods listed, or refused, or coming: a pod
+        with Events but no object there is out of scope (`-l`) or gone, and without
+        the Pod grant the table stays empty as the README's least-privilege table says."""
+        return not self.synced
+
+    def events_only(self, key: Key) -> bool:
+        """Whether `key` is a pod known only from Events (see `events_only_pods`)."""
+        return (
+            key not in self.pods
+            and key in self._pod_events
+            and self.events_only_shown()
+            and not self._seen_deleted(key)
+        )
+
+    def _seen_deleted(self, key: Key) -> bool:
+        """A pod name seen deleted: its tombstone, or its history, says so."""
+        return bool(self._tombs_by_name.get(key)) or self.timeline.was_deleted(key)
+
+    def events_only_pods(self) -> list[Key]:
+        """Pods that Events held now are about, with no Pod object (in a capture that
+        lists nothing: see `events_only_shown`), and not seen deleted: each becomes a real
+        pod's row when its object arrives."""
+        if not self.events_only_shown():
+            return []
+        return [k for k in self._pod_events if k not in self.pods and not self._seen_deleted(k)]
 
     def _unindex_pod(self, key: Key, old: dict | None) -> None:
         node = self._pod_node.pop(key, None)

@@ -182,6 +182,10 @@ class Timeline:
         """Every key that has a history (live pods, tombstones, pods never listed)."""
         return list(self._entries)
 
+    def was_deleted(self, key: Key) -> bool:
+        """Whether podwatch saw this pod deleted (and still keeps its history)."""
+        return key in self._deleted
+
     def __len__(self) -> int:
         return sum(len(dq) for dq in self._entries.values())
 

@@ -19,6 +19,7 @@ from podwatch.model.endpoints import (
     service_selector,
 )
 from podwatch.model.events import KEvent, about_pod
+from podwatch.model.events_only import events_only_summary, events_only_why
 from podwatch.model.health import Risk, health_of, pod_risks
 from podwatch.model.k8s import Key, d, format_age, format_duration, lst, meta, parse_time, s
 from podwatch.model.nodes import (
@@ -177,20 +178,31 @@ def risks_now(store: Store, key: Key, pod: dict, summary: PodSummary) -> list[Ri
     )
 
 
-def pod_row(store: Store, key: Key) -> PodRow | None:
-    """The row of a live pod or of a tombstone (`key` of three parts); None if neither."""
-    pod = store.pods.get(key)
-    if pod is None:
-        tomb = store.tombstones.get(key)  # type: ignore[call-overload]
-        return tombstone_row(tomb) if tomb is not None else None
+def _probe_totals(store: Store, key: Key) -> dict[str, int]:
     totals: dict[str, int] = {}
     for (_container, kind), tally in store.probe_failures.for_pod(key).items():
         totals[kind] = totals.get(kind, 0) + tally.total
+    return totals
+
+
+def pod_row(store: Store, key: Key) -> PodRow | None:
+    """The row of a live pod, of a tombstone (`key` of three parts), or of a pod known
+    only from Events (`Store.events_only`: the row its Events make); None if none."""
+    pod = store.pods.get(key)
+    if pod is None:
+        tomb = store.tombstones.get(key)  # type: ignore[call-overload]
+        if tomb is not None:
+            return tombstone_row(tomb)
+        if not store.events_only(key):
+            return None
+        summary = events_only_summary(key, store.pod_events(key))
+        known = store.probe_failures_known(key[0])
+        return PodRow(summary, _probe_totals(store, key), summary.severity, known)
     summary = store.summaries.get(key)
     if summary is None:
         summary = summarize(pod)
     health = health_of(summary.severity, risks_now(store, key, pod, summary))
-    return PodRow(summary, totals, health, store.probe_failures_known(key[0]))
+    return PodRow(summary, _probe_totals(store, key), health, store.probe_failures_known(key[0]))
 
 
 def tombstone_row(tomb: Tombstone) -> PodRow:
@@ -202,9 +214,11 @@ def tombstone_row(tomb: Tombstone) -> PodRow:
 
 
 def pod_rows(store: Store, *, unhealthy_first: bool = True, gone: bool = True) -> list[PodRow]:
-    """Every live pod's row, then (with `gone`) every tombstone's, the latest gone first:
-    a pod that went is history, kept below what is running now."""
-    rows = [r for r in (pod_row(store, k) for k in store.pods) if r is not None]
+    """Every live pod's row and every pod known only from Events, then (with `gone`)
+    every tombstone's, the latest gone first: a pod that went is history, kept below
+    what is running now."""
+    keys = [*store.pods, *store.events_only_pods()]
+    rows = [r for r in (pod_row(store, k) for k in keys) if r is not None]
     if unhealthy_first:
         rows.sort(key=lambda r: (-r.health, r.summary.key))
     else:
@@ -292,11 +306,14 @@ def scheduling_of(store: Store, pod: dict, events: list[KEvent]) -> Scheduling |
 
 
 def pod_detail(store: Store, key: Key) -> PodDetail | None:
-    """A live pod's detail, or a tombstone's (`tombstone_detail`); None if neither."""
+    """A live pod's detail, a tombstone's (`tombstone_detail`), or that of a pod known
+    only from Events (`events_only_detail`); None if none of these."""
     pod = store.pods.get(key)
     if pod is None:
         tomb = store.tombstones.get(key)  # type: ignore[call-overload]
-        return tombstone_detail(store, tomb) if tomb is not None else None
+        if tomb is not None:
+            return tombstone_detail(store, tomb)
+        return events_only_detail(store, key)
     now = store.now
     summary = summarize(pod)
     # Not the Events of an earlier pod of this name: another uid, or its tombstone's.
@@ -399,6 +416,57 @@ def why_gone(gone: Gone, now: float, last: str) -> str:
     if gone.evicted:
         lead += f" ({gone.evicted_by})"
     return f"{lead}. Last known: {last}"
+
+
+EVENTS_ONLY_GAP = "Known only from Events: there is no Pod object to read this from."
+
+
+def events_only_detail(store: Store, key: Key) -> PodDetail | None:
+    """What a pod's Events tell when its object was never seen (None: not such a pod).
+    The panes the object would fill say so instead of showing an absence as a fact."""
+    if not store.events_only(key):
+        return None
+    now = store.now
+    events = store.pod_events(key)
+    summary = events_only_summary(key, events)
+    node_obj = store.nodes.get(summary.node) if summary.node else None
+    gaps = pane_gaps(store.unreadable, store.probe_failures_known(key[0]))
+    for pane in ("conditions", "containers", "endpoints"):
+        gaps[pane] = EVENTS_ONLY_GAP
+    gaps.setdefault(
+        "probes",
+        "Known only from Events: the probes of its spec are unknown; failures are counted "
+        "from Unhealthy Events.",
+    )
+    if not summary.node:
+        gaps["node"] = "Known only from Events: no Scheduled Event names its node."
+    elif node_obj is None:
+        gaps["node"] = (
+            f"Known only from Events: a Scheduled Event put it on node {summary.node}, "
+            "which is not watched or captured."
+        )
+    probes = probe_views({}, store.probe_failures.for_pod(key), now)
+    for p in probes:
+        p.handler = "(no Pod object: failures from Unhealthy Events)"
+    return PodDetail(
+        summary=summary,
+        why=events_only_why(events, _probe_totals(store, key), now),
+        conditions=[],
+        containers=[],
+        probes=probes,
+        memberships=store.memberships(key),
+        node=node_view(node_obj) if node_obj else None,
+        taints=[],
+        eviction=None,
+        scheduling=None,
+        placement=[],
+        events=events,
+        timeline=store.timeline.entries(key, now),
+        now=now,
+        gaps=gaps,
+        health=summary.severity,
+        probes_known=store.probe_failures_known(key[0]),
+    )
 
 
 # --------------------------------------------------------------------------- the answer
@@ -791,3 +859,36 @@ def node_rows(store: Store) -> list[NodeRow]:
                         leaving.setdefault(text, []).append((k, ev.deadline))
         rows.append(NodeRow(view, len(on_node), unhealthy, not_tol, since, leaving))
     return rows
+
+
+# --------------------------------------------------------------------------- events
+
+
+def event_rows(store: Store, words: str = "", namespace: str | None = None) -> list[KEvent]:
+    """Every Event in scope, about any object (pods, ReplicaSets, quotas, HPAs, nodes),
+    newest first; `words` (the `/` filter) must each occur in its namespace, type, reason,
+    object or message, case-insensitively, as the pod table's words do."""
+    wanted = words.lower().split()
+    out = []
+    for ev in store.events.values():
+        if namespace and ev.key[0] != namespace and ev.involved_namespace != namespace:
+            continue
+        if wanted:
+            hay = (
+                f"{ev.key[0]} {ev.type} {ev.reason} {ev.involved_kind}/{ev.involved_name} "
+                f"{ev.field_path} {ev.message}"
+            ).lower()
+            if not all(w in hay for w in wanted):
+                continue
+        out.append(ev)
+    out.sort(
+        key=lambda e: (e.last if e.last is not None else (e.first or 0.0), e.seq), reverse=True
+    )
+    return out
+
+
+def event_pod(ev: KEvent) -> Key | None:
+    """The pod an Event is about, if it is about one."""
+    if ev.involved_kind == "Pod" and ev.involved_name:
+        return (ev.involved_namespace, ev.involved_name)
+    return None

@@ -32,7 +32,7 @@ from podwatch.ui.mono import use_readable_monochrome
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.pod import PodScreen
-from podwatch.ui.screens.views import NodesScreen, ServicesScreen, TableScreen
+from podwatch.ui.screens.views import EventsScreen, NodesScreen, ServicesScreen, TableScreen
 from podwatch.ui.shadow import ShadowedOutput
 from podwatch.ui.status import needs_date, stale_banner, status_line
 from podwatch.ui.widgets.pod_table import ViewFilter
@@ -283,7 +283,9 @@ class PodwatchApp(ShadowedOutput):
         self.call_after_refresh(self.update_status)
 
     def action_command(self) -> None:
-        self.prompt(PromptScreen(":", ":pods  :svc  :nodes  :ns NAME  :q"), self.run_command)
+        self.prompt(
+            PromptScreen(":", ":pods  :svc  :nodes  :events  :ns NAME  :q"), self.run_command
+        )
 
     def run_command(self, text: str | None) -> None:
         if not text:
@@ -298,12 +300,22 @@ class PodwatchApp(ShadowedOutput):
             self._show_view(ServicesScreen())
         elif verb in ("nodes", "node", "no"):
             self._show_view(NodesScreen())
+        elif verb in ("events", "event", "ev"):
+            self._show_view(self._events_screen())
         elif verb in ("ns", "namespace"):
             self.switch_namespace(args[0] if args else None)
         elif verb in ("q", "quit"):
             self.exit()
         else:
             self.notify(f"unknown command: {text[:40]}", severity="warning", markup=False)
+
+    def _events_screen(self) -> EventsScreen:
+        """The Events view over the pod view's namespace (`:ns NAME`), if one is set."""
+        namespace = None
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                namespace = screen.table.view.namespace
+        return EventsScreen(namespace, all_namespaces=self.all_namespaces)
 
     def switch_namespace(self, namespace: str | None) -> None:
         """`:ns NAME`: watch that namespace instead (live, single-namespace scope) or
@@ -351,7 +363,8 @@ class PodwatchApp(ShadowedOutput):
             if "Pod" not in source.store.synced:
                 return  # not listed yet: ask again after the next batch
         self._awaited_namespace = None
-        if not any(key[0] == namespace for key in source.store.pods):
+        store = source.store
+        if not any(key[0] == namespace for key in [*store.pods, *store.events_only_pods()]):
             self.notify(f"no pods in namespace {clean(namespace, 253)}", markup=False)
 
     def list_pods(self, view: ViewFilter) -> None:
@@ -365,6 +378,26 @@ class PodwatchApp(ShadowedOutput):
         screen.table.view = view
         screen.table.rebuild(store)
         screen.table.action_first()
+        screen.show_selected(store)
+        self.update_status()
+
+    def select_pod(self, key: Key) -> None:
+        """`enter` on an Event about a pod in :events: the pod view with that pod selected
+        (a filter that hides it is cleared, the namespace kept if it is the pod's). A pod
+        with neither an object nor a row known from Events is said to be absent."""
+        self.action_show_pods()
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return
+        store = self.source.store
+        table = screen.table
+        if not table.select(key):
+            namespace = table.view.namespace if table.view.namespace == key[0] else None
+            table.view = ViewFilter(namespace=namespace)
+            table.rebuild(store)
+            if not table.select(key):
+                name = clean(f"{key[0]}/{key[1]}", 300)
+                self.notify(f"pod {name} is not in view (no Pod object)", markup=False)
         screen.show_selected(store)
         self.update_status()
 

@@ -55,8 +55,12 @@ def healthy_pod(name: str = "web", **kw) -> dict:
 
 
 def events_seen(store: Store, namespace: str = "default") -> Store:
-    """An Event in the namespace: podwatch can see its probe failures from now on."""
-    return feed(store, event("other.1", "other", "Scheduled", "assigned", namespace=namespace))
+    """An Event in the namespace: podwatch can see its probe failures from now on. About
+    a ReplicaSet, not a pod: an Event about a pod with no object makes a row of its own
+    (a pod known only from Events, model/events_only.py)."""
+    ev = event("other.1", "other", "SuccessfulCreate", "Created pod", namespace=namespace)
+    ev["involvedObject"]["kind"] = "ReplicaSet"
+    return feed(store, ev)
 
 
 def row(store: Store, key=KEY) -> PodRow:

@@ -124,7 +124,7 @@ class MainScreen(Screen):
             self.details.display = True  # the first data: drawn once, not empty then full
         if key is not None:
             self.details.show(pod_detail(store, key))
-        elif self.table.view.describe and store.pods:
+        elif self.table.view.describe and (store.pods or store.events_only_pods()):
             said = plain(f"No pod matches: {self.table.view.describe} (esc clears).", limit=200)
             self.details.show(None, said)
         else:

@@ -51,6 +51,12 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 ":nodes",
                 "Nodes view: conditions and taints; j/k move, enter lists the node's pods",
             ),
+            (
+                ":events",
+                "Events view: every Event in scope (pods, ReplicaSets, quotas, HPAs, nodes), "
+                "newest first, Warnings marked ⚠; / filters by words; enter on an Event about "
+                "a pod selects that pod",
+            ),
             (":pods", "back to the pod view"),
             (":ns NAME", "only that namespace (live: watch it); :ns alone: all namespaces"),
             ("?", "this help"),
@@ -93,7 +99,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 "running, its node not Ready (the why line says which)",
             ),
             ("✗", "unhealthy: not ready, crashing, failed, not scheduled (bold: failing)"),
-            ("·", "finished (a Job's pod that succeeded)"),
+            ("·", "finished (a Job's pod that succeeded), or known only from Normal Events"),
             (
                 "†",
                 "gone: Evicted 12s ago (its status or Events say evicted) or deleted 3m ago; "

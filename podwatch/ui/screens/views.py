@@ -1,7 +1,8 @@
-"""The Services view and the Nodes view: the whole cluster in scope, live.
+"""The Services view, the Nodes view and the Events view: the whole cluster in scope, live.
 
 Each has a cursor row (`j`/`k`, arrows); `enter` lists the pods of the row under
-it in the pod view: the pods a Service selects, the pods on a node.
+it in the pod view: the pods a Service selects, the pods on a node; on an Event
+about a pod, that pod.
 """
 
 from __future__ import annotations
@@ -10,18 +11,19 @@ from collections.abc import Hashable, Sequence
 
 from rich.console import RenderableType
 from rich.style import Style
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from podwatch.layout import Grid
 from podwatch.model.store import Changes, Store
-from podwatch.model.view import service_views
-from podwatch.render import nodes_table, services_table
+from podwatch.model.view import event_pod, event_rows, service_views
+from podwatch.render import events_table, nodes_table, services_table
 from podwatch.safe import clean
 from podwatch.ui.widgets.pod_table import ServicePods, ViewFilter
 
@@ -193,3 +195,97 @@ class NodesScreen(TableScreen):
 
     def pods_of(self, store: Store, key: Hashable) -> ViewFilter | None:
         return ViewFilter(node=str(key))
+
+
+class EventCursor(RowCursor):
+    """The Events view's rows: `enter` selects the pod an Event is about."""
+
+    BINDINGS = [
+        *[b for b in RowCursor.BINDINGS if b.key != "enter"],
+        Binding("enter", "choose", "Its pod"),
+    ]
+    inherit_bindings = False
+
+
+class EventsScreen(TableScreen):
+    """Every Event in scope, newest first, about any object; `/` filters by words as the
+    pod table does; `enter` on an Event about a pod selects that pod in the pod view."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Pods"),
+        Binding("slash", "filter", "Filter", priority=True),
+    ]
+
+    def __init__(self, namespace: str | None = None, all_namespaces: bool = False) -> None:
+        super().__init__()
+        self.namespace = namespace
+        """The pod view's namespace (`:ns NAME`): the same scope here."""
+        self.all_namespaces = all_namespaces
+        self.words = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with VerticalScroll(id="view"):
+            yield EventCursor(id="table")
+        yield Input(placeholder="filter Events: words", id="filter")
+        yield Footer()
+
+    def render_table(self, store: Store) -> tuple[RenderableType, list[Hashable]]:
+        events = event_rows(store, self.words, self.namespace)
+        namespaces = self.all_namespaces and not self.namespace
+        return events_table(events, store.now, namespaces=namespaces), [e.key for e in events]
+
+    def wants(self, changes: Changes) -> bool:
+        return "Event" in changes.kinds
+
+    def pods_of(self, store: Store, key: Hashable) -> ViewFilter | None:
+        return None  # `enter` selects one pod instead (on_row_cursor_chosen)
+
+    def on_row_cursor_chosen(self, event: RowCursor.Chosen) -> None:
+        store = self.app.source.store
+        ev = store.events.get(event.key)  # type: ignore[arg-type]
+        if ev is None:
+            return
+        pod = event_pod(ev)
+        if pod is None:
+            what = clean(f"{ev.involved_kind or '?'} {ev.involved_name or '?'}", 300)
+            self.notify(f"This Event is about {what}, not a pod", markup=False)
+            return
+        self.app.select_pod(pod)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "filter" and isinstance(self.focused, Input))
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        self.set_focus(field)
+
+    def action_back(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.display or self.words:  # esc clears the filter first, as in the pod view
+            field.value = ""
+            field.display = False
+            self._filter("")
+            self.rows.focus()
+            return
+        self.app.action_show_pods()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.rows.focus()
+
+    def _filter(self, words: str) -> None:
+        self.words = words
+        self.rows.show(*self.render_table(self.app.source.store))
+        self.app.update_status()
+
+    @property
+    def view_name(self) -> str:  # type: ignore[override]
+        """ "Events", with the filter's words (shown on the status line)."""
+        return f"Events /{clean(self.words, 60)}" if self.words else "Events"

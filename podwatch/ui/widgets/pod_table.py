@@ -348,9 +348,11 @@ class PodTable(ScrollView, can_focus=True):
         pods = store.pods
         tombstones = store.tombstones
         if changed is None:
-            keys: object = [*pods, *tombstones]
+            # Pods known only from Events (no object) have rows too: `pod_row` makes them.
+            keys: object = [*pods, *tombstones, *store.events_only_pods()]
             for rid in [r for r in self._rows if r not in pods and r not in tombstones]:
-                self._remove(rid, bulk=True)
+                if len(rid) != 2 or not store.events_only(rid):
+                    self._remove(rid, bulk=True)
         else:
             keys = changed
         bulk = changed is None or len(changed) > BULK
@@ -359,8 +361,8 @@ class PodTable(ScrollView, can_focus=True):
         for key in keys:  # type: ignore[attr-defined]
             rid = row_id(key)
             pod = pod_object(store, key)
-            row = pod_row(store, key) if pod is not None else None
-            if row is None or pod is None or not view.matches(row, pod):
+            row = pod_row(store, key)
+            if row is None or not view.matches(row, pod or {}):
                 touched |= self._remove(rid, bulk)
             else:
                 self._put(rid, row, bulk)
