@@ -17,6 +17,7 @@ from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widgets import Input
 
 from podwatch.gcpolicy import FreezePolicy
@@ -204,7 +205,12 @@ class PodwatchApp(ShadowedOutput):
 
     def tick(self) -> None:
         self._ticks += 1
-        screen = self.screen
+        try:
+            self._tick_screen(self.screen)
+        except NoMatches:  # the screen is not composed yet, or taken down as the app exits
+            return
+
+    def _tick_screen(self, screen: Screen) -> None:
         if isinstance(screen, PodScreen):
             screen.tick(self.source.store, self._ticks)
         if isinstance(screen, MainScreen):

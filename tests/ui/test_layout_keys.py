@@ -218,3 +218,17 @@ async def test_a_long_message_does_not_push_the_answer_off_a_small_screen() -> N
         assert "why: Container app is CreateContainerConfigError" in shown
         assert "✗ Ready False (ContainersNotReady)" in shown
         assert "Conditions  Containers" in shown  # the tab bar is still there
+
+
+async def test_a_tick_while_the_panes_are_not_there_does_not_crash(demo_app) -> None:
+    """The clock's tick can come while the pod view is still composing its panes (a
+    loaded machine) or taking them down as the app exits: it waits for the next."""
+    from podwatch.ui.widgets.details import PodDetails
+
+    app = demo_app(35)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await app.screen.query_one(PodDetails).remove()
+        app.tick()
+        await pilot.pause()
+        assert app.is_running
