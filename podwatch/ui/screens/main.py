@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Static
 
@@ -16,6 +15,7 @@ from podwatch.model.selectors import SelectorError
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import pod_detail
 from podwatch.safe import plain
+from podwatch.ui.screens.filtering import FilterField
 from podwatch.ui.screens.pod import PodScreen
 from podwatch.ui.widgets.details import Pane, PodDetails, counting_down
 from podwatch.ui.widgets.pod_table import PodTable, ViewFilter
@@ -43,7 +43,7 @@ class FilterSyntax(Validator):
         return self.success()
 
 
-class MainScreen(Screen):
+class MainScreen(FilterField):
     BINDINGS = [
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
@@ -181,17 +181,6 @@ class MainScreen(Screen):
             self.table.focus()
         else:
             self.details.focus_pane(stops[target - 1])
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A `/` typed into the prompt is text (`demo/pod`), not the key.
-        return not (action == "filter" and isinstance(self.focused, Input))
-
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.display = True
-        # At once, not on the next loop (as `focus()` does): a fast typist's or a slow
-        # link's `/word` arrives in one read, and the word must reach the prompt.
-        self.set_focus(field)
 
     def action_unhealthy(self) -> None:
         view = self.table.view

@@ -25,6 +25,7 @@ from podwatch.model.store import Changes, Store
 from podwatch.model.view import event_pod, event_rows, service_views
 from podwatch.render import events_table, nodes_table, services_table
 from podwatch.safe import clean
+from podwatch.ui.screens.filtering import FilterField
 from podwatch.ui.widgets.pod_table import ServicePods, ViewFilter
 
 CURSOR_META = "podwatch-cursor"
@@ -207,7 +208,7 @@ class EventCursor(RowCursor):
     inherit_bindings = False
 
 
-class EventsScreen(TableScreen):
+class EventsScreen(FilterField, TableScreen):
     """Every Event in scope, newest first, about any object; `/` filters by words as the
     pod table does; `enter` on an Event about a pod selects that pod in the pod view."""
 
@@ -252,14 +253,6 @@ class EventsScreen(TableScreen):
             self.notify(f"This Event is about {what}, not a pod", markup=False)
             return
         self.app.select_pod(pod)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "filter" and isinstance(self.focused, Input))
-
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.display = True
-        self.set_focus(field)
 
     def action_back(self) -> None:
         field = self.query_one("#filter", Input)
