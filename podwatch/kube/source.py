@@ -106,8 +106,9 @@ class ReplayControls(Protocol):
 
     def set_speed(self, speed: float) -> None: ...
 
-    def step(self) -> Changes:
-        """Apply exactly the next event and pause there."""
+    def step(self) -> Changes | None:
+        """Apply exactly the next event and pause there. None at the end of the
+        recording: nothing moves."""
         ...
 
     def step_back(self) -> Changes | None:
@@ -297,11 +298,11 @@ class ReplaySource:
         self.speed = max(0.01, min(speed, 10_000.0))
         self._reanchor()
 
-    def step(self) -> Changes:
-        """Apply exactly the next event and pause there."""
+    def step(self) -> Changes | None:
+        """Apply exactly the next event and pause there (None at the end)."""
         self.pause()
         if self._next >= len(self.events):
-            return Changes()
+            return None
         self._position = max(self._position, self.events[self._next].t)
         changes = self._apply_one()
         self.store.now = self.started + self._position

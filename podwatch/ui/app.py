@@ -472,8 +472,15 @@ class PodwatchApp(ShadowedOutput):
         self.update_status()
 
     def action_step(self) -> None:
-        if (replay := self.source.replay) is not None:
-            self._after_jump(replay.step())
+        """`.`: the next event applied (`,` takes it back)."""
+        if (replay := self.source.replay) is None:
+            return
+        changes = replay.step()
+        if changes is None:
+            self.notify("at the end of the recording: no event to step over")
+            self.update_status()  # paused
+            return
+        self._after_jump(changes)
 
     def action_seek(self, direction: int) -> None:
         if (replay := self.source.replay) is not None:

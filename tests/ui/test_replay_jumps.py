@@ -305,3 +305,14 @@ async def test_comma_at_the_start_says_so(demo_app) -> None:
         await press(pilot, "comma")
         assert source.next_index == 0
         assert last_toast(app) == "at the start of the recording: no event to step back over"
+
+
+async def test_full_stop_at_the_end_says_so(demo_app) -> None:
+    app = demo_app(10_000)  # past the end: every event applied
+    source = app.source
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        assert source.next_index == source.event_count
+        await press(pilot, "full_stop")
+        assert source.next_index == source.event_count
+        assert last_toast(app) == "at the end of the recording: no event to step over"

@@ -96,7 +96,7 @@ def test_step_applies_exactly_one_event():
     src.step()
     src.step()
     assert src.store.pods.keys() == {("default", "b")}
-    assert not src.step()  # nothing left
+    assert src.step() is None  # nothing left: nothing moves
 
 
 def test_seek_forward_and_back_rebuilds():
