@@ -8,6 +8,8 @@ calls `poll()` on a timer and redraws what changed, whatever the source.
 
 from __future__ import annotations
 
+import copy
+import pickle
 import threading
 import time
 from bisect import bisect_left, bisect_right
@@ -182,12 +184,16 @@ class ReplaySource:
     Position is recording time in seconds. Pausing freezes it; `step` applies
     exactly one more event and `step_back` takes the last one back; `seek` goes
     anywhere; the jumps go to an event (a pod's change, a Warning). Going back
-    rebuilds the store from the start (`_rewind`), which is fast since no I/O is
-    involved.
+    rebuilds the store (`_rewind`) from the nearest checkpoint at or before the
+    target: every `checkpoint_every` events applied (0: none, back is from the
+    start), a copy of the store is kept, at most `checkpoints_kept` of them (past
+    that, every other one goes and the spacing doubles, so they stay even).
     """
 
     MARKS_KEPT = 64
     """Jump targets computed (per pod, per namespace's Warnings) kept for the next key."""
+    CHECKPOINT_EVERY = 5_000
+    CHECKPOINTS_KEPT = 64
 
     def __init__(
         self,
@@ -197,6 +203,8 @@ class ReplaySource:
         speed: float = 1.0,
         paused: bool = False,
         store_factory: Callable[[], Store] = replay_store,
+        checkpoint_every: int = CHECKPOINT_EVERY,
+        checkpoints_kept: int = CHECKPOINTS_KEPT,
     ) -> None:
         self.recording = recording
         self.events = recording.events
@@ -216,6 +224,11 @@ class ReplaySource:
         """Stopped on an event (a step, a jump): the events due at the same time after it
         wait for play or a seek, not for the next poll."""
         self._marks: dict[tuple[str, object], list[int]] = {}
+        self._interval = max(0, checkpoint_every)
+        """Events between checkpoints (0: none); doubles as old ones are thinned."""
+        self._checkpoints_kept = max(1, checkpoints_kept)
+        self._checkpoints: dict[int, _Snapshot] = {}
+        """Event count -> the store with exactly that many events applied from the start."""
         self.store.now = self.started
 
     # ----------------------------------------------------------------- interface
@@ -304,7 +317,8 @@ class ReplaySource:
         if self._next >= len(self.events):
             return None
         self._position = max(self._position, self.events[self._next].t)
-        changes = self._apply_one()
+        changes = Changes()
+        self._advance(self._next + 1, changes)
         self.store.now = self.started + self._position
         self._on_event = True
         self._reanchor()
@@ -323,7 +337,7 @@ class ReplaySource:
         if position < self._position or (
             self._next > 0 and position < self.events[self._next - 1].t
         ):
-            changes.merge(self._rewind())
+            changes.merge(self._rewind(bisect_right(self.events, position, key=_time)))
         self._position = position
         self._on_event = False
         changes.merge(self._apply_until(position))
@@ -363,49 +377,96 @@ class ReplaySource:
         the time of the last of them (the start if none)."""
         changes = Changes()
         if count < self._next:
-            changes.merge(self._rewind())
-        first = self._next
-        self.store.apply_all(
-            map(self.events.__getitem__, range(first, count)), self.started, changes
-        )
-        self._next = count
-        self.received += count - first
+            changes.merge(self._rewind(count))
+        self._advance(count, changes)
         self._position = self.events[count - 1].t if count else 0.0
         self.store.now = self.started + self._position
         self._on_event = True
         self._reanchor()
         return changes
 
-    def _rewind(self) -> Changes:
-        """Back to a state before the current one, to apply forward from: today the
-        start, an empty store (checkpoints would give a nearer one)."""
-        self.store = self._store_factory()
-        self.store.now = self.started
-        self._next = 0
+    def _rewind(self, target: int) -> Changes:
+        """Back to the nearest state at or before `target` events applied, to apply forward
+        from: the latest checkpoint not after it, else the start (an empty store)."""
+        at = max((k for k in self._checkpoints if k <= target), default=0)
+        if at:
+            self.store = self._checkpoints[at].restore()
+        else:
+            self.store = self._store_factory()
+            self.store.now = self.started
+        self._next = at
         changes = Changes()
         changes.reset = True
         return changes
+
+    @property
+    def checkpoints(self) -> list[int]:
+        """The event counts a checkpoint is kept at, in order."""
+        return sorted(self._checkpoints)
 
     def run_to_end(self) -> Changes:
         return self.seek(self.duration)
 
     # ----------------------------------------------------------------- applying
 
-    def _apply_one(self) -> Changes:
-        ev = self.events[self._next]
-        self._next += 1
-        return self.store.apply(ev, self.started + ev.t)
+    def _advance(self, end: int, changes: Changes) -> None:
+        """Apply the events up to `end` (a count), keeping a checkpoint at each multiple of
+        the interval passed. A checkpoint is taken right after its last event, inside the
+        batch: the store's clock is that event's time then, as applying from the start
+        leaves it (between polls the source moves it on to the position)."""
+        events = self.events
+        at = self._next
+        self.received += max(0, end - at)
+        while at < end:
+            interval = self._interval
+            mark = (at // interval + 1) * interval if interval else end
+            stop = min(mark, end)
+            self.store.apply_all(map(events.__getitem__, range(at, stop)), self.started, changes)
+            at = self._next = stop
+            if interval and stop == mark and mark not in self._checkpoints:
+                self._keep_checkpoint(mark)
+
+    def _keep_checkpoint(self, count: int) -> None:
+        self._checkpoints[count] = _Snapshot(self.store)
+        if len(self._checkpoints) > self._checkpoints_kept:
+            self._interval *= 2
+            for k in [k for k in self._checkpoints if k % self._interval]:
+                del self._checkpoints[k]
 
     def _apply_until(self, position: float) -> Changes:
         events = self.events
-        first = end = self._next
+        end = self._next
         while end < len(events) and events[end].t <= position:
             end += 1
-        self._next = end
-        changes = self.store.apply_all(map(events.__getitem__, range(first, end)), self.started)
-        self.received += end - first
+        changes = Changes()
+        self._advance(end, changes)
         self.store.now = self.started + position
         return changes
+
+
+def _time(event: WatchEvent) -> float:
+    return event.t
+
+
+class _Snapshot:
+    """A deep, independent copy of a store, to restore as many times as asked: pickled
+    (about twice as fast as `copy.deepcopy` both ways, and compact), or deep-copied if
+    the store holds something pickle refuses."""
+
+    __slots__ = ("_copy", "_data")
+
+    def __init__(self, store: Store) -> None:
+        self._data: bytes | None = None
+        self._copy: Store | None = None
+        try:
+            self._data = pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            self._copy = copy.deepcopy(store)
+
+    def restore(self) -> Store:
+        if self._data is not None:
+            return pickle.loads(self._data)
+        return copy.deepcopy(self._copy)
 
 
 class EventRate:
