@@ -176,3 +176,26 @@ def test_a_checkpoint_is_independent_of_the_store_played_on():
         check(src, "back to 15")
         src.seek(rec.duration)
         check(src, "end")
+
+
+class HookedStore(Store):
+    """A store holding something pickle refuses (a lambda): checkpoints are deep copies."""
+
+    def __init__(self) -> None:
+        super().__init__(keep_deleted=None)
+        self.hook = lambda: None
+
+
+def test_a_store_pickle_refuses_is_deep_copied():
+    rec = _demo()
+    src = ReplaySource(rec, paused=True, checkpoint_every=10, store_factory=HookedStore)
+    src.run_to_end()
+    assert src.checkpoints
+    assert all(snap.size == 0 for snap in src._checkpoints.values())
+    for count in (len(rec.events) - 1, 25, 11, 200):
+        src._stop_after(count)
+        assert isinstance(src.store, HookedStore)
+        ref = from_start(src)
+        assert pod_rows(src.store) == pod_rows(ref)
+        assert src.store.pods == ref.pods
+        assert list(src.store.tombstones.items()) == list(ref.tombstones.items())
