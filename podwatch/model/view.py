@@ -178,11 +178,16 @@ def risks_now(store: Store, key: Key, pod: dict, summary: PodSummary) -> list[Ri
     )
 
 
-def _probe_totals(store: Store, key: Key) -> dict[str, int]:
+def _totals(tallies: dict) -> dict[str, int]:
+    """Probe failures per probe kind, summed over containers (the PROBE column)."""
     totals: dict[str, int] = {}
-    for (_container, kind), tally in store.probe_failures.for_pod(key).items():
+    for (_container, kind), tally in tallies.items():
         totals[kind] = totals.get(kind, 0) + tally.total
     return totals
+
+
+def _probe_totals(store: Store, key: Key) -> dict[str, int]:
+    return _totals(store.probe_failures.for_pod(key))
 
 
 def pod_row(store: Store, key: Key) -> PodRow | None:
@@ -207,9 +212,7 @@ def pod_row(store: Store, key: Key) -> PodRow | None:
 
 def tombstone_row(tomb: Tombstone) -> PodRow:
     """A gone pod's row: its last summary and probe counts, marked with how it went."""
-    totals: dict[str, int] = {}
-    for (_container, kind), tally in tomb.probe_tallies.items():
-        totals[kind] = totals.get(kind, 0) + tally.total
+    totals = _totals(tomb.probe_tallies)
     return PodRow(tomb.summary, totals, tomb.summary.severity, tomb.probes_known, tomb.gone)
 
 
