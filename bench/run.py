@@ -54,6 +54,8 @@ SIZES: dict[str, dict[str, Any]] = {
         idle_pods=10_000,
         replay_events=1_000_000,
         replay_pods=1000,
+        seek_events=(100_000, 1_000_000),
+        seek_pods=1000,
     ),
     "quick": dict(
         ingest_pods=500,
@@ -68,6 +70,8 @@ SIZES: dict[str, dict[str, Any]] = {
         idle_pods=10_000,
         replay_events=100_000,
         replay_pods=1000,
+        seek_events=(100_000,),
+        seek_pods=1000,
     ),
     "smoke": dict(
         ingest_pods=20,
@@ -82,6 +86,8 @@ SIZES: dict[str, dict[str, Any]] = {
         idle_pods=20,
         replay_events=1000,
         replay_pods=20,
+        seek_events=(2000,),
+        seek_pods=20,
     ),
 }
 
@@ -728,51 +734,9 @@ def section_idle(sz: dict, tmp: Path, sec: Section) -> None:
 
 def replay_gen_child(path: str, events: int, pods: int) -> dict:
     """Write an `events`-line podwatch recording."""
-    from bench.corpus import PodFactory, pod_event
-    from podwatch.model.watch import WatchEvent
-    from podwatch.recording import RecordingWriter, sanitize
+    from bench.seek import write_recording
 
-    enc = msgspec.json.Encoder()
-    factory = PodFactory(NAMESPACE)
-    started = 1_790_000_000.0
-    t0 = time.perf_counter()
-    # The header (and the first events) through podwatch's own writer...
-    with RecordingWriter(path, started=started, context="bench") as w:
-        for i in range(min(pods, events)):
-            w.write(WatchEvent(i * 0.001, "Pod", "ADDED", factory.pod(i)))
-        written = w.count
-    # ...the bulk in the same line format, pre-encoded (sanitized like the writer does).
-    pod_parts = []
-    for i in range(pods):
-        obj = sanitize(factory.pod(i, restarts=987654321))
-        obj["metadata"]["resourceVersion"] = "@RV@"
-        text = enc.encode(obj).decode()
-        pre, post = text.split("987654321", 1)
-        pod_parts.append((pre, post))
-    event_parts = []
-    for i in range(pods):
-        obj = sanitize(pod_event(factory.name(i), NAMESPACE, 0))
-        event_parts.append(enc.encode(obj).decode())
-    with open(path, "a", encoding="utf-8") as f:
-        buf: list[str] = []
-        for k in range(written, events):
-            t = round(1.0 + k * 0.001, 3)
-            i = k % pods
-            rv = 1000 + k
-            if k % 4 == 3:
-                body = event_parts[i]
-                line = f'{{"t":{t},"kind":"Event","type":"MODIFIED","object":{body}}}'
-            else:
-                pre, post = pod_parts[i]
-                obj = f"{pre}{k // pods}{post}".replace("@RV@", str(rv), 1)
-                line = f'{{"t":{t},"kind":"Pod","type":"MODIFIED","object":{obj}}}'
-            buf.append(line)
-            if len(buf) >= 10_000:
-                f.write("\n".join(buf) + "\n")
-                buf = []
-        if buf:
-            f.write("\n".join(buf) + "\n")
-    return {"file_mb": os.path.getsize(path) / 1e6, "generate_s": time.perf_counter() - t0}
+    return write_recording(path, events, pods)
 
 
 def replay_stream_child(path: str) -> dict:
@@ -877,6 +841,34 @@ def section_replay(sz: dict, tmp: Path, sec: Section) -> None:
     )
 
 
+# --------------------------------------------------------------------------- 7 seek
+
+
+def section_seek(sz: dict, tmp: Path, sec: Section) -> None:
+    """bench/seek.py at each size: the dashboard through the recording's index."""
+    from bench import seek
+
+    for events in sz["seek_events"]:
+        measured = seek.measure(events, tmp, pods=sz["seek_pods"])
+        dash = measured["dash"]
+        sec.figures.update(
+            {
+                f"events_{events}": measured["index"]["events"],
+                f"build_s_{events}": measured["index"]["build_s"],
+                f"open_seek_s_{events}": dash["open_seek_s"],
+                f"seek_max_s_{events}": dash["seek_max_s"],
+                f"peak_rss_mb_{events}": dash["peak_rss_mb"],
+            }
+        )
+        sec.rows += seek.rows(measured)
+    sec.notes.append(
+        f"{sz['seek_pods']:,} pods, the recording of section 6's shape; each step in a child "
+        "process of its own (its peak RSS is its own); the dashboard headless at 120x40, opened "
+        "with `--at` its end, then seeks typed with `g`. The index is built on first open and "
+        "cached; the figures after it are with the index cached."
+    )
+
+
 # --------------------------------------------------------------------------- report
 
 SECTIONS: list[tuple[str, str, Callable[[dict, Path, Section], None]]] = [
@@ -886,6 +878,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict, Path, Section], None]]] = [
     ("memory", "4. Memory", section_memory),
     ("idle", "5. Idle CPU", section_idle),
     ("replay", "6. Replay at maximum speed", section_replay),
+    ("seek", "7. Seeking a long recording (the dashboard, through its index)", section_seek),
 ]
 
 

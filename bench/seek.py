@@ -1,141 +1,274 @@
-"""Seeking back in a long recording, with and without replay checkpoints.
+"""Seeking in a long recording: the dashboard through the recording's index.
 
-    python bench/seek.py                  # 100,000 events, N = 5,000 against N = 0
-    python bench/seek.py --events 20000 --every 1000
+    python bench/seek.py                          # 100,000 events
+    python bench/seek.py --events 100000,1000000  # what bench/run.py's full run measures
 
-A synthetic recording is built from the soak's simulated cluster (`bench/soak.py`:
-pods created, deleted, restarting, flapping, probe-failure Events). Each setting
-runs in a child process of its own, so that its peak RSS is its own: open (the
-`ReplaySource`), seek to the end (applying everything, keeping the checkpoints),
-then 20 random backward seeks, each from the end (the way back is timed, the way
-forward again is not). Prints figures, not a verdict.
+A recording of `events` events over 1,000 pods (3 in 4 Pod MODIFIED, 1 in 4 Event
+MODIFIED, as `bench/run.py`'s replay section writes it) is written once. Each step
+then runs in a child process of its own, so that its peak RSS is its own:
+
+1. index: the first open, which builds the index (recording/index.py) and caches it;
+2. dashboard: the dashboard opened at the end (`podwatch replay FILE --at END`, the
+   index now cached) until its table is painted, then 20 random seeks with `g` (each
+   timed from `enter` to the repaint), headless at 120x40; its peak RSS;
+3. at the smaller sizes, the same dashboard reading the recording whole
+   (`--index never`), the way every replay worked before the index.
+
+Targets (issue 13): open and seek to the end ≤ 3 s with the index, any seek after
+that ≤ 1 s, dashboard RSS ≤ 300 MB whatever the length. Prints figures and verdicts.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
+import asyncio
 import json
+import os
 import random
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.soak import START, SimulatedCluster  # noqa: E402
-from podwatch.kube.source import ReplaySource, _Snapshot  # noqa: E402
-from podwatch.model.watch import WatchEvent  # noqa: E402
-from podwatch.recording import Recording  # noqa: E402
+import msgspec  # noqa: E402
 
+NAMESPACE = "bench"
+PODS = 1_000
 SEEKS = 20
+WHOLE_UP_TO = 100_000
+"""The whole-recording dashboard is measured up to this many events (1M would need GBs)."""
+TARGETS = {"open_s": 3.0, "seek_max_s": 1.0, "rss_mb": 300.0}
 
 
-def synthetic(events: int, *, pods: int = 300, step: float = 10.0) -> Recording:
-    """`events` events of simulated churn, `step` simulated seconds apart per batch."""
-    cluster = SimulatedCluster(pods=pods)
-    out: list[WatchEvent] = [ev for ev, _t in cluster.start(START)]
-    index = 0
-    while len(out) < events:
-        index += 1
-        out += [ev for ev, _t in cluster.step(START + index * step, index)]
-    return Recording(header={"format": "podwatch-recording"}, events=out[:events], started=START)
+def write_recording(path: str, events: int, pods: int) -> dict:
+    """Write an `events`-line podwatch recording of `pods` pods, fast: the objects are
+    encoded once and stamped per line."""
+    from bench.corpus import PodFactory, pod_event
+    from podwatch.model.watch import WatchEvent
+    from podwatch.recording import RecordingWriter, sanitize
 
-
-def one(events: int, every: int, seed: int) -> dict[str, float]:
+    enc = msgspec.json.Encoder()
+    factory = PodFactory(NAMESPACE)
+    started = 1_790_000_000.0
     t0 = time.perf_counter()
-    rec = synthetic(events)
+    # The header (and the first events) through podwatch's own writer...
+    with RecordingWriter(path, started=started, context="bench") as w:
+        for i in range(min(pods, events)):
+            w.write(WatchEvent(i * 0.001, "Pod", "ADDED", factory.pod(i)))
+        written = w.count
+    # ...the bulk in the same line format, pre-encoded (sanitized like the writer does).
+    pod_parts = []
+    for i in range(pods):
+        obj = sanitize(factory.pod(i, restarts=987654321))
+        obj["metadata"]["resourceVersion"] = "@RV@"
+        text = enc.encode(obj).decode()
+        pre, post = text.split("987654321", 1)
+        pod_parts.append((pre, post))
+    event_parts = []
+    for i in range(pods):
+        obj = sanitize(pod_event(factory.name(i), NAMESPACE, 0))
+        event_parts.append(enc.encode(obj).decode())
+    with open(path, "a", encoding="utf-8") as f:
+        buf: list[str] = []
+        for k in range(written, events):
+            t = round(1.0 + k * 0.001, 3)
+            i = k % pods
+            rv = 1000 + k
+            if k % 4 == 3:
+                body = event_parts[i]
+                line = f'{{"t":{t},"kind":"Event","type":"MODIFIED","object":{body}}}'
+            else:
+                pre, post = pod_parts[i]
+                obj = f"{pre}{k // pods}{post}".replace("@RV@", str(rv), 1)
+                line = f'{{"t":{t},"kind":"Pod","type":"MODIFIED","object":{obj}}}'
+            buf.append(line)
+            if len(buf) >= 10_000:
+                f.write("\n".join(buf) + "\n")
+                buf = []
+        if buf:
+            f.write("\n".join(buf) + "\n")
+    return {"file_mb": os.path.getsize(path) / 1e6, "generate_s": time.perf_counter() - t0}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def index_child(path: str) -> dict:
+    """The first open: the index built and cached."""
+    from podwatch.recording.index import cache_root, open_indexed
+
+    t0 = time.perf_counter()
+    log = open_indexed([path])
     built = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    src = ReplaySource(rec, paused=True, checkpoint_every=every)
-    opened = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    src.seek(rec.duration)
-    to_end = time.perf_counter() - t0
-    rng = random.Random(seed)
-    backs: list[float] = []
-    applied: list[int] = []
-    for _ in range(SEEKS):
-        target = rng.uniform(0, rec.duration * 0.98)
-        src.seek(rec.duration)
-        before = src.received
-        t0 = time.perf_counter()
-        src.seek(target)
-        backs.append(time.perf_counter() - t0)
-        applied.append(src.received - before)
-    src.seek(rec.duration)
-    t0 = time.perf_counter()
-    snap = _Snapshot(src.store)
-    snap_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    snap.restore()
-    restore_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    copy.deepcopy(src.store)
-    deepcopy_s = time.perf_counter() - t0
-    snapshots = list(src._checkpoints.values())
-    held = sum(s.size for s in snapshots)
+    size = sum(p.stat().st_size for p in cache_root().glob("*.idx"))
     return {
-        "every": every,
-        "events": len(rec.events),
-        "pods": len(src.store.pods),
+        "events": len(log),
         "build_s": built,
-        "open_s": opened,
-        "seek_to_end_s": to_end,
-        "back_median_s": statistics.median(backs),
-        "back_max_s": max(backs),
-        "back_applied_median": statistics.median(applied),
-        "snapshot_ms": snap_s * 1000,
-        "restore_ms": restore_s * 1000,
-        "deepcopy_ms": deepcopy_s * 1000,
-        "checkpoints": len(snapshots),
-        "checkpoint_mb": held / 2**20,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "index_mb": size / 1e6,
+        "checkpoints": len(log.checkpoints),
+        "peak_rss_mb": _peak_mb(),
     }
+
+
+def dashboard_child(path: str, index: str, seed: int, pods: int) -> dict:
+    """The dashboard opened at the end, then `SEEKS` random seeks with `g`."""
+    from podwatch.cli import build_sub_parser, open_recording, replay_dashboard
+    from tests.ui.pilot import table
+
+    out: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    recording = open_recording([path], index)
+    end = recording.duration
+    args = build_sub_parser("replay").parse_args([path, "--at", f"{end:.3f}", "--paused"])
+    app = replay_dashboard(recording, args)
+    out["open_seek_s"] = time.perf_counter() - t0
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(500):  # bounded: the table painted with every pod
+                await pilot.pause()
+                if table(app).row_count >= pods:
+                    break
+            out["painted_s"] = time.perf_counter() - t0
+            out["rows"] = table(app).row_count
+            rng = random.Random(seed)
+            seeks: list[float] = []
+            for _ in range(SEEKS):
+                target = round(rng.uniform(0, end), 2)
+                await pilot.press("g", *f"{target:.2f}")
+                began = time.perf_counter()
+                await pilot.press("enter")
+                await pilot.pause()
+                seeks.append(time.perf_counter() - began)
+                assert abs(app.source.position - target) < 0.01, (app.source.position, target)
+            out["seeks"] = seeks
+            await pilot.press("q")
+
+    asyncio.run(run())
+    out["events"] = app.source.event_count
+    out["seek_median_s"] = statistics.median(out["seeks"])
+    out["seek_max_s"] = max(out["seeks"])
+    out["peak_rss_mb"] = _peak_mb()
+    return out
+
+
+def _child(args: list[str], env: dict[str, str], timeout: float = 3600) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{args[0]} child failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(events: int, tmp: Path, seed: int = 1, pods: int = PODS) -> dict:
+    """Every figure for one size, each step in a child process (see the module)."""
+    path = tmp / f"seek-{events}.jsonl"
+    env = {**os.environ, "PODWATCH_CACHE_DIR": str(tmp / f"cache-{events}")}
+    gen = write_recording(str(path), events, pods)
+    try:
+        index = _child(["--child", "index", str(path)], env)
+        dash_args = ["--child", "dashboard", str(path), "always", str(seed), str(pods)]
+        dash = _child(dash_args, env)
+        whole = None
+        if events <= WHOLE_UP_TO:
+            dash_args[3] = "never"
+            whole = _child(dash_args, env)
+    finally:
+        path.unlink(missing_ok=True)
+    return {"events": events, "pods": pods, "gen": gen, "index": index, "dash": dash} | {
+        "whole": whole
+    }
+
+
+def rows(m: dict) -> list[tuple[str, str, str, str]]:
+    """(what, figure, target, verdict) rows, for print and for bench/run.py."""
+    n, index, dash, whole = m["events"], m["index"], m["dash"], m["whole"]
+
+    def verdict(value: float, key: str) -> str:
+        return "met" if value <= TARGETS[key] else f"MISSED ({value / TARGETS[key]:.1f}x)"
+
+    out = [
+        (
+            f"{n:,} events, {m['pods']:,} pods: recording",
+            f"{m['gen']['file_mb']:.0f} MB of JSON Lines",
+            "",
+            "",
+        ),
+        (
+            "first open: index built",
+            f"{index['build_s']:.1f} s ({n / index['build_s']:,.0f} ev/s), "
+            f"{index['index_mb']:.0f} MB on disk, {index['checkpoints']} checkpoints, "
+            f"peak RSS {index['peak_rss_mb']:.0f} MB",
+            "",
+            "",
+        ),
+        (
+            "open with the index + seek to the end",
+            f"{dash['open_seek_s']:.2f} s (table painted at {dash['painted_s']:.2f} s)",
+            f"≤ {TARGETS['open_s']:.0f} s",
+            verdict(dash["open_seek_s"], "open_s"),
+        ),
+        (
+            f"{SEEKS} random seeks with `g` (enter → repaint)",
+            f"median {dash['seek_median_s']:.2f} s, max {dash['seek_max_s']:.2f} s",
+            f"≤ {TARGETS['seek_max_s']:.0f} s",
+            verdict(dash["seek_max_s"], "seek_max_s"),
+        ),
+        (
+            "dashboard peak RSS",
+            f"{dash['peak_rss_mb']:.0f} MB",
+            f"≤ {TARGETS['rss_mb']:.0f} MB",
+            verdict(dash["peak_rss_mb"], "rss_mb"),
+        ),
+    ]
+    if whole is not None:
+        out.append(
+            (
+                "the same read whole (`--index never`), for comparison",
+                f"open + end {whole['open_seek_s']:.2f} s, seeks median "
+                f"{whole['seek_median_s']:.2f} s / max {whole['seek_max_s']:.2f} s, "
+                f"peak RSS {whole['peak_rss_mb']:.0f} MB",
+                "",
+                "",
+            )
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--every", type=int, default=ReplaySource.CHECKPOINT_EVERY)
+    parser.add_argument("--events", default="100000", help="sizes, comma-separated")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--one", action="store_true", help="one setting, in this process")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.one:
-        print(json.dumps(one(args.events, args.every, args.seed)))
+    if args.child:
+        what, path, *rest = args.child
+        if what == "index":
+            result = index_child(path)
+        else:
+            result = dashboard_child(path, rest[0], int(rest[1]), int(rest[2]))
+        print(json.dumps(result))
         return 0
-    runs = []
-    for every in (0, args.every):
-        cmd = [sys.executable, __file__, "--one", "--events", str(args.events)]
-        cmd += ["--every", str(every), "--seed", str(args.seed)]
-        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        runs.append(json.loads(done.stdout))
-    off, on = runs
-    print(f"{off['events']:,} events ({off['pods']} pods at the end), {SEEKS} backward seeks")
-    print(f"{'':24}{'N = 0':>12}{'N = ' + format(args.every, ','):>14}{'ratio':>9}")
-    rows = [
-        ("build recording s", "build_s", "{:.2f}"),
-        ("open s", "open_s", "{:.4f}"),
-        ("seek to end s", "seek_to_end_s", "{:.2f}"),
-        ("back median s", "back_median_s", "{:.3f}"),
-        ("back max s", "back_max_s", "{:.3f}"),
-        ("back events applied", "back_applied_median", "{:,.0f}"),
-        ("snapshot at end ms", "snapshot_ms", "{:.1f}"),
-        ("restore at end ms", "restore_ms", "{:.1f}"),
-        ("(deepcopy at end ms)", "deepcopy_ms", "{:.1f}"),
-        ("checkpoints kept", "checkpoints", "{:.0f}"),
-        ("checkpoints MB", "checkpoint_mb", "{:.1f}"),
-        ("peak RSS MB", "peak_rss_mb", "{:.0f}"),
-    ]
-    for label, key, fmt in rows:
-        a, b = off[key], on[key]
-        ratio = f"{b / a:.2f}x" if a else ""
-        print(f"{label:24}{fmt.format(a):>12}{fmt.format(b):>14}{ratio:>9}")
+    with tempfile.TemporaryDirectory(prefix="podwatch-seek-") as td:
+        for events in (int(e) for e in args.events.split(",")):
+            for what, figure, target, verdict in rows(measure(events, Path(td), args.seed)):
+                tail = f"  [target {target}: {verdict}]" if target else ""
+                print(f"{what}: {figure}{tail}", flush=True)
     return 0
 
 

@@ -19,11 +19,13 @@ A *Warning* is an Event of type Warning, added or modified with something new (t
 same rule), about an object in the namespace asked for (None: any), or about a Node
 (its trouble is every namespace's).
 
-Pure (no Textual): indexes into the recording's events, computed in one pass over it.
+Pure (no Textual): indexes into the recording's events, computed in one pass over it
+(`Marks`).
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,6 +71,13 @@ class _News:
     def __init__(self) -> None:
         self._seen: dict[Key, Any] = {}
 
+    @property
+    def seen(self) -> list[Key]:
+        return list(self._seen)
+
+    def forget(self, key: Key) -> None:
+        self._seen.pop(key, None)
+
     def __call__(self, event: WatchEvent) -> bool:
         key = key_of(event.object)
         if event.type == "DELETED":
@@ -80,46 +89,107 @@ class _News:
         return True
 
 
-def pod_changes(events: Sequence[WatchEvent], pod: Key) -> list[int]:
-    """The indexes of the events that change `pod` (see the module), in order."""
-    found: list[int] = []
-    pod_news, event_news = _News(), _News()
-    for index, event in enumerate(events):
+class Marks:
+    """The jump targets of a recording, found in one pass over its events (`add` each in
+    order): every pod's changes and every Warning, so that any jump after the pass is a
+    lookup. The index of a long recording (recording/index.py) keeps what this finds."""
+
+    NODE = "\x00node"
+    """The namespace a Warning about a Node is filed under: every namespace's trouble."""
+
+    def __init__(self) -> None:
+        self.pods: dict[Key, array[int]] = {}
+        """Pod -> indexes of the events that change it, in order."""
+        self.warning_at: array[int] = array("q")
+        """Index of each Warning, in order."""
+        self.warning_where: array[int] = array("l")
+        """Where each Warning is, as a number into `places`."""
+        self.places: list[str] = [self.NODE]
+        """Namespaces Warnings are about (and NODE, number 0)."""
+        self._place_numbers = {self.NODE: 0}
+        self._pod_news, self._event_news = _News(), _News()
+
+    @classmethod
+    def of(
+        cls,
+        pods: dict[Key, array[int]],
+        warning_at: array[int],
+        warning_where: array[int],
+        places: list[str],
+    ) -> Marks:
+        """Marks found before (kept in an index), to look up, not to `add` to."""
+        marks = cls()
+        marks.pods, marks.warning_at, marks.warning_where = pods, warning_at, warning_where
+        marks.places = list(places)
+        marks._place_numbers = {place: i for i, place in enumerate(marks.places)}
+        return marks
+
+    def _changed(self, pod: Key, index: int) -> None:
+        found = self.pods.get(pod)
+        if found is None:
+            found = self.pods[pod] = array("q")
+        found.append(index)
+
+    def add(self, index: int, event: WatchEvent) -> None:
         kind, etype = event.kind, event.type
         if kind == "Pod":
             if etype == "RELIST":
                 keys = {tuple(k) for k in lst(d(event.object).get("keys")) if isinstance(k, list)}
-                if pod not in keys and pod_news(WatchEvent(event.t, kind, "DELETED", _named(pod))):
-                    found.append(index)  # gone while the watch was away
-            elif etype in _CHANGES and key_of(event.object) == pod and pod_news(event):
-                found.append(index)
-        elif (
-            kind == "Event"
-            and etype in _CHANGES
-            and pod_of(event) == pod
-            and event_news(event)
-            and etype != "DELETED"  # an Event deleted is expiry (still forgotten by news)
-        ):
-            found.append(index)
-    return found
+                for pod in [p for p in self._pod_news.seen if p not in keys]:
+                    self._pod_news.forget(pod)  # gone while the watch was away
+                    self._changed(pod, index)
+            elif etype in _CHANGES and self._pod_news(event):
+                self._changed(key_of(event.object), index)
+        elif kind == "Event" and etype in _CHANGES:
+            # An Event deleted (the API server's expiry) is forgotten, and is no change.
+            if not self._event_news(event) or etype == "DELETED":
+                return
+            ev = about(event)
+            if ev is None:
+                return
+            if ev.involved_kind == "Pod" and ev.involved_name:
+                self._changed((ev.involved_namespace, ev.involved_name), index)
+            if ev.type == "Warning":
+                where = self.NODE if ev.involved_kind == "Node" else ev.involved_namespace
+                number = self._place_numbers.get(where)
+                if number is None:
+                    number = self._place_numbers[where] = len(self.places)
+                    self.places.append(where)
+                self.warning_at.append(index)
+                self.warning_where.append(number)
+
+    def pod_changes(self, pod: Key) -> Sequence[int]:
+        return self.pods.get(pod, ())
+
+    def warnings_in(self, namespace: str | None) -> Sequence[int]:
+        """Warnings about objects in `namespace` (None: any) or about Nodes."""
+        if namespace is None:
+            return self.warning_at
+        wanted = {0, self._place_numbers.get(namespace, -1)}
+        return [i for i, w in zip(self.warning_at, self.warning_where, strict=True) if w in wanted]
+
+    def seal(self) -> None:
+        """Done adding: let go of what only `add` needs (the last objects seen)."""
+        self._pod_news = self._event_news = _News()
+
+
+def marks_of(events: Sequence[WatchEvent]) -> Marks:
+    marks = Marks()
+    for index, event in enumerate(events):
+        marks.add(index, event)
+    marks.seal()
+    return marks
+
+
+def pod_changes(events: Sequence[WatchEvent], pod: Key) -> list[int]:
+    """The indexes of the events that change `pod` (see the module), in order."""
+    return list(marks_of(events).pod_changes(pod))
 
 
 def warnings(events: Sequence[WatchEvent], namespace: str | None) -> list[int]:
     """The indexes of the Warning Events (see the module) about objects in `namespace`
     (None: any) or about Nodes, in order."""
-    found: list[int] = []
-    news = _News()
-    for index, event in enumerate(events):
-        if event.kind != "Event" or event.type not in _CHANGES:
-            continue
-        if not news(event) or event.type == "DELETED":
-            continue
-        ev = about(event)
-        if ev is None or ev.type != "Warning":
-            continue
-        if namespace is None or ev.involved_kind == "Node" or ev.involved_namespace == namespace:
-            found.append(index)
-    return found
+    return list(marks_of(events).warnings_in(namespace))
 
 
 def _named(key: Key) -> dict:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 
 from tests.apiserver import ApiServerDouble
+
+# Recording indexes (recording/index.py) go to a cache of the test run's own, never the
+# user's; subprocesses inherit it.
+os.environ["PODWATCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="podwatch-test-index-")
+atexit.register(shutil.rmtree, os.environ["PODWATCH_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

@@ -8,25 +8,22 @@ calls `poll()` on a timer and redraws what changed, whatever the source.
 
 from __future__ import annotations
 
-import copy
-import gc
-import pickle
 import threading
 import time
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from podwatch.jumps import describe, pod_changes, pod_of, warnings
+from podwatch.jumps import describe, pod_of
 from podwatch.kube.config import Cluster, Scope
 from podwatch.kube.listwatch import KindStatus, KindWatcher, WatchSettings
 from podwatch.kube.states import REFUSED, STALE, WatchState
 from podwatch.model.k8s import Key
 from podwatch.model.store import Changes, Store
 from podwatch.model.watch import KINDS, WatchEvent
+from podwatch.recording.eventlog import EventLog, MemoryLog, replay_store
 from podwatch.recording.format import Recording
 from podwatch.recording.writer import RecordingWriter
 
@@ -174,32 +171,28 @@ class Source(Protocol):
         ...
 
 
-def replay_store() -> Store:
-    """A store for a recording: pods that went are kept for the whole recording (still
-    at most `max_tombstones`), not for a live window."""
-    return Store(keep_deleted=None)
-
-
 class ReplaySource:
     """Plays a recording through a store at recorded speed times `speed`.
 
     Position is recording time in seconds. Pausing freezes it; `step` applies
     exactly one more event and `step_back` takes the last one back; `seek` goes
-    anywhere; the jumps go to an event (a pod's change, a Warning). Going back
-    rebuilds the store (`_rewind`) from the nearest checkpoint at or before the
-    target: every `checkpoint_every` events applied (0: none, back is from the
-    start), a copy of the store is kept, at most `checkpoints_kept` of them (past
-    that, every other one goes and the spacing doubles, so they stay even).
+    anywhere; the jumps go to an event (a pod's change, a Warning). The events come
+    from an `EventLog` (recording/eventlog.py): a recording held whole, or one read
+    from its files through an index. A move that goes back, or forward past a kept
+    copy of the store (a checkpoint), starts again from the nearest checkpoint at or
+    before the target (`_rewind`) and applies what follows.
     """
 
     MARKS_KEPT = 64
     """Jump targets computed (per pod, per namespace's Warnings) kept for the next key."""
     CHECKPOINT_EVERY = 5_000
     CHECKPOINTS_KEPT = 64
+    APPLY_RATHER = 1_000
+    """Going forward, events applied rather than loading a checkpoint past them."""
 
     def __init__(
         self,
-        recording: Recording,
+        recording: Recording | EventLog,
         *,
         clock: Clock = time.monotonic,
         speed: float = 1.0,
@@ -208,8 +201,10 @@ class ReplaySource:
         checkpoint_every: int = CHECKPOINT_EVERY,
         checkpoints_kept: int = CHECKPOINTS_KEPT,
     ) -> None:
-        self.recording = recording
-        self.events = recording.events
+        if isinstance(recording, Recording):
+            recording = MemoryLog(recording, every=checkpoint_every, kept=checkpoints_kept)
+        self.log: EventLog = recording
+        self.times = recording.times
         self.started = recording.started
         self.clock = clock
         self.speed = speed
@@ -226,11 +221,6 @@ class ReplaySource:
         """Stopped on an event (a step, a jump): the events due at the same time after it
         wait for play or a seek, not for the next poll."""
         self._marks: dict[tuple[str, object], list[int]] = {}
-        self._interval = max(0, checkpoint_every)
-        """Events between checkpoints (0: none); doubles as old ones are thinned."""
-        self._checkpoints_kept = max(1, checkpoints_kept)
-        self._checkpoints: dict[int, _Snapshot] = {}
-        """Event count -> the store with exactly that many events applied from the start."""
         self.store.now = self.started
 
     # ----------------------------------------------------------------- interface
@@ -243,7 +233,7 @@ class ReplaySource:
         pass  # a recording's events are due by the clock: `poll` on a timer
 
     def status(self) -> SourceStatus:
-        context = self.recording.header.get("context")
+        context = self.log.header.get("context")
         return SourceStatus(str(context) if context else "recording")
 
     def stale_kinds(self) -> dict[str, KindStatus]:
@@ -257,11 +247,11 @@ class ReplaySource:
 
     @property
     def event_count(self) -> int:
-        return len(self.events)
+        return len(self.log)
 
     @property
     def duration(self) -> float:
-        return self.recording.duration
+        return self.log.duration
 
     @property
     def position(self) -> float:
@@ -274,7 +264,7 @@ class ReplaySource:
 
     @property
     def finished(self) -> bool:
-        return self._next >= len(self.events) and self._position >= self.duration
+        return self._next >= len(self.log) and self._position >= self.duration
 
     def poll(self) -> Changes:
         if not self.paused:
@@ -316,9 +306,9 @@ class ReplaySource:
     def step(self) -> Changes | None:
         """Apply exactly the next event and pause there (None at the end)."""
         self.pause()
-        if self._next >= len(self.events):
+        if self._next >= len(self.log):
             return None
-        self._position = max(self._position, self.events[self._next].t)
+        self._position = max(self._position, self.times[self._next])
         changes = Changes()
         self._advance(self._next + 1, changes)
         self.store.now = self.started + self._position
@@ -333,29 +323,25 @@ class ReplaySource:
         return self._stop_after(self._next - 1)
 
     def seek(self, position: float) -> Changes:
-        """Go to `position` seconds; going back rebuilds the store from the start."""
+        """Go to `position` seconds: from the nearest checkpoint when that is shorter."""
         position = min(max(position, 0.0), self.duration)
-        changes = Changes()
-        if position < self._position or (
-            self._next > 0 and position < self.events[self._next - 1].t
-        ):
-            changes.merge(self._rewind(bisect_right(self.events, position, key=_time)))
         self._position = position
         self._on_event = False
-        changes.merge(self._apply_until(position))
+        changes = self._go_to(bisect_right(self.times, position))
+        self.store.now = self.started + position
         self._reanchor()
         return changes
 
     def jump_to_change(self, pod: Key, direction: int) -> Jump | None:
-        return self._jump(("pod", pod), lambda: pod_changes(self.events, pod), direction)
+        return self._jump(("pod", pod), lambda: self.log.marks.pod_changes(pod), direction)
 
     def jump_to_warning(self, namespace: str | None, direction: int = 1) -> Jump | None:
         return self._jump(
-            ("warning", namespace), lambda: warnings(self.events, namespace), direction
+            ("warning", namespace), lambda: self.log.marks.warnings_in(namespace), direction
         )
 
     def _jump(
-        self, what: tuple[str, object], find: Callable[[], list[int]], direction: int
+        self, what: tuple[str, object], find: Callable[[], Sequence[int]], direction: int
     ) -> Jump | None:
         """To the first event of `find()` (indexes, in order) after the last one applied,
         or the last before it; None if there is none that way."""
@@ -371,32 +357,45 @@ class ReplaySource:
         if not 0 <= i < len(marks):
             return None
         index = marks[i]
-        event = self.events[index]
+        event = self.log.event(index)
         return Jump(self._stop_after(index + 1), pod_of(event), describe(event))
 
     def _stop_after(self, count: int) -> Changes:
-        """Exactly the first `count` events applied (going back: from `_rewind`), paused at
-        the time of the last of them (the start if none)."""
-        changes = Changes()
-        if count < self._next:
-            changes.merge(self._rewind(count))
-        self._advance(count, changes)
-        self._position = self.events[count - 1].t if count else 0.0
+        """Exactly the first `count` events applied, paused at the time of the last of
+        them (the start if none)."""
+        changes = self._go_to(count)
+        self._position = self.times[count - 1] if count else 0.0
         self.store.now = self.started + self._position
         self._on_event = True
         self._reanchor()
         return changes
 
+    def _go_to(self, count: int) -> Changes:
+        """Exactly the first `count` events applied: going back, or forward past a
+        checkpoint, from the nearest checkpoint at or before it (`_rewind`)."""
+        changes = Changes()
+        if count < self._next or self._checkpoint_ahead(count):
+            changes.merge(self._rewind(count))
+        self._advance(count, changes)
+        return changes
+
+    def _checkpoint_ahead(self, count: int) -> bool:
+        """Whether a checkpoint at or before `count` saves applying more than
+        `APPLY_RATHER` events (loading one costs about as much as applying those)."""
+        kept = self.log.checkpoints
+        i = bisect_right(kept, count)
+        return bool(i) and kept[i - 1] > self._next + self.APPLY_RATHER
+
     def _rewind(self, target: int) -> Changes:
-        """Back to the nearest state at or before `target` events applied, to apply forward
+        """To the nearest state at or before `target` events applied, to apply forward
         from: the latest checkpoint not after it, else the start (an empty store)."""
-        at = max((k for k in self._checkpoints if k <= target), default=0)
-        if at:
-            self.store = self._checkpoints[at].restore()
+        found = self.log.nearest(target)
+        if found is not None:
+            self._next, self.store = found
         else:
+            self._next = 0
             self.store = self._store_factory()
             self.store.now = self.started
-        self._next = at
         changes = Changes()
         changes.reset = True
         return changes
@@ -404,7 +403,7 @@ class ReplaySource:
     @property
     def checkpoints(self) -> list[int]:
         """The event counts a checkpoint is kept at, in order."""
-        return sorted(self._checkpoints)
+        return self.log.checkpoints
 
     def run_to_end(self) -> Changes:
         return self.seek(self.duration)
@@ -412,83 +411,28 @@ class ReplaySource:
     # ----------------------------------------------------------------- applying
 
     def _advance(self, end: int, changes: Changes) -> None:
-        """Apply the events up to `end` (a count), keeping a checkpoint at each multiple of
-        the interval passed. A checkpoint is taken right after its last event, inside the
-        batch: the store's clock is that event's time then, as applying from the start
-        leaves it (between polls the source moves it on to the position)."""
-        events = self.events
+        """Apply the events up to `end` (a count), offering the log a checkpoint at each
+        multiple of its spacing passed. A checkpoint is taken right after its last event,
+        inside the batch: the store's clock is that event's time then, as applying from
+        the start leaves it (between polls the source moves it on to the position)."""
         at = self._next
         self.received += max(0, end - at)
         while at < end:
-            interval = self._interval
+            interval = self.log.checkpoint_every
             mark = (at // interval + 1) * interval if interval else end
             stop = min(mark, end)
-            self.store.apply_all(map(events.__getitem__, range(at, stop)), self.started, changes)
+            self.store.apply_all(self.log.read(at, stop), self.started, changes)
             at = self._next = stop
-            if interval and stop == mark and mark not in self._checkpoints:
-                self._keep_checkpoint(mark)
-
-    def _keep_checkpoint(self, count: int) -> None:
-        self._checkpoints[count] = _Snapshot(self.store)
-        if len(self._checkpoints) > self._checkpoints_kept:
-            self._interval *= 2
-            for k in [k for k in self._checkpoints if k % self._interval]:
-                del self._checkpoints[k]
+            if interval and stop == mark:
+                self.log.offer(mark, self.store)
 
     def _apply_until(self, position: float) -> Changes:
-        events = self.events
-        end = self._next
-        while end < len(events) and events[end].t <= position:
-            end += 1
+        end = max(self._next, bisect_right(self.times, position))
         changes = Changes()
-        self._advance(end, changes)
+        if end > self._next:
+            self._advance(end, changes)
         self.store.now = self.started + position
         return changes
-
-
-def _time(event: WatchEvent) -> float:
-    return event.t
-
-
-class _Snapshot:
-    """A deep, independent copy of a store, to restore as many times as asked: pickled
-    (compact, and faster than `copy.deepcopy` both ways), or deep-copied if the store
-    holds something pickle refuses. The cyclic collector is held off meanwhile: the
-    tens of thousands of small objects a store holds would set it off again and again
-    (on 20,000 events, loading took 214 ms with it, 34 ms without)."""
-
-    __slots__ = ("_copy", "_data")
-
-    def __init__(self, store: Store) -> None:
-        self._data: bytes | None = None
-        self._copy: Store | None = None
-        with _no_gc():
-            try:
-                self._data = pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
-            except (pickle.PicklingError, TypeError, AttributeError):
-                self._copy = copy.deepcopy(store)
-
-    def restore(self) -> Store:
-        with _no_gc():
-            if self._data is not None:
-                return pickle.loads(self._data)
-            return copy.deepcopy(self._copy)
-
-    @property
-    def size(self) -> int:
-        """Bytes held (0 when deep-copied)."""
-        return len(self._data or b"")
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class EventRate:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
 
 from podwatch import codec
 from podwatch.recording.format import MAX_LINE_BYTES, Doc, FileEvents, RecordingError
@@ -55,14 +56,18 @@ def split_lines(chunks: Iterable[bytes]) -> Iterator[bytes | Oversize]:
         yield tail
 
 
-def file_chunks(path: str, fe: FileEvents, size: int = 1 << 20) -> Iterator[bytes]:
+def file_chunks(
+    path: str, fe: FileEvents, size: int = 1 << 20, on_read: Callable[[int], None] | None = None
+) -> Iterator[bytes]:
     """The file's bytes in chunks, gunzipped as they come when it is gzip; a gzip stream
-    cut short (a recorder killed) or damaged part-way gives what was whole, and a warning."""
+    cut short (a recorder killed) or damaged part-way gives what was whole, and a warning.
+    `on_read` is told the file's position after each read (for progress)."""
     try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed below, after the generator's last chunk
+        opened = open(path, "rb")  # noqa: SIM115 - closed below, after the generator's last chunk
     except OSError as exc:
         raise RecordingError(path, None, f"cannot read: {exc.strerror or exc}") from None
-    with fh:
+    with opened:
+        fh = opened if on_read is None else _Told(opened, on_read)
         first = fh.read(size)
         if first[:2] != b"\x1f\x8b":
             while first:
@@ -105,6 +110,19 @@ def file_chunks(path: str, fe: FileEvents, size: int = 1 << 20) -> Iterator[byte
         if out:
             yield out
         fe.warnings.append(f"{path}: gzip stream ends early (recorder killed?); read what is whole")
+
+
+class _Told:
+    """A file whose reads tell `on_read` how far they got."""
+
+    def __init__(self, fh: BinaryIO, on_read: Callable[[int], None]) -> None:
+        self._fh = fh
+        self._on_read = on_read
+
+    def read(self, size: int) -> bytes:
+        data = self._fh.read(size)
+        self._on_read(self._fh.tell())
+        return data
 
 
 def iter_lines(

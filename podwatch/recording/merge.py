@@ -65,6 +65,19 @@ def merge_files(files: list[FileEvents]) -> Recording:
         last = t
         ev.t = t
         events.append(ev)
+    header = merged_header(files, started, all_podwatch)
+    warnings = [w for f in files for w in f.warnings]
+    return Recording(
+        header=header,
+        events=events,
+        started=started,
+        warnings=warnings,
+        skipped_lines=sum(f.skipped for f in files),
+    )
+
+
+def merged_header(files: list[FileEvents], started: float, all_podwatch: bool) -> dict:
+    """The header of several files played as one: the first file's, saying so."""
     first_header = next((f.header for f in files if f.header is not None), None)
     header = dict(first_header) if first_header else {}
     if len(files) > 1:
@@ -81,43 +94,49 @@ def merge_files(files: list[FileEvents]) -> Recording:
                 "imported": not all_podwatch,
             }
         )
-    warnings = [w for f in files for w in f.warnings]
-    return Recording(
-        header=header,
-        events=events,
-        started=started,
-        warnings=warnings,
-        skipped_lines=sum(f.skipped for f in files),
-    )
+    return header
 
 
 def _without_restatements(
     files: list[FileEvents], pairs: list[tuple[float | None, WatchEvent]]
 ) -> list[tuple[float | None, WatchEvent]]:
     """Rotated files (recording/rotate.py) each begin by restating the state (header
-    `snapshot`: that many lines). Played as one timeline, the restatement of what the
-    stream already holds is left out: an object at the resourceVersion already seen,
-    a RELIST that names exactly the keys already there. What differs (a recorder
-    restarted after a gap) is kept, so that the stream catches up as a re-list does."""
+    `snapshot`: that many lines); see `Restatements`."""
     restated: set[int] = set()
     for f in files:
-        n = (f.header or {}).get("snapshot")
-        if isinstance(n, int) and not isinstance(n, bool) and n > 0:
-            restated.update(id(ev) for _t, _rv, ev in f.events[:n])
+        n = snapshot_lines(f.header)
+        restated.update(id(ev) for _t, _rv, ev in f.events[:n])
     if not restated:
         return pairs
-    seen: dict[str, dict[tuple[str, str], str]] = {}
-    listed: set[str] = set()
-    kept: list[tuple[float | None, WatchEvent]] = []
-    for abs_t, ev in pairs:
-        table = seen.setdefault(ev.kind, {})
-        if id(ev) in restated and _already_held(ev, table, ev.kind in listed):
-            continue
+    keep = Restatements()
+    return [(abs_t, ev) for abs_t, ev in pairs if keep(ev, id(ev) in restated)]
+
+
+def snapshot_lines(header: dict | None) -> int:
+    """How many event lines at the start of a rotated file restate the state."""
+    n = (header or {}).get("snapshot")
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 0
+
+
+class Restatements:
+    """Played as one timeline, the restatement of what the stream already holds is left
+    out: an object at the resourceVersion already seen, a RELIST that names exactly the
+    keys already there. What differs (a recorder restarted after a gap) is kept, so
+    that the stream catches up as a re-list does. Called on every event in order."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, dict[tuple[str, str], str]] = {}
+        self._listed: set[str] = set()
+
+    def __call__(self, ev: WatchEvent, restated: bool) -> bool:
+        """Whether to keep `ev` (`restated`: it is one of its file's snapshot lines)."""
+        table = self._seen.setdefault(ev.kind, {})
+        if restated and _already_held(ev, table, ev.kind in self._listed):
+            return False
         _follow(table, ev)
         if ev.type == "RELIST":
-            listed.add(ev.kind)
-        kept.append((abs_t, ev))
-    return kept
+            self._listed.add(ev.kind)
+        return True
 
 
 def _already_held(ev: WatchEvent, table: dict[tuple[str, str], str], listed: bool) -> bool:

@@ -29,6 +29,9 @@ def test_every_section_runs_and_reports_numbers(tmp_path):
     assert results["idle"].figures["wall_seconds"] > 0
     replay = results["replay"].figures
     assert replay["events"] == replay["whole_events"] > 0  # smoke: the whole file both ways
+    seek = results["seek"].figures
+    assert seek["events_2000"] == 2000  # the index holds every event of the recording
+    assert seek["seek_max_s_2000"] > 0 and seek["peak_rss_mb_2000"] > 0
 
     text = out.read_text()
     assert "Python" in text and "msgspec" in text

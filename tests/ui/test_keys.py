@@ -640,14 +640,14 @@ async def test_full_stop_steps_one_event(demo_app) -> None:
         await pilot.pause()
         source = app.source
         before = source.next_index
-        assert f"event {before}/{len(source.events)}" in status(app)
+        assert f"event {before}/{source.event_count}" in status(app)
         await pilot.press(".")
         await pilot.pause()
         assert source.next_index == before + 1
-        assert source.position == source.events[before].t
+        assert source.position == source.times[before]
         assert source.position > 35.0
         assert source.paused
-        assert f"event {before + 1}/{len(source.events)}" in status(app)
+        assert f"event {before + 1}/{source.event_count}" in status(app)
         await pilot.press(".")
         await pilot.pause()
         assert source.next_index == before + 2

@@ -2,6 +2,8 @@
 `--at` and `g` with wall-clock times, and the jump keys (`>` / `<` the selected pod's
 next / previous change, `w` / `W` the next / previous Warning, `,` one event back),
 over the bundled demo, paused, on a clock that only moves when a test moves it.
+Every test runs twice: over the recording read whole, and through its index
+(recording/index.py, with a checkpoint every 40 events), as a long one is replayed.
 
 The demo starts 2026-11-22T09:00:00Z; times on screen are local (format_clock), so
 the tests write what they expect with format_clock too."""
@@ -13,8 +15,10 @@ import time
 import pytest
 
 from podwatch.cli import build_sub_parser, demo_path, replay_dashboard
+from podwatch.kube.source import ReplaySource
 from podwatch.model.k8s import format_clock
-from podwatch.recording import read_recording
+from podwatch.recording.index import open_indexed
+from podwatch.ui.app import PodwatchApp
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import PromptScreen
 from podwatch.ui.screens.pod import PodScreen
@@ -27,6 +31,28 @@ SMALL = (80, 24)
 EXEC = ("demo", "pod-readiness-exec1")
 LIVENESS = ("demo", "pod-liveness-httpget1")
 NO_EXECUTE = ("demo", "pod1-with-no-execute")
+
+
+@pytest.fixture(params=["whole", "indexed"])
+def demo_log(request, demo_recording, tmp_path):
+    if request.param == "whole":
+        yield demo_recording
+        return
+    log = open_indexed([str(demo_path())], cache=tmp_path, every=40)
+    yield log
+    log.close()
+
+
+@pytest.fixture
+def demo_app(demo_log, fake_clock):
+    """As tests/ui/conftest.py's, over `demo_log`."""
+
+    def make(at: float = 35.0) -> PodwatchApp:
+        source = ReplaySource(demo_log, clock=fake_clock, paused=True)
+        source.seek(at)
+        return PodwatchApp(source)
+
+    return make
 
 
 def cells(app, key) -> dict[str, str]:
@@ -83,9 +109,9 @@ async def test_the_header_shows_the_wall_clock_of_the_moment(demo_app, size) -> 
         assert clock_shown(app, 45, short=True) in status(app)
 
 
-async def test_at_a_wall_clock_time_opens_the_dashboard_there() -> None:
+async def test_at_a_wall_clock_time_opens_the_dashboard_there(demo_log) -> None:
     """`podwatch demo --at HH:MM:SS --paused`, as the command line builds it."""
-    recording = read_recording(demo_path())
+    recording = demo_log
     at = format_clock(recording.started + 90)  # local time, as the user reads it
     args = build_sub_parser("demo").parse_args(["--at", at, "--paused"])
     app = replay_dashboard(recording, args)
@@ -283,7 +309,7 @@ async def test_comma_steps_one_event_back_and_full_stop_forward_again(demo_app) 
         assert source.next_index == 34 and cells(app, EXEC)["probes"] == "3/0/0"
         await press(pilot, "comma")
         assert (source.next_index, position(source)) == (33, 29.0)
-        assert source.position == source.events[32].t
+        assert source.position == source.times[32]
         assert cells(app, EXEC)["probes"] == "2/0/0"  # the 3rd failure taken back
         assert "event 33/315" in status(app)
         assert f"{clock_shown(app, 29)}  00:29 / 07:27" in status(app)

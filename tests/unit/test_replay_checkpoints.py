@@ -17,10 +17,11 @@ from functools import cache
 import pytest
 
 from podwatch.data import demo_path
-from podwatch.kube.source import ReplaySource, replay_store
+from podwatch.kube.source import ReplaySource
 from podwatch.model.store import Store
 from podwatch.model.view import pod_rows
 from podwatch.recording import Recording, read_recording
+from podwatch.recording.eventlog import replay_store
 from tests.recordings import recordings_dir
 
 
@@ -75,7 +76,7 @@ def assert_same(store: Store, ref: Store, where: str) -> None:
 def from_start(src: ReplaySource) -> Store:
     ref = replay_store()
     ref.now = src.started
-    ref.apply_all(src.events[: src.next_index], src.started)
+    ref.apply_all(src.log.events[: src.next_index], src.started)
     ref.now = src.store.now
     return ref
 
@@ -84,7 +85,7 @@ def check(src: ReplaySource, where: str) -> None:
     # the source's clock: at its position, which is past every event applied
     assert src.store.now == src.started + src.position, where
     if src.next_index:
-        assert src.events[src.next_index - 1].t <= src.position, where
+        assert src.times[src.next_index - 1] <= src.position, where
     assert_same(src.store, from_start(src), where)
 
 
@@ -191,7 +192,7 @@ def test_a_store_pickle_refuses_is_deep_copied():
     src = ReplaySource(rec, paused=True, checkpoint_every=10, store_factory=HookedStore)
     src.run_to_end()
     assert src.checkpoints
-    assert all(snap.size == 0 for snap in src._checkpoints.values())
+    assert all(snap.size == 0 for snap in src.log.snapshots)
     for count in (len(rec.events) - 1, 25, 11, 200):
         src._stop_after(count)
         assert isinstance(src.store, HookedStore)
