@@ -18,7 +18,6 @@ import gc
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -37,6 +36,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import msgspec  # noqa: E402
+
+from bench.rss import peak_rss_mb  # noqa: E402
 
 NAMESPACE = "bench"
 
@@ -596,13 +597,9 @@ def section_churn(sz: dict, tmp: Path, sec: Section) -> None:
 
 
 def _rss_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from bench.rss import rss_mb
+
+    return rss_mb()
 
 
 def memory_child(pods: int, per_pod: int) -> dict:
@@ -639,7 +636,7 @@ def memory_child(pods: int, per_pod: int) -> dict:
         pod_row(store, key)
     gc.collect()
     rss = _rss_mb()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     events_kept = len(getattr(store, "events", {}) or {})
     return {
         "rss_mb": rss,
@@ -758,7 +755,7 @@ def replay_stream_child(path: str) -> dict:
         "events": events,
         "seconds": seconds,
         "eps": events / seconds,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -780,7 +777,7 @@ def replay_whole_child(path: str) -> dict:
         "read_s": read_s,
         "replay_s": replay_s,
         "total_eps": n / (read_s + replay_s),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

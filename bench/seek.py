@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import msgspec  # noqa: E402
+
+from bench.rss import peak_rss_mb  # noqa: E402
 
 NAMESPACE = "bench"
 PODS = 1_000
@@ -98,10 +99,6 @@ def write_recording(path: str, events: int, pods: int) -> dict:
     return {"file_mb": os.path.getsize(path) / 1e6, "generate_s": time.perf_counter() - t0}
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def index_child(path: str) -> dict:
     """The first open: the index built and cached."""
     from podwatch.recording.index import cache_root, open_indexed
@@ -115,7 +112,7 @@ def index_child(path: str) -> dict:
         "build_s": built,
         "index_mb": size / 1e6,
         "checkpoints": len(log.checkpoints),
-        "peak_rss_mb": _peak_mb(),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -157,7 +154,7 @@ def dashboard_child(path: str, index: str, seed: int, pods: int) -> dict:
     out["events"] = app.source.event_count
     out["seek_median_s"] = statistics.median(out["seeks"])
     out["seek_max_s"] = max(out["seeks"])
-    out["peak_rss_mb"] = _peak_mb()
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 

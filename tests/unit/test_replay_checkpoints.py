@@ -69,6 +69,11 @@ def assert_same(store: Store, ref: Store, where: str) -> None:
     assert list(store.tombstones.items()) == list(ref.tombstones.items()), where
     for key in set(store.pods) | set(ref.pods) | set(store.tombstones):
         assert store.timeline.entries(key) == ref.timeline.entries(key), (where, key)
+    # Every history, read (a restored store holds them packed until used).
+    histories = set(store.timeline.histories())
+    assert histories == set(ref.timeline.histories()), where
+    for key in histories:
+        assert store.timeline.entries(key) == ref.timeline.entries(key), (where, key)
     assert store.now == ref.now, where
     assert plain(vars(store)) == plain(vars(ref)), where  # indexes, counters, the rest
 

@@ -369,3 +369,29 @@ def test_an_event_that_tells_no_time_is_shown_at_the_bottom_without_one():
     rows = table_rows(timeline_table(detail))
     assert rows[-1] == ("-", "event Warning Odd: no timestamps at all")
     assert rows[0][1].startswith("first seen")
+
+
+def test_a_pickled_timeline_is_unpacked_only_where_used():
+    """A restored replay checkpoint holds each history packed until it is used, and
+    reads, appends, prunes, buries and renames exactly as the timeline it was."""
+    import pickle
+
+    from podwatch.model.timeline import Timeline, _Packed
+
+    tl = Timeline(window=100.0, per_pod=5)
+    for i in range(8):
+        tl.note(("ns", "a"), float(i), "probe", f"fail {i}")
+        tl.note(("ns", "b"), 50.0 + i, "probe", f"fail {i}")
+    tl.note(("ns", "c"), 1.0, "pod", "first")
+    copy = pickle.loads(pickle.dumps(tl))
+    assert all(isinstance(v, _Packed) for v in copy._entries.values())
+    assert len(copy) == len(tl) == 11
+    assert copy.entries(("ns", "a")) == tl.entries(("ns", "a"))  # the last 5 kept
+    assert isinstance(copy._entries[("ns", "b")], _Packed)  # not used: still packed
+    for t in (tl, copy):
+        t.note(("ns", "b"), 60.0, "pod", "Ready")
+        assert t.prune(now=152.0) == 6  # a's 5 and c's 1 are older than 52
+        t.bury(("ns", "b"), ("ns", "b", "uid-1"), 61.0)
+        t.rename(("ns", "b", "uid-1"), ("ns", "b"))
+    assert copy.histories() == tl.histories() == [("ns", "b")]
+    assert copy.entries(("ns", "b")) == tl.entries(("ns", "b"))
