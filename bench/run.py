@@ -823,7 +823,7 @@ def section_replay(sz: dict, tmp: Path, sec: Section) -> None:
         ),
         ("peak RSS of `replay --once`", f"{stream['peak_rss_mb']:.0f} MB", "", ""),
         (
-            f"dashboard replay (whole file in memory), first {whole['events']:,} events",
+            f"dashboard replay read whole (`--index never`), first {whole['events']:,} events",
             f"read {whole['read_s']:.1f} s + play {whole['replay_s']:.1f} s "
             f"= {_fmt(whole['total_eps'])} ev/s",
             "",
@@ -834,7 +834,8 @@ def section_replay(sz: dict, tmp: Path, sec: Section) -> None:
     sec.notes.append(
         "3 of 4 events are Pod MODIFIED (slimmed as recordings are), 1 of 4 Event MODIFIED, "
         f"over {pods:,} pods; uncompressed JSON Lines. `--once` streams the file (memory of "
-        "the store only); the dashboard holds every event so that it can seek."
+        "the store only); read whole, the dashboard holds every event (section 7: through "
+        "the index it holds the cluster state only)."
     )
 
 
