@@ -94,19 +94,18 @@ def open_indexed(
     stats = [_stat(p) for p in paths]
     root = cache if cache is not None else cache_root()
     where = root / (_key(stats, skip_bad_lines, every) + ".idx")
+    if not _private(root):
+        # No cache of our own to write to or trust: build into a file that goes when
+        # podwatch does.
+        out = tempfile.TemporaryFile()  # noqa: SIM115
+        _build(paths, stats, skip_bad_lines, every, out, progress)
+        return _read(out, stats)
     log = _load(where, stats)
     if log is not None:
         with contextlib.suppress(OSError):
             os.utime(where)  # recently used: the last to go when the cache is pruned
         return log
-    try:
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        out = tempfile.NamedTemporaryFile(dir=root, prefix=".building-", delete=False)  # noqa: SIM115
-    except OSError:
-        # No cache to write to: build into a file that goes when podwatch does.
-        out = tempfile.TemporaryFile()  # noqa: SIM115
-        _build(paths, stats, skip_bad_lines, every, out, progress)
-        return _read(out, stats)
+    out = tempfile.NamedTemporaryFile(dir=root, prefix=".building-", delete=False)  # noqa: SIM115
     try:
         with out:
             _build(paths, stats, skip_bad_lines, every, out, progress)
@@ -119,6 +118,17 @@ def open_indexed(
     if log is None:
         raise RecordingError(str(where), None, "index written but not readable")
     return log
+
+
+def _private(root: Path) -> bool:
+    """Whether `root` is a directory of this user's that no one else can write to (made
+    so if missing): the only place checkpoints, which are pickles, are loaded from."""
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = root.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,10 +346,15 @@ def _prune(root: Path, keep: Path) -> None:
 
 
 def _load(where: Path, stats: list[_FileStat]) -> IndexedLog | None:
-    """The index at `where` if it is whole and of these very files; None to build it."""
+    """The index at `where` if it is this user's, whole, and of these very files; None to
+    build it."""
     try:
         fh = open(where, "rb")  # noqa: SIM115 - the log holds it open, for checkpoints
     except OSError:
+        return None
+    st = os.fstat(fh.fileno())
+    if st.st_uid != os.getuid() or st.st_mode & 0o022:
+        fh.close()
         return None
     try:
         return _read(fh, stats)

@@ -290,3 +290,21 @@ def test_what_a_killed_build_left_goes_after_a_day(tmp_path):
     os.utime(stale, (1, 1))
     _index([demo_path()], tmp_path)
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_cache_others_can_write_to_is_neither_read_nor_written(tmp_path):
+    """Checkpoints are pickles: an index is loaded only from a directory of this user's
+    that no one else can write to, and only if this user wrote it."""
+    _index([demo_path()], tmp_path)
+    (built,) = (tmp_path / "cache").glob("*.idx")
+    os.chmod(built, 0o666)  # the file writable by others: not trusted, built again
+    log = _index([demo_path()], tmp_path)
+    assert len(log) == len(read_recording(demo_path()).events)
+    assert (built.stat().st_mode & 0o777) == 0o600  # replaced by the one just built
+    os.chmod(tmp_path / "cache", 0o777)  # the directory writable by others
+    before = built.stat().st_mtime_ns, built.stat().st_ino
+    calls: list[int] = []
+    log = _index([demo_path()], tmp_path, progress=lambda n, part: calls.append(n))
+    assert calls  # built again, not read from there
+    assert (built.stat().st_mtime_ns, built.stat().st_ino) == before  # nor written there
+    ReplaySource(log).seek(log.duration)
