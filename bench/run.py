@@ -18,6 +18,7 @@ import gc
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -57,6 +58,7 @@ SIZES: dict[str, dict[str, Any]] = {
         replay_pods=1000,
         seek_events=(100_000, 1_000_000),
         seek_pods=1000,
+        once_pods=(5_000, 10_000),
     ),
     "quick": dict(
         ingest_pods=500,
@@ -73,6 +75,7 @@ SIZES: dict[str, dict[str, Any]] = {
         replay_pods=1000,
         seek_events=(100_000,),
         seek_pods=1000,
+        once_pods=(5_000,),
     ),
     "smoke": dict(
         ingest_pods=20,
@@ -89,6 +92,7 @@ SIZES: dict[str, dict[str, Any]] = {
         replay_pods=20,
         seek_events=(2000,),
         seek_pods=20,
+        once_pods=(50,),
     ),
 }
 
@@ -867,6 +871,108 @@ def section_seek(sz: dict, tmp: Path, sec: Section) -> None:
     )
 
 
+# --------------------------------------------------------------------------- 8 --once
+
+
+def _timed(cmd: list[str]) -> dict:
+    """One run of `cmd` (stdout to a pipe, read whole): wall, client CPU, peak RSS. Under
+    /usr/bin/time where there is one: a child's `ru_maxrss` starts from its parent's
+    RSS on Linux, and this process is large; time(1) is small."""
+    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    argv = [timer, "-f", "@@ %U %S %M", *cmd] if timer else cmd
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    rss = float("nan")
+    for line in reversed(proc.stderr.splitlines()):
+        if line.startswith("@@ "):
+            _mark, user, system, peak = line.split()
+            cpu, rss = float(user) + float(system), int(peak) / 1024
+            break
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "rss": rss,
+        "lines": len(proc.stdout.splitlines()),
+        "code": proc.returncode,
+    }
+
+
+ONCE_RUNS = 3
+ONCE_TARGETS = {"wall": 1.0, "cpu": 2.0, "rss": 0.5}
+"""podwatch's figure over kubectl's, at most (issue 14)."""
+
+
+def section_once(sz: dict, tmp: Path, sec: Section) -> None:
+    """`podwatch -A --once` beside `kubectl get pods -A`, against the same server (the
+    double with every page encoded before the first list), alternating, the median of
+    `ONCE_RUNS` runs each."""
+    import statistics
+
+    kubectl = shutil.which("kubectl")
+    podwatch = shutil.which("podwatch") or str(Path(sys.executable).with_name("podwatch"))
+    for n in sz["once_pods"]:
+        with Server(tmp) as server:
+            server.call(op="populate", n=n)
+            runs: dict[str, list[dict]] = {"podwatch": [], "kubectl": []}
+            commands = {"podwatch": [podwatch, "--kubeconfig", server.kubeconfig, "-A", "--once"]}
+            if kubectl:
+                commands["kubectl"] = [kubectl, "--kubeconfig", server.kubeconfig, "get", "pods"]
+                commands["kubectl"].append("-A")
+            for _ in range(ONCE_RUNS):
+                for name, cmd in commands.items():
+                    runs[name].append(_timed(cmd))
+        pw = {k: statistics.median(r[k] for r in runs["podwatch"]) for k in ("wall", "cpu")}
+        pw["rss"] = max(r["rss"] for r in runs["podwatch"])
+        codes = {r["code"] for r in runs["podwatch"]}
+        sec.figures.update({f"podwatch_wall_{n}": pw["wall"], f"podwatch_cpu_{n}": pw["cpu"]})
+        sec.rows.append(
+            (
+                f"`podwatch -A --once`, {n:,} pods",
+                f"wall {pw['wall']:.2f} s, CPU {pw['cpu']:.2f} s, peak RSS {pw['rss']:.0f} MB, "
+                f"exit {','.join(map(str, sorted(codes)))}",
+                "",
+                "",
+            )
+        )
+        if not kubectl:
+            sec.notes.append("kubectl is not installed here: no side-by-side figures.")
+            continue
+        kc = {k: statistics.median(r[k] for r in runs["kubectl"]) for k in ("wall", "cpu")}
+        kc["rss"] = max(r["rss"] for r in runs["kubectl"])
+        sec.rows.append(
+            (
+                f"`kubectl get pods -A`, {n:,} pods",
+                f"wall {kc['wall']:.2f} s, CPU {kc['cpu']:.2f} s, peak RSS {kc['rss']:.0f} MB "
+                f"({runs['kubectl'][0]['lines'] - 1:,} rows)",
+                "",
+                "",
+            )
+        )
+        for key, what in (("wall", "wall"), ("cpu", "client CPU"), ("rss", "peak memory")):
+            ratio = pw[key] / kc[key] if kc[key] else float("nan")
+            target = ONCE_TARGETS[key]
+            if ratio == ratio:  # no peak RSS without time(1)
+                sec.figures[f"{key}_ratio_{n}"] = ratio
+            sec.rows.append(
+                (
+                    f"{n:,} pods: podwatch / kubectl, {what}",
+                    f"{ratio:.2f}x",
+                    f"≤ {target:.1f}x",
+                    _verdict(ratio <= target),
+                )
+            )
+    sec.notes.append(
+        f"Median of {ONCE_RUNS} runs each, alternating; stdout to a pipe (podwatch prints its "
+        "plain tables, then details of the pods that need a look, Services and Nodes; "
+        "kubectl one line per pod). podwatch lists six kinds, kubectl one. CPU and peak "
+        "RSS from time(1). The double encodes each pod once, before the first list."
+    )
+
+
 # --------------------------------------------------------------------------- report
 
 SECTIONS: list[tuple[str, str, Callable[[dict, Path, Section], None]]] = [
@@ -877,6 +983,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict, Path, Section], None]]] = [
     ("idle", "5. Idle CPU", section_idle),
     ("replay", "6. Replay at maximum speed", section_replay),
     ("seek", "7. Seeking a long recording (the dashboard, through its index)", section_seek),
+    ("once", "8. `podwatch -A --once` beside `kubectl get pods -A`", section_once),
 ]
 
 

@@ -52,7 +52,7 @@ def main() -> int:
     namespace = sys.argv[1] if len(sys.argv) > 1 else "bench"
     # anonymous: kubectl sends no token over plain http; podwatch still sends its own.
     double = apiserver.ApiServerDouble(
-        bookmark_interval=5.0, history_limit=10_000_000, anonymous=True
+        bookmark_interval=5.0, history_limit=10_000_000, anonymous=True, encode_once=True
     )
     double.start()
     factory = PodFactory(namespace)
@@ -78,6 +78,7 @@ def main() -> int:
             elif op == "populate":
                 for i in range(int(cmd["n"])):
                     double.create(factory.pod(i))
+                double.encode_all("Pod")  # the pages a list serves, encoded before it
                 double.clear_requests()
                 reply({"rv": double.resource_version})
             elif op == "modify":

@@ -51,7 +51,14 @@ def render_once(
         if not keys:
             raise PodNotFound(pod, len(store.pods), len(store.tombstones))
     console.print(plain(title, "bold"))
-    console.print(pods_table(store, all_namespaces=all_namespaces, width=console.width))
+    table = pods_table(store, all_namespaces=all_namespaces, width=console.width)
+    if console.no_color and not console.is_terminal:
+        # Plain output (a pipe, a file): the lines as they are. Each is already cut to
+        # the width; Rich would only measure and wrap them again, one by one, which for
+        # thousands of pods took longer than everything else.
+        console.file.write(table.plain + "\n")
+    else:
+        console.print(table)
     if pod is None and len(keys) > DETAIL_ALL:
         # Thousands of healthy pods' details would bury the ones that matter.
         keys = [r.summary.key for r in rows if needs_a_look(r)][:DETAIL_MOST]

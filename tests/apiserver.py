@@ -388,8 +388,14 @@ class ApiServerDouble:
         user: str = "system:serviceaccount:default:podwatch",
         anonymous: bool = False,
         tls: tuple[str | Path, str | Path] | None = None,
+        encode_once: bool = False,
     ) -> None:
         self.port = port
+        self.encode_once = encode_once
+        """Keep each stored object's list-item JSON, so that a list is mostly a join of
+        bytes (the benchmarks: the server is then not what a comparison of clients
+        measures). Only for callers that never change a stored object in place."""
+        self._item_json: dict[int, tuple[dict, bytes]] = {}
         self.tls = tls
         """(certificate file, key file): serve https, as a real API server does (what
         in-cluster configuration requires); None: plain http."""
@@ -595,6 +601,16 @@ class ApiServerDouble:
         with self._cond:
             obj = self._objects[res.kind].get(key)
             return copy.deepcopy(obj) if obj is not None else None
+
+    def encode_all(self, kind: str) -> int:
+        """With `encode_once`: encode every stored object of `kind` now, as a list will
+        serve it, so that the first list is as fast as the next. Returns how many."""
+        res = resolve_kind(kind)
+        with self._cond:
+            stored = list(self._objects[res.kind].values())
+        for obj in stored:
+            self._list_item(obj)
+        return len(stored)
 
     def objects(self, kind: str, namespace: str | None = None) -> list[dict]:
         """The server's truth for a kind (copies, sorted by namespace/name)."""
@@ -872,7 +888,7 @@ class ApiServerDouble:
             self._snapshots.popitem(last=False)
         return snap
 
-    def _list(self, res: Resource, flt: _Filter, q: dict[str, str]) -> dict:
+    def _list(self, res: Resource, flt: _Filter, q: dict[str, str]) -> bytes:
         limit_text = q.get("limit", "")
         try:
             limit = int(limit_text) if limit_text else 0
@@ -935,14 +951,21 @@ class ApiServerDouble:
             meta["continue"] = _encode_continue(snap_rv, keys[i - 1] + "\x00")
             if not flt.has_selectors:
                 meta["remainingItemCount"] = len(keys) - i
-        return {
-            "kind": res.list_kind,
-            "apiVersion": res.api_version,
-            "metadata": meta,
-            "items": [
-                {k: v for k, v in o.items() if k not in ("kind", "apiVersion")} for o in items
-            ],
-        }
+        head = _dumps({"kind": res.list_kind, "apiVersion": res.api_version, "metadata": meta})
+        return head[:-1] + b',"items":[' + b",".join(map(self._list_item, items)) + b"]}"
+
+    def _list_item(self, obj: dict) -> bytes:
+        """An object as a list holds it: JSON, without kind and apiVersion."""
+        if self.encode_once:
+            held = self._item_json.get(id(obj))
+            if held is not None and held[0] is obj:
+                return held[1]
+        data = _dumps({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")})
+        if self.encode_once:
+            if len(self._item_json) > 4 * sum(map(len, self._objects.values())) + 1024:
+                self._item_json.clear()  # objects replaced since: start again
+            self._item_json[id(obj)] = (obj, data)
+        return data
 
 
 def _discovery(segs: list[str], address: Any) -> dict | None:
@@ -1139,8 +1162,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ plumbing
 
-    def _send_json(self, code: int, body: dict, headers: dict[str, str] | None = None) -> None:
-        data = _dumps(body)
+    def _send_json(
+        self, code: int, body: dict | bytes, headers: dict[str, str] | None = None
+    ) -> None:
+        data = body if isinstance(body, bytes) else _dumps(body)
         self.send_response(code)
         self.send_header("Audit-Id", str(uuid.uuid4()))
         self.send_header("Cache-Control", "no-cache, private")
