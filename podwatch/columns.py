@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from podwatch.cut import cut_keeping_suffix
@@ -122,14 +122,20 @@ middle. The others lose their end, with `…`."""
 
 
 def fit_cell(key: str, cell: Text, width: int) -> Text:
-    """`cell` in at most `width` cells, cut the way its column is cut."""
+    """`cell` (one style) in at most `width` cells, cut the way its column is cut."""
     if cell.cell_len <= width:
         return cell
+    return Text(fit_text(key, cell.plain, width), style=cell.style)
+
+
+def fit_text(key: str, text: str, width: int) -> str:
+    """`text` in at most `width` cells: the name and the node cut in the middle, keeping
+    their last part; other columns end in an ellipsis."""
+    if cell_len(text) <= width:
+        return text
     if key in MIDDLE_CUT:
-        return Text(cut_keeping_suffix(cell.plain, width), style=cell.style)
-    cell = cell.copy()
-    cell.truncate(width, overflow="ellipsis")
-    return cell
+        return cut_keeping_suffix(text, width)
+    return set_cell_size(text, width - 1) + "…" if width > 0 else ""
 
 
 def header_line(columns: Sequence[tuple[PodColumn, int]], width: int | None = None) -> Text:
@@ -153,4 +159,21 @@ def row_line(
     if width is not None and line.cell_len > width:
         line.truncate(width)
         line.rstrip()
+    return line
+
+
+def row_plain(
+    cells: Mapping[str, str], columns: Sequence[tuple[PodColumn, int]], width: int | None = None
+) -> str:
+    """`row_line` as a plain string, by the same rules (the `--once` fast path)."""
+    parts: list[str] = []
+    last = len(columns) - 1
+    for i, (col, column_width) in enumerate(columns):
+        cell = fit_text(col.key, cells[col.key], column_width)
+        parts.append(cell)
+        if i != last:
+            parts.append(" " * (column_width - cell_len(cell) + GAP))
+    line = "".join(parts).rstrip()
+    if width is not None and cell_len(line) > width:
+        line = set_cell_size(line, width).rstrip()
     return line

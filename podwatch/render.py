@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from podwatch.columns import all_columns, header_line, plan, row_line
+from podwatch.columns import PodColumn, all_columns, header_line, plan, row_line, row_plain
 from podwatch.cut import cut_keeping_suffix
 from podwatch.layout import Column, Fields, Grid
 from podwatch.model.events import KEvent
@@ -23,7 +24,7 @@ from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.store import Store
 from podwatch.model.timeline import row_text, spans_days, timeline_rows, when_text
 from podwatch.model.view import PodDetail, PodRow, node_rows, pod_rows, service_views
-from podwatch.safe import plain
+from podwatch.safe import clean, plain
 
 SEVERITY_STYLE = {
     Health.HEALTHY: "green",
@@ -48,9 +49,9 @@ STATUS_STYLE = {"True": "green", "False": "bold red", "Unknown": "yellow", "miss
 MEMBERSHIP_STYLE = {"ready": "green", "NotReady": "bold red"}
 
 
-def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
-    """Every cell of a pod's row, keyed like `columns.all_columns` (RESTARTS with the
-    last restart's age, RST without)."""
+def pod_cell_values(row: PodRow, now: float) -> dict[str, tuple[str, str]]:
+    """Every cell of a pod's row as (text, style), keyed like `columns.all_columns`
+    (RESTARTS with the last restart's age, RST without); cluster text made safe."""
     sm = row.summary
     style = SEVERITY_STYLE[row.health]
     # Known only from Events: a BackOff says it restarted, never how often (SPEC 6).
@@ -59,28 +60,35 @@ def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
     if sm.last_restart is not None and sm.restarts:
         with_age += f" ({format_age(now - sm.last_restart)} ago)"
     cells = {
-        "mark": Text(SEVERITY_MARK[row.health], style=style),
-        "ns": plain(sm.namespace, limit=253),
+        "mark": (SEVERITY_MARK[row.health], style),
+        "ns": (clean(sm.namespace, limit=253), ""),
         # Cut (keeping the suffix) before escaping: a malformed over-long name keeps
         # the part that tells it apart.
-        "name": plain(cut_keeping_suffix(sm.name, 253), limit=None),
-        "status": plain(sm.status, style, limit=60),
-        "phase": plain(sm.phase, limit=30),
-        "ready": Text(sm.ready_text),
-        "restarts": Text(with_age),
-        "restart_count": Text(restarts),
-        "probes": Text(row.probe_text),
-        "node": plain(sm.node or "-", limit=253),
-        "age": Text(format_age(now - sm.created) if sm.created is not None else "-"),
-        "qos": plain(sm.qos or "-", limit=30),
+        "name": (clean(cut_keeping_suffix(sm.name, 253), limit=None), ""),
+        "status": (clean(sm.status, limit=60), style),
+        "phase": (clean(sm.phase, limit=30), ""),
+        "ready": (sm.ready_text, ""),
+        "restarts": (with_age, ""),
+        "restart_count": (restarts, ""),
+        "probes": (row.probe_text, ""),
+        "node": (clean(sm.node or "-", limit=253), ""),
+        "age": (format_age(now - sm.created) if sm.created is not None else "-", ""),
+        "qos": (clean(sm.qos or "-", limit=30), ""),
     }
     if row.gone is not None:
         # Gone: dimmed whole, marked, and the STATUS says how and when (the word and the
         # mark carry it where dim is not drawn: NO_COLOR).
-        cells["mark"] = Text(GONE_MARK)
-        cells["status"] = Text(row.gone.text(now))
-        cells = {key: Text(cell.plain, style=GONE_STYLE) for key, cell in cells.items()}
+        cells["mark"] = (GONE_MARK, "")
+        cells["status"] = (row.gone.text(now), "")
+        cells = {key: (text, GONE_STYLE) for key, (text, _style) in cells.items()}
     return cells
+
+
+def pod_cells(row: PodRow, now: float) -> dict[str, Text]:
+    """`pod_cell_values` as styled Text, for the dashboard and a terminal."""
+    return {
+        key: Text(text, style=style) for key, (text, style) in pod_cell_values(row, now).items()
+    }
 
 
 def pods_count(pods: int, gone: int) -> str:
@@ -91,21 +99,41 @@ def pods_count(pods: int, gone: int) -> str:
 def pods_table(store: Store, *, all_namespaces: bool = False, width: int = 120) -> Text:
     """The pod list, as `--once` prints it: the dashboard's columns and the same rules
     for what gives way at this width (`podwatch.columns`), one line per pod."""
+    title, layout, rows = _pod_list(store, all_namespaces, width)
+    header = header_line(layout, width)
+    header.stylize("bold")
+    lines = [Text(title, style="bold"), header]
+    lines += [
+        row_line({k: Text(t, style=s) for k, (t, s) in cells.items()}, layout, width)
+        for cells in rows
+    ]
+    return Text("\n").join(lines)
+
+
+def pods_table_plain(store: Store, *, all_namespaces: bool = False, width: int = 120) -> str:
+    """`pods_table` without styles, built as strings: the same lines, for a pipe or a
+    file, where thousands of pods would otherwise cost more in Rich than anything else."""
+    title, layout, rows = _pod_list(store, all_namespaces, width)
+    header = {col.key: col.header for col, _w in layout}
+    lines = [title, row_plain(header, layout, width)]
+    lines += [row_plain({k: t for k, (t, _s) in cells.items()}, layout, width) for cells in rows]
+    return "\n".join(lines)
+
+
+def _pod_list(
+    store: Store, all_namespaces: bool, width: int
+) -> tuple[str, list[tuple[PodColumn, int]], list[dict[str, tuple[str, str]]]]:
+    """The pod list's title, columns at `width`, and each row's cells."""
     now = store.now
     prows = pod_rows(store)
-    rows = [pod_cells(row, now) for row in prows]
+    rows = [pod_cell_values(row, now) for row in prows]
     keys = {c.key for c in all_columns(all_namespaces=all_namespaces)} | {"restart_count"}
-    natural = {k: max((r[k].cell_len for r in rows), default=0) for k in keys}
+    natural = {k: max((cell_len(r[k][0]) for r in rows), default=0) for k in keys}
     layout = plan(natural, width, all_namespaces=all_namespaces)
     ghosts = sum(1 for row in prows if row.summary.events_only)
     more = f", {ghosts} more known only from Events" if ghosts else ""
     count = pods_count(len(store.pods), len(store.tombstones))
-    lines = [Text(f"Pods ({count}{more})", style="bold")]
-    header = header_line(layout, width)
-    header.stylize("bold")
-    lines.append(header)
-    lines += [row_line(cells, layout, width) for cells in rows]
-    return Text("\n").join(lines)
+    return f"Pods ({count}{more})", layout, rows
 
 
 WHY_LIMIT = 240

@@ -9,7 +9,14 @@ from rich.text import Text
 from podwatch.model.k8s import Key
 from podwatch.model.store import Store
 from podwatch.model.view import needs_a_look, pod_detail, pod_rows
-from podwatch.render import nodes_table, pod_section, pods_count, pods_table, services_table
+from podwatch.render import (
+    nodes_table,
+    pod_section,
+    pods_count,
+    pods_table,
+    pods_table_plain,
+    services_table,
+)
 from podwatch.safe import plain
 
 DETAIL_ALL = 30
@@ -51,14 +58,14 @@ def render_once(
         if not keys:
             raise PodNotFound(pod, len(store.pods), len(store.tombstones))
     console.print(plain(title, "bold"))
-    table = pods_table(store, all_namespaces=all_namespaces, width=console.width)
     if console.no_color and not console.is_terminal:
-        # Plain output (a pipe, a file): the lines as they are. Each is already cut to
-        # the width; Rich would only measure and wrap them again, one by one, which for
-        # thousands of pods took longer than everything else.
-        console.file.write(table.plain + "\n")
+        # Plain output (a pipe, a file): plain lines, already cut to the width, written
+        # as they are. Built as styled Text and printed through Rich, thousands of pods
+        # took longer than everything else --once does.
+        text = pods_table_plain(store, all_namespaces=all_namespaces, width=console.width)
+        console.file.write(text + "\n")
     else:
-        console.print(table)
+        console.print(pods_table(store, all_namespaces=all_namespaces, width=console.width))
     if pod is None and len(keys) > DETAIL_ALL:
         # Thousands of healthy pods' details would bury the ones that matter.
         keys = [r.summary.key for r in rows if needs_a_look(r)][:DETAIL_MOST]
