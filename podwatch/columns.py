@@ -128,10 +128,16 @@ def fit_cell(key: str, cell: Text, width: int) -> Text:
     return Text(fit_text(key, cell.plain, width), style=cell.style)
 
 
+def cells_of(text: str) -> int:
+    """Terminal cells `text` takes: its length when it is ASCII (nearly always: the
+    `--once` fast path asks for every cell of thousands of rows), else Rich's count."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
 def fit_text(key: str, text: str, width: int) -> str:
     """`text` in at most `width` cells: the name and the node cut in the middle, keeping
     their last part; other columns end in an ellipsis."""
-    if cell_len(text) <= width:
+    if cells_of(text) <= width:
         return text
     if key in MIDDLE_CUT:
         return cut_keeping_suffix(text, width)
@@ -172,8 +178,8 @@ def row_plain(
         cell = fit_text(col.key, cells[col.key], column_width)
         parts.append(cell)
         if i != last:
-            parts.append(" " * (column_width - cell_len(cell) + GAP))
+            parts.append(" " * (column_width - cells_of(cell) + GAP))
     line = "".join(parts).rstrip()
-    if width is not None and cell_len(line) > width:
+    if width is not None and cells_of(line) > width:
         line = set_cell_size(line, width).rstrip()
     return line

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from podwatch.columns import PodColumn, all_columns, header_line, plan, row_line, row_plain
+from podwatch.columns import (
+    PodColumn,
+    all_columns,
+    cells_of,
+    header_line,
+    plan,
+    row_line,
+    row_plain,
+)
 from podwatch.cut import cut_keeping_suffix
 from podwatch.layout import Column, Fields, Grid
 from podwatch.model.events import KEvent
@@ -128,7 +135,7 @@ def _pod_list(
     prows = pod_rows(store)
     rows = [pod_cell_values(row, now) for row in prows]
     keys = {c.key for c in all_columns(all_namespaces=all_namespaces)} | {"restart_count"}
-    natural = {k: max((cell_len(r[k][0]) for r in rows), default=0) for k in keys}
+    natural = {k: max((cells_of(r[k][0]) for r in rows), default=0) for k in keys}
     layout = plan(natural, width, all_namespaces=all_namespaces)
     ghosts = sum(1 for row in prows if row.summary.events_only)
     more = f", {ghosts} more known only from Events" if ghosts else ""
