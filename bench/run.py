@@ -973,6 +973,66 @@ def section_once(sz: dict, tmp: Path, sec: Section) -> None:
     )
 
 
+# --------------------------------------------------------------------------- 9 start-up
+
+STARTUP_RUNS = 5
+STARTUP_TARGETS = {"help": 0.150, "demo": 0.400}
+"""Seconds of wall time, at most (issue 14)."""
+
+_IMPORTED = (
+    "import runpy, sys; sys.argv = {argv!r}; code = 0\n"
+    "try:\n    runpy.run_module('podwatch.cli', run_name='__main__')\n"
+    "except SystemExit as exc:\n    code = exc.code or 0\n"
+    "print('@@', int('kubernetes' in sys.modules), code, file=sys.stderr)"
+)
+
+
+def section_startup(sz: dict, tmp: Path, sec: Section) -> None:
+    """`podwatch --help` and `podwatch demo --once` as a user types them (the installed
+    script, output to a pipe): the median wall time of `STARTUP_RUNS`; and whether
+    replay or demo imported the kubernetes client (they must not)."""
+    import statistics
+
+    podwatch = shutil.which("podwatch") or str(Path(sys.executable).with_name("podwatch"))
+    for name, args in (("help", ["--help"]), ("demo", ["demo", "--once"])):
+        walls = [_timed([podwatch, *args])["wall"] for _ in range(STARTUP_RUNS)]
+        wall = statistics.median(walls)
+        target = STARTUP_TARGETS[name]
+        sec.figures[f"{name}_s"] = wall
+        sec.rows.append(
+            (
+                f"`podwatch {' '.join(args)}`",
+                f"{wall * 1000:.0f} ms (median of {STARTUP_RUNS})",
+                f"≤ {target * 1000:.0f} ms",
+                _verdict(wall <= target),
+            )
+        )
+    demo = ROOT / "podwatch" / "data" / "demo.jsonl.gz"
+    for what, argv in (
+        ("demo --once", ["podwatch", "demo", "--once"]),
+        ("replay FILE --once", ["podwatch", "replay", str(demo), "--once"]),
+    ):
+        code = _IMPORTED.format(argv=argv)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        )
+        mark = [line for line in proc.stderr.splitlines() if line.startswith("@@ ")]
+        imported = mark[-1].split()[1] == "1" if mark else True
+        sec.figures[f"kubernetes_imported_{what.split()[0]}"] = int(imported)
+        sec.rows.append(
+            (
+                f"`podwatch {what}` imports the kubernetes client",
+                "yes" if imported else "no",
+                "no",
+                _verdict(not imported),
+            )
+        )
+    sec.notes.append(
+        "Wall time of the installed `podwatch` script from this process, stdout to a pipe; "
+        "the import check runs the command in a child and looks in sys.modules at its end."
+    )
+
+
 # --------------------------------------------------------------------------- report
 
 SECTIONS: list[tuple[str, str, Callable[[dict, Path, Section], None]]] = [
@@ -984,6 +1044,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict, Path, Section], None]]] = [
     ("replay", "6. Replay at maximum speed", section_replay),
     ("seek", "7. Seeking a long recording (the dashboard, through its index)", section_seek),
     ("once", "8. `podwatch -A --once` beside `kubectl get pods -A`", section_once),
+    ("startup", "9. Start-up", section_startup),
 ]
 
 
