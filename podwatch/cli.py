@@ -440,10 +440,12 @@ def _once_title(
 def _print_report(store: Store, title: str, pod: str | None, **options: Any) -> int:
     """The `--once` tables on stdout; a `--pod` that is not there is an error on
     stderr (exit 1) with nothing on stdout."""
+    from podwatch.gcpolicy import collector_off
     from podwatch.report import PodNotFound, render_once
 
     try:
-        render_once(_console(), store, title=title, pod=pod, **options)
+        with collector_off():  # gcpolicy.py: thousands of rows beside a full store
+            render_once(_console(), store, title=title, pod=pod, **options)
     except PodNotFound as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
@@ -457,6 +459,7 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
     The recording's length is known only at its end, so `--at` is read against its
     start first and checked against its end after reading; a bad one prints no report.
     Raises RecordingError and MomentError for the caller to report."""
+    from podwatch.gcpolicy import collector_off
     from podwatch.model.store import Store
 
     started = stream.started
@@ -471,8 +474,9 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
     store.now = started
     # Read to the end even past --at: the title gives the length.
     wanted = iter(stream) if at is None else (event for event in stream if event.t <= at)
-    while batch := list(islice(wanted, 4096)):
-        store.apply_all(batch, started)  # the Changes: nobody reads them
+    with collector_off():  # gcpolicy.py: a store of many objects that stay
+        while batch := list(islice(wanted, 4096)):
+            store.apply_all(batch, started)  # the Changes: nobody reads them
     at = _moment(args.at, started, stream.duration)  # the end is known now: check it
     at = stream.duration if at is None else at
     store.now = max(store.now, started + at)
@@ -501,6 +505,7 @@ def _recorder(path: str, cluster, scope, redact: bool):
 
 
 def run_live(args: argparse.Namespace) -> int:
+    from podwatch.gcpolicy import collector_off
     from podwatch.kube.config import ConfigError
     from podwatch.kube.source import LiveSource
     from podwatch.kube.states import NOT_SERVED
@@ -557,7 +562,8 @@ def run_live(args: argparse.Namespace) -> int:
             cluster.close()
         return app.return_code or 0
     try:
-        settled = source.wait_settled(args.timeout)
+        with collector_off():  # gcpolicy.py: the lists fill a store of objects that stay
+            settled = source.wait_settled(args.timeout)
         statuses = source.statuses()  # before stop(), which turns every state into "stopped"
     finally:
         source.stop()

@@ -15,13 +15,12 @@ Two kinds of log serve the same `EventLog` interface:
 from __future__ import annotations
 
 import copy
-import gc
 import pickle
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import Protocol
 
+from podwatch.gcpolicy import collector_off
 from podwatch.jumps import Marks, marks_of
 from podwatch.model.store import Store
 from podwatch.model.watch import WatchEvent
@@ -169,13 +168,13 @@ class Snapshot:
         try:
             self._data = dump_store(store)
         except (pickle.PicklingError, TypeError, AttributeError):
-            with no_gc():
+            with collector_off():
                 self._copy = copy.deepcopy(store)
 
     def restore(self) -> Store:
         if self._data is not None:
             return load_store(self._data)
-        with no_gc():
+        with collector_off():
             return copy.deepcopy(self._copy)
 
     @property
@@ -185,26 +184,15 @@ class Snapshot:
 
 
 def dump_store(store: Store) -> bytes:
-    with no_gc():
+    with collector_off():
         return pickle.dumps(store, pickle.HIGHEST_PROTOCOL)
 
 
 def load_store(data: bytes) -> Store:
     """Only ever given bytes podwatch pickled itself (in memory, or in the user's own
     index cache): pickle runs code, so never bytes that came with a recording."""
-    with no_gc():
+    with collector_off():
         store = pickle.loads(data)
     if not isinstance(store, Store):
         raise TypeError(f"checkpoint holds a {type(store).__name__}, not a Store")
     return store
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
