@@ -901,6 +901,11 @@ def _timed(cmd: list[str]) -> dict:
     }
 
 
+def _podwatch_script() -> str:
+    """The installed `podwatch` command, as a user runs it."""
+    return shutil.which("podwatch") or str(Path(sys.executable).with_name("podwatch"))
+
+
 ONCE_RUNS = 3
 ONCE_TARGETS = {"wall": 1.0, "cpu": 2.0, "rss": 0.5}
 """podwatch's figure over kubectl's, at most (issue 14)."""
@@ -913,7 +918,7 @@ def section_once(sz: dict, tmp: Path, sec: Section) -> None:
     import statistics
 
     kubectl = shutil.which("kubectl")
-    podwatch = shutil.which("podwatch") or str(Path(sys.executable).with_name("podwatch"))
+    podwatch = _podwatch_script()
     for n in sz["once_pods"]:
         with Server(tmp) as server:
             server.call(op="populate", n=n)
@@ -993,7 +998,7 @@ def section_startup(sz: dict, tmp: Path, sec: Section) -> None:
     replay or demo imported the kubernetes client (they must not)."""
     import statistics
 
-    podwatch = shutil.which("podwatch") or str(Path(sys.executable).with_name("podwatch"))
+    podwatch = _podwatch_script()
     for name, args in (("help", ["--help"]), ("demo", ["demo", "--once"])):
         walls = [_timed([podwatch, *args])["wall"] for _ in range(STARTUP_RUNS)]
         wall = statistics.median(walls)

@@ -65,7 +65,10 @@ def render_once(
         text = pods_table_plain(store, all_namespaces=all_namespaces, width=console.width)
         console.file.write(text + "\n")
     else:
-        console.print(pods_table(store, all_namespaces=all_namespaces, width=console.width))
+        # Every line is already cut to the width: nothing for Rich to wrap (soft_wrap
+        # spares it measuring and dividing thousands of lines again).
+        table = pods_table(store, all_namespaces=all_namespaces, width=console.width)
+        console.print(table, soft_wrap=True)
     if pod is None and len(keys) > DETAIL_ALL:
         # Thousands of healthy pods' details would bury the ones that matter.
         keys = [r.summary.key for r in rows if needs_a_look(r)][:DETAIL_MOST]

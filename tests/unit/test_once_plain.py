@@ -52,3 +52,21 @@ def test_the_plain_pod_list_is_the_styled_one_without_styles(width):
             styled = pods_table(store, all_namespaces=all_ns, width=width).plain
             fast = pods_table_plain(store, all_namespaces=all_ns, width=width)
             assert fast == styled, (name, width, all_ns)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_on_a_terminal_the_list_needs_no_wrapping(width):
+    """On a terminal `--once` prints the styled list without Rich's wrapping (soft_wrap):
+    every line already fits, so what reaches the terminal is the same, styles included."""
+    from rich.console import Console
+
+    for name, store in [*_stores(), ("hostile", _hostile())]:
+        table = pods_table(store, all_namespaces=True, width=width)
+        assert all(line.cell_len <= width for line in table.split()), (name, width)
+        shown = []
+        for soft_wrap in (False, True):
+            console = Console(width=width, record=True, force_terminal=True, color_system="256")
+            with console.capture():
+                console.print(table, soft_wrap=soft_wrap)
+            shown.append(console.export_text(styles=True))
+        assert shown[0] == shown[1], (name, width)
