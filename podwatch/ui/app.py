@@ -7,6 +7,7 @@ that changed and, if the selected pod changed, its panes.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from podwatch.layout import same_drawing
 from podwatch.model.k8s import Key, format_clock
 from podwatch.model.store import Changes
 from podwatch.moment import MomentError, parse_moment
+from podwatch.recording.format import RecordingError
 from podwatch.safe import clean
 from podwatch.ui.messages import EventsArrived, TypeaheadEnd
 from podwatch.ui.mono import use_readable_monochrome
@@ -61,6 +63,30 @@ REPLAY_ACTIONS = frozenset(
 )
 JUMP_NOTICE = 4.0
 """Seconds a jump's notice (where it went, what happened there) stays up."""
+
+
+def _reading(method: Callable[..., Any]) -> Callable[..., Any]:
+    """For what moves a replay: a recording that can no longer be read (a file changed
+    under its index, recording/index.py) is said, and the replay stops there, instead of
+    the app stopping with a traceback."""
+
+    @functools.wraps(method)
+    def run(app: PodwatchApp, *args: Any, **kwargs: Any) -> Any:
+        if app.unreadable is not None:
+            app.notify(app.unreadable, severity="error", markup=False)
+            return None
+        try:
+            return method(app, *args, **kwargs)
+        except RecordingError as exc:
+            app.unreadable = (
+                f"cannot read the recording any more ({clean(str(exc), 300)}); "
+                "the replay stops here"
+            )
+            app.notify(app.unreadable, severity="error", markup=False, timeout=30)
+            app.update_status()
+            return None
+
+    return run
 
 
 class PodwatchApp(ShadowedOutput):
@@ -128,6 +154,8 @@ class PodwatchApp(ShadowedOutput):
         or a neighbour's if it had gone): `<` and `>` follow that pod while the
         selection stays there."""
         self.gc_policy = FreezePolicy()
+        self.unreadable: str | None = None
+        """Why the replay stopped: its recording could no longer be read (`_reading`)."""
         if os.environ.get("SSH_CONNECTION"):
             # Over SSH every animation frame is bytes on a slow link.
             self.animation_level = "none"
@@ -189,6 +217,11 @@ class PodwatchApp(ShadowedOutput):
         self.set_timer(wait, run, name="drain-soon")
 
     def drain(self) -> None:
+        if self.unreadable is None:
+            self._drain()
+
+    @_reading
+    def _drain(self) -> None:
         before = self.source.received
         changes = self.source.poll()
         if changes:
@@ -454,11 +487,13 @@ class PodwatchApp(ShadowedOutput):
             self.apply_changes(changes if not changes.reset else _reset())
         self.update_status()
 
+    @_reading
     def action_pause(self) -> None:
         if (replay := self.source.replay) is not None:
             replay.toggle_pause()
             self.update_status()
 
+    @_reading
     def action_speed(self, direction: int) -> None:
         if (replay := self.source.replay) is None:
             return
@@ -471,6 +506,7 @@ class PodwatchApp(ShadowedOutput):
             replay.set_speed(slower[-1])
         self.update_status()
 
+    @_reading
     def action_step(self) -> None:
         """`.`: the next event applied (`,` takes it back)."""
         if (replay := self.source.replay) is None:
@@ -482,10 +518,12 @@ class PodwatchApp(ShadowedOutput):
             return
         self._after_jump(changes)
 
+    @_reading
     def action_seek(self, direction: int) -> None:
         if (replay := self.source.replay) is not None:
             self._after_jump(replay.seek(replay.position + direction * SEEK_STEP))
 
+    @_reading
     def action_step_back(self) -> None:
         """`,`: the last event applied taken back (`.` applies it again)."""
         if (replay := self.source.replay) is None:
@@ -496,6 +534,7 @@ class PodwatchApp(ShadowedOutput):
             return
         self._after_jump(changes)
 
+    @_reading
     def action_pod_change(self, direction: int) -> None:
         """`>` / `<`: the selected pod's next / previous change (podwatch/jumps.py)."""
         if (replay := self.source.replay) is None:
@@ -512,6 +551,7 @@ class PodwatchApp(ShadowedOutput):
             return
         self._land(jump, pod)
 
+    @_reading
     def action_warning(self, direction: int) -> None:
         """`w` / `W`: the next / previous Warning Event in the namespace shown (any if
         none is chosen), or about a node; the pod it is about is selected."""
@@ -572,6 +612,7 @@ class PodwatchApp(ShadowedOutput):
         label = "go to: seconds, m:ss, HH:MM:SS or RFC 3339"
         self.prompt(PromptScreen(label, placeholder), self._goto)
 
+    @_reading
     def _goto(self, text: str | None) -> None:
         """The same moments as `--at` (one parser); a time outside the recording is
         refused with a notice naming its span, and the position stays."""
