@@ -209,6 +209,9 @@ class KindWatcher:
                 self._args["label_selector"] = scope.label_selector
             if scope.field_selector:
                 self._args["field_selector"] = scope.field_selector
+        pods = kind == "Pod"  # most of the bytes: decoded skipping managedFields (codec.py)
+        self._decode_page = codec.decode_pod_list if pods else codec.decode
+        self._decode_line = codec.decode_pod_event if pods else codec.decode
         self.status = KindStatus(kind, WatchState.CONNECTING, clock())
         self._response: Any = None
         self._lock = threading.Lock()
@@ -347,7 +350,7 @@ class KindWatcher:
                 _request_timeout=self._timeouts(self.settings.list_timeout),
             )
             try:
-                data = codec.decode(response.data)
+                data = self._decode_page(response.data)
             finally:
                 response.release_conn()
             page_meta = meta(data)
@@ -409,7 +412,7 @@ class KindWatcher:
                 response.release_conn()
 
     def _handle_line(self, line: bytes) -> None:
-        event = codec.decode(line)
+        event = self._decode_line(line)
         etype = s(d(event).get("type"))
         obj = d(event).get("object")
         if etype == "ERROR":
