@@ -324,14 +324,14 @@ def open_recording(
 
 
 def _text_size(files: list[str]) -> int:
+    import contextlib
+
+    from podwatch.recording.documents import is_gzip
+
     total = 0
     for path in files:
-        try:
-            size = os.path.getsize(path)
-            with open(path, "rb") as fh:
-                total += size * (6 if fh.read(2) == b"\x1f\x8b" else 1)
-        except OSError:
-            pass  # reading it says what is wrong
+        with contextlib.suppress(OSError):  # reading it says what is wrong
+            total += os.path.getsize(path) * (6 if is_gzip(path) else 1)
     return total
 
 

@@ -16,6 +16,15 @@ from typing import BinaryIO
 from podwatch import codec
 from podwatch.recording.format import MAX_LINE_BYTES, Doc, FileEvents, RecordingError
 
+GZIP_MAGIC = b"\x1f\x8b"
+"""How a gzip file begins, whatever its name says."""
+
+
+def is_gzip(path: str) -> bool:
+    """Whether the file at `path` is gzip (OSError if it cannot be read)."""
+    with open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
 
 class Oversize:
     """Stands for a line longer than MAX_LINE_BYTES, which is skipped, never held."""
@@ -69,7 +78,7 @@ def file_chunks(
     with opened:
         fh = opened if on_read is None else _Told(opened, on_read)
         first = fh.read(size)
-        if first[:2] != b"\x1f\x8b":
+        if first[:2] != GZIP_MAGIC:
             while first:
                 yield first
                 first = fh.read(size)

@@ -43,7 +43,7 @@ from podwatch import codec
 from podwatch.jumps import Marks
 from podwatch.model.store import Store
 from podwatch.model.watch import WatchEvent
-from podwatch.recording.documents import file_chunks, iter_lines, split_lines
+from podwatch.recording.documents import file_chunks, is_gzip, iter_lines, split_lines
 from podwatch.recording.eventlog import dump_store, load_store, replay_store
 from podwatch.recording.format import Doc, FileEvents, RecordingError
 from podwatch.recording.merge import Restatements, merged_header, snapshot_lines
@@ -143,8 +143,7 @@ class _FileStat:
 def _stat(path: str) -> _FileStat:
     try:
         st = os.stat(path)
-        with open(path, "rb") as fh:
-            gz = fh.read(2) == b"\x1f\x8b"
+        gz = is_gzip(path)
     except OSError as exc:
         raise RecordingError(path, None, f"cannot read: {exc.strerror or exc}") from None
     return _FileStat(path, os.path.realpath(path), st.st_size, st.st_mtime_ns, gz)
