@@ -46,8 +46,15 @@ async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_i
             ), text_of(summary)
             endpoints_pane = screen.query_one("#pane-endpoints")
             assert "NotReady" in text_of(endpoints_pane)
-            row = table.cells_at(0)
-            assert str(row["mark"]) == "✗" and str(row["ready"]) == "0/1"
+            # The Pod and the Endpoints come on two watches: the row may change a batch
+            # after the summary's Service line does.
+            assert await wait_until(
+                pilot,
+                lambda: (
+                    str(table.cells_at(0)["mark"]) == "✗"
+                    and str(table.cells_at(0)["ready"]) == "0/1"
+                ),
+            ), table.cells_at(0)
 
             await pilot.press("colon")
             await pilot.press(*"svc", "enter")
