@@ -89,7 +89,7 @@ def index_problems(store: Store) -> list[str]:
     for pod in store._pod_services:
         for svc in store._pod_services.get(pod):
             check((svc, pod) in store._members, f"_pod_services[{pod}] has {svc}")
-    for name in ("_ready_flips", "_risk_due", "_pod_node_since"):
+    for name in ("_ready_flips", "_risk_due", "_pod_node_since", "_pod_labels", "_ready"):
         check(set(getattr(store, name)) <= set(store.pods), f"{name} holds a pod that is gone")
     check(set(store._node_facts) <= set(store.nodes), "_node_facts holds a node that is gone")
     for node, key, value, effect in store.taint_first_seen:

@@ -11,7 +11,6 @@ bloat memory.
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
@@ -177,13 +176,19 @@ def about_pod(ev: KEvent, uid: str, created: float | None = None) -> bool:
     return last is None or last >= created - CLOCK_SLACK
 
 
+RECENT_KEPT = 512
+"""Increments a probe tally remembers (a bound on memory, far past what minutes hold)."""
+
+
 @dataclass(slots=True)
 class ProbeTally:
     """Failures of one probe kind of one container, as podwatch has seen them."""
 
     total: int = 0
-    recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=512))
-    """(time, how many) increments, for "failures in the last few minutes"."""
+    recent: list[tuple[float, int]] = field(default_factory=list)
+    """(time, how many) increments, for "failures in the last few minutes": the last
+    `RECENT_KEPT`. A list, not a bounded deque: most tallies hold a few, and an empty
+    deque alone takes 600 bytes (20,000 tallies at 10,000 pods)."""
     last_message: str = ""
     last_time: float | None = None
 
@@ -222,7 +227,10 @@ class ProbeFailures:
         tally = tallies.setdefault((ev.container, kind), ProbeTally())
         tally.total += added
         when = ev.last if ev.last is not None else received
-        tally.recent.append((when, added))
+        recent = tally.recent
+        recent.append((when, added))
+        if len(recent) > RECENT_KEPT:
+            del recent[0]
         if tally.last_time is None or when >= tally.last_time:
             tally.last_time = when
             tally.last_message = ev.message

@@ -21,6 +21,7 @@ import heapq
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field, replace
+from sys import intern
 from typing import Any, ClassVar
 
 from podwatch.model.endpoints import (
@@ -35,6 +36,7 @@ from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.index import Index
 from podwatch.model.k8s import Key, d, key_of, lst, meta, s, strip_metadata
 from podwatch.model.nodes import TaintId, node_taints
+from podwatch.model.packed import PackedPods, pack, same_state, unpack
 from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
 from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.timeline import Timeline
@@ -54,6 +56,7 @@ DEFAULT_MAX_EVENTS = 50_000
 PRUNE_EVERY = 60.0
 """Seconds (of the store's clock) between sweeps of the timeline for entries past its window."""
 _NO_KEYS: frozenset[TombKey] = frozenset()
+_NO_LABELS: dict[str, Any] = {}
 MAX_FLIPS = 8
 """Ready flips remembered per pod: enough to say "flipped 5× in 10 min"."""
 
@@ -124,6 +127,42 @@ _POD_CONTAINER_KEEP = frozenset(
 are left out."""
 
 
+_POD_STATUS_KEEP = frozenset(
+    {
+        "phase",
+        "conditions",
+        "message",
+        "reason",
+        "podIP",
+        "qosClass",
+        "initContainerStatuses",
+        "containerStatuses",
+        "ephemeralContainerStatuses",
+    }
+)
+"""Pod status fields some pane reads; the rest (podIPs, hostIP, startTime...) is never
+shown."""
+_CONTAINER_STATUS_KEEP = frozenset(
+    {"name", "state", "lastState", "ready", "restartCount", "image", "started"}
+)
+"""Container status fields the panes show: not the imageID and containerID, a sixth of a
+pod's bytes."""
+
+
+def _slim_pod_status(status: dict) -> dict:
+    status = {k: v for k, v in status.items() if k in _POD_STATUS_KEEP}
+    for group in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
+        statuses = status.get(group)
+        if isinstance(statuses, list):
+            status[group] = [
+                {k: v for k, v in c.items() if k in _CONTAINER_STATUS_KEEP}
+                if isinstance(c, dict)
+                else c
+                for c in statuses
+            ]
+    return status
+
+
 def _slim_pod_spec(spec: dict) -> dict:
     spec = {k: v for k, v in spec.items() if k in _POD_SPEC_KEEP}
     for group in ("containers", "initContainers", "ephemeralContainers"):
@@ -140,9 +179,12 @@ def _slim_pod_spec(spec: dict) -> dict:
 
 def slim(kind: str, obj: dict) -> dict:
     """Drop what podwatch never shows and what makes objects several KB larger."""
-    if kind == "Pod" and isinstance(obj.get("spec"), dict):
+    if kind == "Pod":
         obj = dict(obj)
-        obj["spec"] = _slim_pod_spec(obj["spec"])
+        if isinstance(obj.get("spec"), dict):
+            obj["spec"] = _slim_pod_spec(obj["spec"])
+        if isinstance(obj.get("status"), dict):
+            obj["status"] = _slim_pod_status(obj["status"])
     obj = strip_metadata(obj, last_applied="drop")
     status = obj.get("status")
     if kind == "Node" and isinstance(status, dict) and "images" in status:
@@ -167,7 +209,11 @@ class Store:
         self.keep_deleted = keep_deleted
         """Seconds a tombstone stays (live); None: as long as the store (a replay)."""
         self.max_tombstones = max_tombstones
-        self.pods: dict[Key, dict] = {}
+        self.pods = PackedPods()
+        """The pods, packed (model/packed.py): a read gets a copy."""
+        self._pod_labels: dict[Key, dict] = {}
+        """Each pod's labels, unpacked: a Service's selector is matched against every pod
+        of its namespace, which must not unpack them all."""
         self.summaries: dict[Key, PodSummary] = {}
         """Each pod's summary, derived once per change (the table reads it, not re-derives it)."""
         self.services: dict[Key, dict] = {}
@@ -213,6 +259,8 @@ class Store:
         self._node_facts: dict[str, dict[str, str]] = {}
         # at risk (model/health.py): what the pod object does not hold, and when it ends
         self._ready_flips: dict[Key, deque[float]] = {}
+        self._ready: set[Key] = set()
+        """Live pods whose Ready condition is True (a flip is told from it)."""
         self._event_namespaces: set[str] = set()
         self._risk_heap: list[tuple[float, Key]] = []
         self._risk_due: dict[Key, float] = {}
@@ -322,15 +370,15 @@ class Store:
     def _pod(self, etype: str, obj: dict, changes: Changes) -> None:
         key = key_of(obj)
         changes.pods.add(key)
-        old = self.pods.get(key)
         if etype == "DELETED":
-            if old is None and key not in self.pods:
+            old = self.pods.get(key)
+            if old is None:
                 return
-            if old is not None:
-                self._bury(key, old, changes)  # first: it reads what is forgotten below
+            self._bury(key, old, changes)  # first: it reads what is forgotten below
             self.pods.pop(key, None)
-            self.summaries.pop(key, None)
-            self._unindex_pod(key, old)
+            self._pod_labels.pop(key, None)
+            self._ready.discard(key)
+            self._unindex_pod(key, self.summaries.pop(key, None))
             self._pod_node_since.pop(key, None)
             self.probe_failures.forget_pod(key)
             self._ready_flips.pop(key, None)
@@ -340,20 +388,32 @@ class Store:
                 self._service_pods.discard(svc, key)
             return
         obj = slim("Pod", obj)
+        packed = pack(obj)
+        before = self.pods.packed(key)
+        # What is known of the version before, without unpacking it: its summary (a live
+        # pod has one; a store restored from an older pickle may not).
+        old_summary = self.summaries.get(key)
+        if before is not None and old_summary is None:
+            old_summary = summarize(unpack(before))
         uid = s(meta(obj).get("uid"))
-        recreated = old is not None and bool(uid) and s(meta(old).get("uid")) not in ("", uid)
-        if old is None and uid:
+        recreated = old_summary is not None and bool(uid) and old_summary.uid not in ("", uid)
+        if before is None and uid:
             self._unbury(key, uid, changes)
         if recreated:
             # Same name, new pod (a StatefulSet replica, a re-created Job pod): the old one
             # went without its DELETED being seen (a re-list, a kubectl capture).
-            self._bury(key, old, changes)  # type: ignore[arg-type]
+            self._bury(key, unpack(before), changes)  # type: ignore[arg-type]
             self.probe_failures.forget_pod(key)
             self._ready_flips.pop(key, None)
             self.timeline.note(key, self.now, "pod", f"re-created (uid {uid[:8]})")
-        self.pods[key] = obj
+        self.pods.put(key, packed)
+        labels = d(meta(obj).get("labels"))
+        if labels:
+            self._pod_labels[key] = labels
+        else:
+            self._pod_labels.pop(key, None)
         previous_node = self._pod_node.get(key)
-        self._unindex_pod(key, old)
+        self._unindex_pod(key, old_summary)
         node = s(d(obj.get("spec")).get("nodeName"))
         if node and previous_node != node and node in self.nodes:
             # What the node looked like when the pod arrived is not a change in the pod's life.
@@ -367,23 +427,24 @@ class Store:
         ip = s(d(obj.get("status")).get("podIP"))
         if ip:
             self._ip_pod[ip] = key
-        if (
-            old is not None
-            and key in self.summaries
-            and old.get("status") == obj.get("status")
-            and old.get("spec") == obj.get("spec")
-            and _same_lifecycle(old, obj)
-        ):
+        if key in self.summaries and same_state(before, packed):
             return  # only metadata moved (a label, an annotation): nothing derived changes
         summary = summarize(obj)
         self.summaries[key] = summary
         self.timeline.observe(key, self.now, "pod", pod_facts(obj, summary))
-        self._note_pod_risks(key, None if recreated else old, obj, summary)
+        self._note_pod_risks(key, before is not None and not recreated, obj, summary)
 
-    def _note_pod_risks(self, key: Key, old: dict | None, new: dict, summary: PodSummary) -> None:
+    def _note_pod_risks(self, key: Key, known: bool, new: dict, summary: PodSummary) -> None:
         """Remember a Ready flip, and when a flip, a restart or a probe failure stops making
-        the pod at risk (model/health.py), so that `risk_expired` has its row re-derived then."""
-        if old is not None and condition_true(old, "Ready") != condition_true(new, "Ready"):
+        the pod at risk (model/health.py), so that `risk_expired` has its row re-derived then.
+        `known`: the pod was here before this update (a flip is a change from that)."""
+        ready = condition_true(new, "Ready")
+        was_ready = key in self._ready
+        if ready:
+            self._ready.add(key)
+        else:
+            self._ready.discard(key)
+        if known and ready != was_ready:
             flips = self._ready_flips.get(key)
             if flips is None:
                 flips = self._ready_flips[key] = deque(maxlen=MAX_FLIPS)
@@ -392,7 +453,7 @@ class Store:
                 self._risk_until(key, flips[-2] + FLAP_WINDOW)
         if summary.last_restart is not None and summary.restarts:
             self._risk_until(key, summary.last_restart + RESTART_WINDOW)
-        if old is None:
+        if not known:
             # Failures counted from Events that came before the pod (a list's order).
             for (_container, kind), tally in self.probe_failures.for_pod(key).items():
                 if kind in RISKY_PROBES and tally.last_time is not None:
@@ -479,12 +540,14 @@ class Store:
             return []
         return [k for k in self._pod_events if k not in self.pods and not self._seen_deleted(k)]
 
-    def _unindex_pod(self, key: Key, old: dict | None) -> None:
+    def _unindex_pod(self, key: Key, old: PodSummary | None) -> None:
+        """Forget where the pod was: its node, and (from `old`, the summary of the version
+        before) its IP."""
         node = self._pod_node.pop(key, None)
         if node is not None:
             self._node_pods.discard(node, key)
         if old is not None:
-            ip = s(d(old.get("status")).get("podIP"))
+            ip = old.pod_ip
             if ip and self._ip_pod.get(ip) == key:
                 del self._ip_pod[ip]
 
@@ -599,6 +662,10 @@ class Store:
         tomb.add_event(ev)
         changes.pods.add(tkey)
 
+    def pod_labels(self, key: Key) -> dict:
+        """A live pod's labels (empty if it has none, or is not here); not to be changed."""
+        return self._pod_labels.get(key, _NO_LABELS)
+
     def pods_on_node(self, node: str) -> set[Key]:
         return set(self._node_pods.get(node))
 
@@ -617,6 +684,7 @@ class Store:
         if ev is None:
             self.ignored += 1
             return
+        key = ev.key  # equal to `key`; one tuple held, not two
         previous = self.events.get(key)
         ev.seq = previous.seq if previous is not None else self.applied
         self.events[key] = ev
@@ -643,7 +711,7 @@ class Store:
                 self.timeline.note(
                     pod,
                     ev.last or self.now,
-                    f"{kind} probe {container}",
+                    intern(f"{kind} probe {container}"),
                     f"failed ×{added} (total {total}): {ev.message}",
                 )
         elif ev.involved_kind == "Node":
@@ -710,9 +778,7 @@ class Store:
             selector = service_selector(svc)
             if selector is not None:
                 changes.pods |= {
-                    k
-                    for k, pod in self.pods.items()
-                    if k[0] == key[0] and selector.matches(d(meta(pod).get("labels")))
+                    k for k in self.pods if k[0] == key[0] and selector.matches(self.pod_labels(k))
                 }
 
     def _endpoints(self, etype: str, obj: dict, changes: Changes) -> None:
@@ -806,10 +872,10 @@ class Store:
             self.taint_first_seen.setdefault(tid, self.now)
         for tid in old_taints - new_taints:
             self.taint_first_seen.pop(tid, None)
-        changes.pods |= self._node_pods.get(name)
+        changes.pods.update(self._node_pods.get(name))
         if new_taints != old_taints or etype == "DELETED" or old is None:
             # Pending pods' scheduling explanation depends on every node's taints.
-            changes.pods |= self._node_pods.get("")
+            changes.pods.update(self._node_pods.get(""))
         facts = _node_facts(name, self.nodes.get(name))
         if facts != self._node_facts.get(name):
             self._node_facts[name] = facts
@@ -838,14 +904,6 @@ class Store:
             "EndpointSlice": len(self.slices),
             "Node": len(self.nodes),
         }
-
-
-def _same_lifecycle(old: dict, new: dict) -> bool:
-    a, b = meta(old), meta(new)
-    return all(
-        a.get(f) == b.get(f)
-        for f in ("deletionTimestamp", "deletionGracePeriodSeconds", "uid", "creationTimestamp")
-    )
 
 
 def _node_facts(name: str, node: dict | None) -> dict[str, str]:

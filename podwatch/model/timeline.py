@@ -12,7 +12,7 @@ order etcd wrote them: by second, then resourceVersion, then arrival.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -56,14 +56,14 @@ class _Packed:
 
     __slots__ = ("count", "data", "first")
 
-    def __init__(self, entries: deque[TimelineEntry]) -> None:
+    def __init__(self, entries: list[TimelineEntry]) -> None:
         self.count = len(entries)
         self.first = entries[0].t if entries else math.inf
         """Time of the oldest entry (pruning checks it without unpacking)."""
-        self.data = _encode(list(entries))
+        self.data = _encode(entries)
 
-    def unpack(self, maxlen: int) -> deque[TimelineEntry]:
-        return deque(_decode(self.data), maxlen=maxlen)
+    def unpack(self) -> list[TimelineEntry]:
+        return _decode(self.data)
 
     def __len__(self) -> int:
         return self.count
@@ -71,6 +71,18 @@ class _Packed:
 
 _encode = msgspec.msgpack.Encoder().encode
 _decode = msgspec.msgpack.Decoder(list[TimelineEntry]).decode
+
+
+def _drop_before(entries: list[TimelineEntry], horizon: float) -> int:
+    """Drop the entries before `horizon` from the front; how many went."""
+    n = 0
+    for e in entries:
+        if e.t >= horizon:
+            break
+        n += 1
+    if n:
+        del entries[:n]
+    return n
 
 
 class Timeline:
@@ -89,9 +101,11 @@ class Timeline:
         self.window = window
         self.per_pod = per_pod
         self.forgotten_limit = forgotten
-        self._entries: dict[tuple[str, ...], deque[TimelineEntry] | _Packed] = {}
-        """Per pod (a live pod's `Key`, or a tombstone's three-part key), its entries
-        (packed, in a store restored from a pickle, until used: see `_history`)."""
+        self._entries: dict[tuple[str, ...], list[TimelineEntry] | _Packed] = {}
+        """Per pod (a live pod's `Key`, or a tombstone's three-part key), its entries,
+        oldest first, at most `per_pod` (packed, in a store restored from a pickle, until
+        used: see `_history`). Lists, not bounded deques: a deque of a few entries takes
+        six times a list's memory, and most pods have a few."""
         self._facts: dict[tuple[str, ...], dict[str, dict[str, str]]] = {}
         """Per pod, per scope (pod, node, svc X), the facts last seen."""
         self._deleted: OrderedDict[tuple[str, ...], None] = OrderedDict()
@@ -106,11 +120,11 @@ class Timeline:
         }
         return state
 
-    def _history(self, key: tuple[str, ...]) -> deque[TimelineEntry] | None:
+    def _history(self, key: tuple[str, ...]) -> list[TimelineEntry] | None:
         """The pod's entries, unpacked if they were packed."""
         found = self._entries.get(key)
         if isinstance(found, _Packed):
-            found = self._entries[key] = found.unpack(self.per_pod)
+            found = self._entries[key] = found.unpack()
         return found
 
     def _entry(self, t: float, what: str, old: str, new: str) -> TimelineEntry:
@@ -156,13 +170,13 @@ class Timeline:
         return entry
 
     def _append(self, key: Key, entries: list[TimelineEntry]) -> None:
-        dq = self._history(key)
-        if dq is None:
-            dq = self._entries[key] = deque(maxlen=self.per_pod)
-        dq.extend(entries)
-        horizon = entries[-1].t - self.window
-        while dq and dq[0].t < horizon:
-            dq.popleft()
+        held = self._history(key)
+        if held is None:
+            held = self._entries[key] = []
+        held.extend(entries)
+        if len(held) > self.per_pod:
+            del held[: len(held) - self.per_pod]
+        _drop_before(held, entries[-1].t - self.window)
 
     def entries(self, key: tuple[str, ...], now: float | None = None) -> list[TimelineEntry]:
         """The pod's entries, within the window before `now` when given (a quiet pod's
@@ -182,9 +196,9 @@ class Timeline:
             if isinstance(held, _Packed) and held.first >= horizon:
                 continue  # nothing to drop: left packed
             dq = self._history(key)
-            while dq and dq[0].t < horizon:
-                dq.popleft()
-                dropped += 1
+            if dq is None:
+                continue
+            dropped += _drop_before(dq, horizon)
             if not dq:
                 del self._entries[key]
                 self._deleted.pop(key, None)
@@ -217,8 +231,7 @@ class Timeline:
         del self._entries[old]
         mine = self._history(new)
         if mine:
-            merged = sorted([*entries, *mine], key=lambda e: e.t)
-            entries = deque(merged, maxlen=self.per_pod)
+            entries = sorted([*entries, *mine], key=lambda e: e.t)[-self.per_pod :]
         self._entries[new] = entries
 
     def forget(self, key: tuple[str, ...]) -> None:
