@@ -9,7 +9,7 @@ gone has a row and a detail too, from its tombstone (`tombstone_row`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from podwatch.model.endpoints import (
@@ -193,8 +193,7 @@ def _probe_totals(store: Store, key: Key) -> dict[str, int]:
 def pod_row(store: Store, key: Key) -> PodRow | None:
     """The row of a live pod, of a tombstone (`key` of three parts), or of a pod known
     only from Events (`Store.events_only`: the row its Events make); None if none."""
-    pod = store.pods.get(key)
-    if pod is None:
+    if key not in store.pods:
         tomb = store.tombstones.get(key)  # type: ignore[call-overload]
         if tomb is not None:
             return tombstone_row(tomb)
@@ -204,9 +203,16 @@ def pod_row(store: Store, key: Key) -> PodRow | None:
         known = store.probe_failures_known(key[0])
         return PodRow(summary, _probe_totals(store, key), summary.severity, known)
     summary = store.summaries.get(key)
+    pod: dict | None = None
     if summary is None:
+        pod = store.pods[key]
         summary = summarize(pod)
-    health = health_of(summary.severity, risks_now(store, key, pod, summary))
+    health = summary.severity
+    if health == Health.HEALTHY:
+        # Only a pod its object calls healthy can be at risk, and only that needs the
+        # object again (held packed: unpacked here, not for every row).
+        risks = risks_now(store, key, store.pods[key] if pod is None else pod, summary)
+        health = health_of(health, risks)
     return PodRow(summary, _probe_totals(store, key), health, store.probe_failures_known(key[0]))
 
 
@@ -238,13 +244,15 @@ def needs_a_look(row: PodRow) -> bool:
     return row.health >= Health.AT_RISK or (row.gone is not None and row.gone.evicted)
 
 
-def pod_object(store: Store, key: Key) -> dict | None:
-    """The pod object behind a row: the live one, or a tombstone's last."""
-    pod = store.pods.get(key)
-    if pod is None:
-        tomb = store.tombstones.get(key)  # type: ignore[call-overload]
-        return tomb.pod if tomb is not None else None
-    return pod
+def row_labels(store: Store, key: Key) -> Mapping[str, str]:
+    """The labels of a row's pod, live or gone (a `-l` filter matches them); not to be
+    changed."""
+    if key in store.pods:
+        return store.pod_labels(key)
+    tomb = store.tombstones.get(key)  # type: ignore[call-overload]
+    if tomb is not None:
+        return d(meta(tomb.pod).get("labels"))
+    return {}
 
 
 def memberships_with_selection(store: Store, key: Key) -> list[Membership]:

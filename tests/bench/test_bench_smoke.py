@@ -25,13 +25,20 @@ def test_every_section_runs_and_reports_numbers(tmp_path):
     assert results["cold"].figures["pods"] > 0
     churn = results["churn"].figures
     assert churn["sent"] > 0 and churn["seen"] > 0
-    assert results["memory"].figures["pods"] > 0
+    memory = results["memory"].figures
+    assert memory["pods"] > 0 and 0 < memory["packed_mb"] < memory["rss_mb"]
     assert results["idle"].figures["wall_seconds"] > 0
     replay = results["replay"].figures
     assert replay["events"] == replay["whole_events"] > 0  # smoke: the whole file both ways
     seek = results["seek"].figures
     assert seek["events_2000"] == 2000  # the index holds every event of the recording
     assert seek["seek_max_s_2000"] > 0 and seek["peak_rss_mb_2000"] > 0
+
+    scale = results["scale"].figures
+    assert scale["pods"] == run.SIZES["smoke"]["scale_pods"]
+    assert scale["sent"] > 0 and scale["seen"] == scale["sent"]
+    assert scale["worst_key_ms"] > 0 and scale["rss_mb"] > 0
+    assert scale["filter_rows"] < scale["pods"]  # the typed filter narrowed the table
 
     text = out.read_text()
     assert "Python" in text and "msgspec" in text

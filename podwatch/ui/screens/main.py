@@ -107,6 +107,11 @@ class MainScreen(FilterField):
 
     # ----------------------------------------------------------------- data
 
+    def on_screen_suspend(self) -> None:
+        # Covered, this screen's table misses the batches (only the screen on top gets
+        # them): its rows are derived again when it is next filtered.
+        self.table.forget_derived()
+
     def refresh_from(self, store: Store, changes: Changes | None) -> None:
         """Apply a batch: changed rows only, and the panes only if the selected pod moved."""
         full = changes is None or changes.reset
@@ -220,8 +225,9 @@ class MainScreen(FilterField):
         self._rebuild()
 
     def _rebuild(self) -> None:
+        """After a filter or sort change: the rows filtered and sorted again."""
         store = self.app.source.store
-        self.table.rebuild(store)
+        self.table.refilter(store)
         self.show_selected(store)
         self.app.update_status()
 

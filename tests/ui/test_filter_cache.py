@@ -1,0 +1,126 @@
+"""A `/` keystroke, `s` or `u` re-filters the rows as derived, without deriving every
+pod's row again (at 100,000 pods that took seconds a keystroke), and never shows rows
+older than the store: a table whose screen was covered derives them anew."""
+
+from __future__ import annotations
+
+import pytest
+
+import podwatch.ui.widgets.pod_table as pod_table_module
+from podwatch.model.view import pod_row, row_labels
+from podwatch.ui.screens.main import MainScreen
+from tests.ui.pilot import table, wait_until
+
+WIDE = (120, 40)
+
+
+def expected_keys(app) -> set:
+    """What a full derivation would show under the table's filter."""
+    store = app.source.store
+    t = table(app)
+    keys = [*store.pods, *store.tombstones, *store.events_only_pods()]
+    out = set()
+    for key in keys:
+        row = pod_row(store, key)
+        if row is not None and t.view.matches(row, row_labels(store, key)):
+            out.add(key)
+    return out
+
+
+def expected_order(app) -> list:
+    """The order a full derivation would show the filtered rows in."""
+    store = app.source.store
+    t = table(app)
+    return [k for _s, k in sorted((t._sort_key(pod_row(store, k)), k) for k in expected_keys(app))]
+
+
+def fresh(app) -> dict:
+    """Every shown row as derived now from the store."""
+    store = app.source.store
+    return {key: pod_row(store, key) for key in table(app).keys}
+
+
+def held(app) -> dict:
+    t = table(app)
+    return {key: t._rows[key] for key in t.keys}
+
+
+@pytest.fixture
+def derivations(monkeypatch) -> list:
+    """Every call the table makes to derive a row."""
+    calls: list = []
+
+    def counting(store, key):
+        calls.append(key)
+        return pod_row(store, key)
+
+    monkeypatch.setattr(pod_table_module, "pod_row", counting)
+    return calls
+
+
+async def test_keystrokes_filter_the_derived_rows_without_deriving_again(
+    demo_app, derivations
+) -> None:
+    app = demo_app(150)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        everything = set(table(app).keys)
+        assert len(everything) > 5 and derivations  # the first sync derived them
+        derivations.clear()
+        counts = []
+        for typed in ("p", "po", "pod", "pod-", "pod-r", "pod-re"):
+            await pilot.press(*(["slash"] if typed == "p" else []), typed[-1])
+            await pilot.pause()
+            assert table(app).keys == expected_order(app), typed
+            counts.append(table(app).row_count)
+        assert counts[-1] < counts[0] <= len(everything)  # typing on did narrow the table
+        await pilot.press("backspace", "backspace", "backspace")  # "pod": wider again
+        await pilot.pause()
+        assert table(app).keys == expected_order(app)
+        assert table(app).row_count == counts[2]
+        await pilot.press("enter")
+        for key in ("s", "s", "u", "d", "u"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert table(app).keys == expected_order(app), key
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table(app).keys == expected_order(app)
+        assert derivations == []  # no row derived again for any of it
+        assert held(app) == fresh(app)
+
+
+async def test_a_label_filter_matches_live_and_gone_pods_from_the_model(demo_app) -> None:
+    app = demo_app(150)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"-l app", "enter")
+        await pilot.pause()
+        shown = set(table(app).keys)
+        assert shown and shown == expected_keys(app)
+        assert all(row_labels(app.source.store, k).get("app") for k in shown)
+
+
+async def test_a_covered_table_derives_its_rows_anew_before_filtering(
+    demo_app, fake_clock, derivations
+) -> None:
+    app = demo_app(100, paused=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        before = held(app)
+        await pilot.press("question_mark")  # the help covers the table
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, MainScreen))
+        start = app.source.store.now
+        fake_clock.advance(90)  # the replay plays on while the table is covered
+        assert await wait_until(pilot, lambda: app.source.store.now >= start + 60)
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        derivations.clear()
+        await pilot.press("slash", "p", "o", "d")
+        await pilot.pause()
+        assert derivations  # derived again, not the rows held from before
+        now = fresh(app)
+        assert held(app) == now
+        assert set(table(app).keys) == expected_keys(app)
+        # and the replay did change rows meanwhile, so stale rows would have shown
+        assert any(before.get(k) != row for k, row in now.items())
