@@ -495,10 +495,10 @@ async def _churn(app, pilot, server: Server, source, table, n: int, rate: int, s
     arrived: dict[tuple[str, int], float] = {}
     inner = table._put
 
-    def put(rid, row, bulk):
+    def put(rid, row, *rest):
         # a row's id is its pod's key, (namespace, name)
         seen.setdefault((f"{rid[0]}/{rid[1]}", row.summary.restarts), time.time())
-        return inner(rid, row, bulk)
+        return inner(rid, row, *rest)
 
     table._put = put
     watcher = source.watchers["Pod"]

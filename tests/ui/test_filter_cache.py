@@ -124,3 +124,36 @@ async def test_a_covered_table_derives_its_rows_anew_before_filtering(
         assert set(table(app).keys) == expected_keys(app)
         # and the replay did change rows meanwhile, so stale rows would have shown
         assert any(before.get(k) != row for k, row in now.items())
+
+
+async def test_rows_changed_under_a_filter_are_narrowed_by_what_they_say_now(
+    demo_app, fake_clock
+) -> None:
+    """Sorted by name, a pod whose status changes keeps its place in the order: what `/`
+    looks in must change with it all the same."""
+    app = demo_app(300, paused=False)  # before the node goes
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")  # by name: a status change moves no row
+        await pilot.press("slash", "m")  # every row: its namespace is "demo"
+        await pilot.pause()
+        assert table(app).keys == expected_order(app)
+        before = {k: r.summary.status for k, r in held(app).items()}
+        start = app.source.store.now
+        fake_clock.advance(150)  # statuses change while the filter stands
+        assert await wait_until(pilot, lambda: app.source.store.now >= start + 120)
+        await pilot.pause()
+        after = {k: r.summary.status for k, r in held(app).items()}
+        # a word a row says now and did not before (a stale haystack would drop it)
+        changed = sorted(
+            (k, v.lower().split()[0])
+            for k, v in after.items()
+            if k in before and v.lower().split()[0] not in before[k].lower()
+        )
+        assert changed, (before, after)
+        _key, word = changed[0]
+        await pilot.press("space", *word)  # "m WORD": narrower at each key
+        await pilot.pause()
+        assert table(app).keys == expected_order(app)
+        assert _key in table(app).keys
+        assert held(app) == fresh(app)

@@ -228,7 +228,10 @@ class MainScreen(FilterField):
         """After a filter or sort change: the rows filtered and sorted again."""
         store = self.app.source.store
         self.table.refilter(store)
-        self.show_selected(store)
+        if self.table.selected_key != self._shown or self._shown is None:
+            # The panes only when the selection moved (or none is left to say so): a
+            # keystroke that keeps the pod selected does not render its details again.
+            self.show_selected(store)
         self.app.update_status()
 
     @on(Input.Changed, "#filter")
