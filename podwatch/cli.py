@@ -56,7 +56,10 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-SUBCOMMANDS = ("replay", "demo", "record")
+SUBCOMMANDS = ("replay", "demo", "record", "completion")
+PROG = "podwatch"
+KUBECTL_PROG = "kubectl podwatch"
+"""How the program names itself when kubectl runs it as a plugin (`kubectl-podwatch`)."""
 PIPE_WIDTH = 120
 """Columns of piped output when `COLUMNS` does not say."""
 
@@ -123,12 +126,12 @@ def _add_cluster_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kubeconfig", help="kubeconfig file (default: $KUBECONFIG, ~/.kube/config)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="podwatch",
+        prog=prog,
         description="Watch Kubernetes pod health live: why is this pod not taking traffic?",
-        epilog="Subcommands: replay FILE|DIR..., record FILE|DIR, demo "
-        "(see podwatch SUBCOMMAND -h).",
+        epilog="Subcommands: replay FILE|DIR..., record FILE|DIR, demo, completion bash|zsh "
+        f"(see {prog} SUBCOMMAND -h).",
     )
     parser.add_argument("--version", action="version", version=f"podwatch {__version__}")
     _add_cluster_options(parser)
@@ -159,10 +162,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_sub_parser(command: str) -> argparse.ArgumentParser:
+def build_sub_parser(command: str, prog: str = PROG) -> argparse.ArgumentParser:
+    if command == "completion":
+        from podwatch.completion import SHELLS
+
+        p = argparse.ArgumentParser(
+            prog=f"{prog} completion",
+            description="Print a shell completion script: "
+            "source <(podwatch completion bash), or for zsh save it as _podwatch in $fpath.",
+        )
+        p.add_argument("shell", choices=SHELLS)
+        return p
     if command == "record":
         p = argparse.ArgumentParser(
-            prog="podwatch record",
+            prog=f"{prog} record",
             description="Record watch events headless (for a bastion or a cron job).",
         )
         p.add_argument(
@@ -191,7 +204,7 @@ def build_sub_parser(command: str) -> argparse.ArgumentParser:
         return p
     if command == "replay":
         p = argparse.ArgumentParser(
-            prog="podwatch replay", description="Replay recordings or kubectl JSON captures."
+            prog=f"{prog} replay", description="Replay recordings or kubectl JSON captures."
         )
         p.add_argument(
             "files", nargs="+", metavar="FILE", help="recordings or kubectl -o json output"
@@ -212,7 +225,7 @@ def build_sub_parser(command: str) -> argparse.ArgumentParser:
         _add_view_options(p)
         return p
     p = argparse.ArgumentParser(
-        prog="podwatch demo", description="Replay the bundled demo of every reference scenario."
+        prog=f"{prog} demo", description="Replay the bundled demo of every reference scenario."
     )
     _add_view_options(p)
     return p
@@ -710,22 +723,28 @@ def _negative_at(argv: list[str]) -> list[str]:
     return argv
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     """Run one command; its exit code (see the module's table). Called without `argv`,
     as the program (`podwatch`, `python -m podwatch.cli`), it may end the process
     itself: see `_end_if_watches_linger`."""
-    code = _main(list(sys.argv[1:] if argv is None else argv))
+    code = _main(list(sys.argv[1:] if argv is None else argv), prog)
     if argv is None:
         _end_if_watches_linger(code)
     return code
 
 
-def _main(argv: list[str]) -> int:
+def kubectl_main() -> int:
+    """`kubectl-podwatch`: podwatch as a kubectl plugin (`kubectl podwatch -n shop`).
+    kubectl passes it every argument after its name; it names itself as typed."""
+    return main(prog=KUBECTL_PROG)
+
+
+def _main(argv: list[str], prog: str = PROG) -> int:
     """The command's exit code. Output is flushed here, inside the handlers, so that a
     pipe closed early ends quietly with 0 rather than with Python's complaint at
     shutdown."""
     try:
-        code = _run(argv)
+        code = _run(argv, prog)
         sys.stdout.flush()
         return code
     except KeyboardInterrupt:
@@ -760,13 +779,15 @@ def _end_if_watches_linger(code: int) -> None:
     os._exit(code)
 
 
-def _run(argv: list[str]) -> int:
+def _run(argv: list[str], prog: str = PROG) -> int:
     """Parse `argv` (argparse exits 2 on a usage error) and run its command."""
     argv = _negative_at(argv)
     if argv and argv[0] in SUBCOMMANDS:
         command = argv[0]
-        parser = build_sub_parser(command)
+        parser = build_sub_parser(command, prog)
         args = parser.parse_args(argv[1:])
+        if command == "completion":
+            return _print_completion(args.shell)
         if command == "record":
             _check_record_args(parser, args)
         if command == "replay":
@@ -774,8 +795,17 @@ def _run(argv: list[str]) -> int:
         if command == "demo":
             return run_replay([str(demo_path())], args, title="podwatch demo")
         return run_record(args)
-    args = build_parser().parse_args(argv)
+    args = build_parser(prog).parse_args(argv)
     return run_live(args)
+
+
+def _print_completion(shell: str) -> int:
+    """The completion script of `podwatch` for `shell`, from the parsers themselves."""
+    from podwatch.completion import completion_parser, script
+
+    commands = {c: build_sub_parser(c) for c in SUBCOMMANDS}
+    sys.stdout.write(script(completion_parser(build_parser(), commands), shell))
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -4,9 +4,13 @@ older than the store: a table whose screen was covered derives them anew."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 import podwatch.ui.widgets.pod_table as pod_table_module
+from podwatch.model.store import Changes
 from podwatch.model.view import pod_row, row_labels
 from podwatch.ui.screens.main import MainScreen
 from tests.ui.pilot import table, wait_until
@@ -157,3 +161,21 @@ async def test_rows_changed_under_a_filter_are_narrowed_by_what_they_say_now(
         assert table(app).keys == expected_order(app)
         assert _key in table(app).keys
         assert held(app) == fresh(app)
+
+
+async def test_the_table_lets_a_replaced_store_go(demo_app) -> None:
+    """A seek back makes a new store; the rows' cache must not keep the old one (and
+    its histories) alive: at 1,000,000 events that was 100 MB more at every seek."""
+    app = demo_app(300)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        old = weakref.ref(app.source.store)
+        app.source.step_back()  # a new store, from a checkpoint; the screen not yet told
+        assert app.source.store is not old()
+        gc.collect()
+        assert old() is None  # while the replay builds the new one, the old is gone
+        app.apply_changes(Changes(reset=True))
+        await pilot.pause()
+        await pilot.press("slash", "p")  # and filtering still works from the new one
+        await pilot.pause()
+        assert table(app).keys == expected_order(app)

@@ -13,6 +13,7 @@ the live ones, dimmed and marked; `d` hides and shows them (`ViewFilter.hide_gon
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Mapping
@@ -338,8 +339,10 @@ class PodTable(ScrollView, can_focus=True):
         every row again: at 100,000 pods, a keystroke in `/` in milliseconds, not
         seconds. Valid only while every batch reaches `sync`: `forget_derived` when the
         table's screen is not the one that gets them."""
-        self._derived_from: Store | None = None
-        """The store `_derived` was derived from (a new source is a new store)."""
+        self._derived_from: weakref.ref[Store] | None = None
+        """The store `_derived` was derived from (a new source, a replay's seek, is a new
+        store). Weak: the table must not keep a store alive once its source has let it
+        go (a seek would hold two, with their histories, until the next repaint)."""
         self._filtered_by: tuple[ViewFilter, str] | None = None
         """The filter the rows held were chosen by (a copy: actions change `view` in
         place), and the sort mode they are in."""
@@ -406,7 +409,7 @@ class PodTable(ScrollView, can_focus=True):
         derived = self._derived
         if changed is None:
             derived = self._derived = {}
-            self._derived_from = store
+            self._derived_from = weakref.ref(store)
             self._filtered_by = (replace(self.view), self.sort_mode)
             # Pods known only from Events (no object) have rows too: `pod_row` makes them.
             keys: object = [*pods, *tombstones, *store.events_only_pods()]
@@ -527,7 +530,7 @@ class PodTable(ScrollView, can_focus=True):
         on only narrows: the rows shown are filtered, already in order."""
         derived = self._derived
         view = self.view
-        if derived is None or store is not self._derived_from:
+        if derived is None or self._derived_from is None or self._derived_from() is not store:
             self.rebuild(store)
         elif (
             self._filtered_by is not None
@@ -596,6 +599,7 @@ class PodTable(ScrollView, can_focus=True):
         """Batches will pass this table by (its screen is covered): the next filter
         derives every row again."""
         self._derived = None
+        self._derived_from = None
 
     def _clear(self) -> None:
         self._rows.clear()

@@ -1,0 +1,77 @@
+"""`kubectl podwatch`: installing podwatch installs `kubectl-podwatch`, which kubectl
+runs as a plugin (any executable of that name on PATH), so that an operator types
+`kubectl podwatch -n shop` as they type `kubectl get pods -n shop`. Run here through the
+real kubectl against the API server double."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from tests.live.conftest import pod_obj
+from tests.live.test_live_cli import cli_env
+
+BIN = Path(sys.executable).parent
+"""Where pip installed podwatch's console scripts (this interpreter's)."""
+KUBECTL = shutil.which("kubectl")
+needs_kubectl = pytest.mark.skipif(
+    KUBECTL is None, reason="no kubectl on PATH here: the plugin is tried through it elsewhere"
+)
+
+
+def plugin_env(home: Path, kubeconfig: Path | None = None) -> dict[str, str]:
+    return cli_env(kubeconfig, home, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+def kubectl(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    assert KUBECTL is not None
+    return subprocess.run(
+        [KUBECTL, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def test_installing_podwatch_installs_the_kubectl_plugin() -> None:
+    scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
+    assert scripts["podwatch"] == "podwatch.cli:main"
+    assert scripts["kubectl-podwatch"] == "podwatch.cli:kubectl_main"
+    plugin = BIN / "kubectl-podwatch"
+    assert plugin.is_file() and os.access(plugin, os.X_OK), plugin
+
+
+@needs_kubectl
+def test_kubectl_lists_the_plugin_and_runs_its_help_and_version(tmp_path) -> None:
+    env = plugin_env(tmp_path)
+    listed = kubectl("plugin", "list", env=env)
+    assert str(BIN / "kubectl-podwatch") in listed.stdout, listed.stdout + listed.stderr
+    shown = kubectl("podwatch", "--help", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("usage: kubectl podwatch ")  # named as the user typed it
+    assert "-n NAMESPACE" in shown.stdout and "--context" in shown.stdout
+    sub = kubectl("podwatch", "replay", "--help", env=env)
+    assert sub.returncode == 0 and sub.stdout.startswith("usage: kubectl podwatch replay ")
+    version = kubectl("podwatch", "--version", env=env)
+    assert version.returncode == 0 and version.stdout.startswith("podwatch ")
+
+
+@needs_kubectl
+def test_kubectl_podwatch_once_shows_the_namespace_from_the_kubeconfig(
+    double, kubeconfig, tmp_path
+) -> None:
+    double.create(pod_obj("web-1", ip="10.0.0.5"))
+    double.create(pod_obj("api-1", namespace="shop", ip="10.0.1.1"))
+    run = kubectl("podwatch", "-n", "shop", "--once", env=plugin_env(tmp_path, kubeconfig))
+    assert run.returncode == 0, run.stderr
+    assert "api-1" in run.stdout and "web-1" not in run.stdout
+    assert {r.method for r in double.requests} == {"GET"}  # read-only, as always

@@ -1,0 +1,104 @@
+"""`podwatch completion bash|zsh`: completion scripts generated from the parsers the
+commands use. The bash script is loaded into a real bash and asked for completions as
+bash asks them on TAB; zsh is not installed here, so its script is checked as text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from podwatch import cli
+
+BASH = shutil.which("bash")
+
+
+def generated(capsys, shell: str) -> str:
+    assert cli.main(["completion", shell]) == 0
+    return capsys.readouterr().out
+
+
+def bash_complete(
+    script_text: str, tmp_path, words: list[str], env: dict | None = None
+) -> list[str]:
+    """What bash offers for `words` (the last one being completed)."""
+    script = tmp_path / "podwatch.bash"
+    script.write_text(script_text)
+    line = " ".join(words)
+    probe = f"""
+source {script}
+COMP_WORDS=({" ".join(repr(w) for w in words)})
+COMP_CWORD={len(words) - 1}
+COMP_LINE={line!r}
+COMP_POINT={len(line)}
+func=$(complete -p podwatch | sed -E 's/.* -F ([^ ]+) .*/\\1/')
+"$func" podwatch {words[-1]!r} {words[-2]!r}
+printf '%s\\n' "${{COMPREPLY[@]}}"
+"""
+    assert BASH is not None
+    run = subprocess.run(
+        [BASH, "--norc", "--noprofile", "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    return [w.strip() for w in run.stdout.splitlines() if w.strip()]
+
+
+@pytest.mark.skipif(BASH is None, reason="no bash here")
+def test_bash_completes_commands_and_flags_of_each_command(capsys, tmp_path) -> None:
+    text = generated(capsys, "bash")
+    assert sorted(bash_complete(text, tmp_path, ["podwatch", "re"])) == ["record", "replay"]
+    assert "--all-namespaces" in bash_complete(text, tmp_path, ["podwatch", "--all"])
+    assert bash_complete(text, tmp_path, ["podwatch", "replay", "--ind"]) == ["--index"]
+    assert set(bash_complete(text, tmp_path, ["podwatch", "replay", "--index", ""])) == {
+        "auto",
+        "always",
+        "never",
+    }
+    assert "--rotate" in bash_complete(text, tmp_path, ["podwatch", "record", "--ro"])
+    assert "--rotate" not in bash_complete(text, tmp_path, ["podwatch", "replay", "--r"])
+
+
+@pytest.mark.skipif(BASH is None, reason="no bash here")
+def test_bash_completes_namespaces_and_contexts_through_kubectl(capsys, tmp_path) -> None:
+    """`-n` asks kubectl for the namespaces, as kubectl's own completion does (a stand-in
+    kubectl here: the test must not depend on a cluster)."""
+    fake = tmp_path / "bin" / "kubectl"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in\n'
+        '  "get namespaces -o name") printf "namespace/shop\\nnamespace/kube-system\\n";;\n'
+        '  "config get-contexts -o name") printf "prod\\nstaging\\n";;\n'
+        "esac\n"
+    )
+    fake.chmod(0o755)
+    env = {"PATH": f"{fake.parent}:/usr/bin:/bin"}
+    text = generated(capsys, "bash")
+    assert bash_complete(text, tmp_path, ["podwatch", "-n", "sh"], env) == ["shop"]
+    assert bash_complete(text, tmp_path, ["podwatch", "--context", "st"], env) == ["staging"]
+    assert bash_complete(text, tmp_path, ["podwatch", "record", "x", "-n", "k"], env) == [
+        "kube-system"
+    ]
+    # without kubectl, nothing (and no error)
+    assert bash_complete(text, tmp_path, ["podwatch", "-n", "sh"], {"PATH": "/nonexistent"}) == []
+
+
+def test_zsh_script_names_podwatch_and_every_command(capsys) -> None:
+    text = generated(capsys, "zsh")
+    assert text.startswith("#compdef podwatch")
+    for word in ("record", "replay", "demo", "completion", "--all-namespaces", "--index"):
+        assert word in text, word
+    assert "_podwatch_namespaces" in text and "_podwatch_contexts" in text
+
+
+def test_an_unknown_shell_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["completion", "fish"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'fish'" in capsys.readouterr().err
