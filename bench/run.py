@@ -380,6 +380,19 @@ def section_ingest(sz: dict, tmp: Path, sec: Section) -> None:
 # --------------------------------------------------------------------------- app helpers
 
 
+async def _list_and_paint(app, pilot, source, n: int, marks: dict, within: float) -> Any:
+    """Start the watches and wait (at most `within` s) for `n` rows, then for the screen
+    to refresh; `marks` gets start, rows and painted."""
+    await pilot.pause()
+    marks["start"] = time.perf_counter()
+    source.start()
+    table = await _wait_rows(app, pilot, n, marks["start"] + within)
+    marks["rows"] = time.perf_counter()
+    await pilot.pause()  # let the screen refresh
+    marks["painted"] = time.perf_counter()
+    return table
+
+
 async def _wait_rows(app, pilot, n: int, deadline: float) -> Any:
     table = app.screen.query_one("#pods")
     while time.perf_counter() < deadline:
@@ -425,13 +438,7 @@ def section_cold(sz: dict, tmp: Path, sec: Section) -> None:
 
         async def run() -> None:
             async with app.run_test(size=(120, 40)) as pilot:
-                await pilot.pause()
-                marks["start"] = time.perf_counter()
-                source.start()
-                await _wait_rows(app, pilot, n, marks["start"] + 120)
-                marks["rows"] = time.perf_counter()
-                await pilot.pause()  # let the screen refresh
-                marks["painted"] = time.perf_counter()
+                await _list_and_paint(app, pilot, source, n, marks, 120)
                 app.exit()
 
         asyncio.run(run())
@@ -1130,12 +1137,7 @@ def scale_child(n: int, rate: int, seconds: float) -> dict:
 
         async def run() -> None:
             async with app.run_test(size=(120, 40)) as pilot:
-                await pilot.pause()
-                marks["start"] = time.perf_counter()
-                source.start()
-                table = await _wait_rows(app, pilot, n, marks["start"] + 900)
-                await pilot.pause()  # let the screen refresh
-                marks["painted"] = time.perf_counter()
+                table = await _list_and_paint(app, pilot, source, n, marks, 900)
                 out["rss_painted_mb"] = rss_mb()
                 lat, transport, wall, cpu, reply = await _churn(
                     app, pilot, server, source, table, n, rate, seconds

@@ -149,32 +149,26 @@ _CONTAINER_STATUS_KEEP = frozenset(
 pod's bytes."""
 
 
-def _slim_pod_status(status: dict) -> dict:
-    status = {k: v for k, v in status.items() if k in _POD_STATUS_KEEP}
-    for group in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
-        statuses = status.get(group)
-        if isinstance(statuses, list):
-            status[group] = [
-                {k: v for k, v in c.items() if k in _CONTAINER_STATUS_KEEP}
-                if isinstance(c, dict)
-                else c
-                for c in statuses
+def _keep(
+    obj: dict, fields: frozenset[str], lists: tuple[str, ...], item_fields: frozenset[str]
+) -> dict:
+    """`obj` with only `fields`, and each dict of its `lists` with only `item_fields`: the
+    one rule for slimming a pod's spec (containers) and status (container statuses)."""
+    out = {k: v for k, v in obj.items() if k in fields}
+    for name in lists:
+        items = out.get(name)
+        if isinstance(items, list):
+            out[name] = [
+                {k: v for k, v in item.items() if k in item_fields}
+                if isinstance(item, dict)
+                else item
+                for item in items
             ]
-    return status
+    return out
 
 
-def _slim_pod_spec(spec: dict) -> dict:
-    spec = {k: v for k, v in spec.items() if k in _POD_SPEC_KEEP}
-    for group in ("containers", "initContainers", "ephemeralContainers"):
-        containers = spec.get(group)
-        if isinstance(containers, list):
-            spec[group] = [
-                {k: v for k, v in c.items() if k in _POD_CONTAINER_KEEP}
-                if isinstance(c, dict)
-                else c
-                for c in containers
-            ]
-    return spec
+_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+_STATUS_LISTS = ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
 
 
 def slim(kind: str, obj: dict) -> dict:
@@ -182,9 +176,11 @@ def slim(kind: str, obj: dict) -> dict:
     if kind == "Pod":
         obj = dict(obj)
         if isinstance(obj.get("spec"), dict):
-            obj["spec"] = _slim_pod_spec(obj["spec"])
+            obj["spec"] = _keep(obj["spec"], _POD_SPEC_KEEP, _CONTAINER_LISTS, _POD_CONTAINER_KEEP)
         if isinstance(obj.get("status"), dict):
-            obj["status"] = _slim_pod_status(obj["status"])
+            obj["status"] = _keep(
+                obj["status"], _POD_STATUS_KEEP, _STATUS_LISTS, _CONTAINER_STATUS_KEEP
+            )
     obj = strip_metadata(obj, last_applied="drop")
     status = obj.get("status")
     if kind == "Node" and isinstance(status, dict) and "images" in status:
