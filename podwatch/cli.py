@@ -14,6 +14,7 @@ Exit codes:
 | 2    | usage or configuration: a bad option (argparse: `--speed`, `--timeout`, |
 |      | `--duration` must be > 0, `--keep-deleted` a duration), no usable       |
 |      | kubeconfig or context                                                   |
+| 3    | `--exit-code`: the report printed, and a pod in it is unhealthy (✗)      |
 | 130  | interrupted (Ctrl-C); `podwatch record` stops on Ctrl-C with 0          |
 
 `--at` takes seconds (`90`), `m:ss` (`1:30`), wall-clock `HH:MM:SS` (local
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+EXIT_UNHEALTHY = 3
+"""`--exit-code`: a pod shown is unhealthy (a script's or a CI gate's failure)."""
 EXIT_INTERRUPTED = 130
 SUBCOMMANDS = ("replay", "demo", "record", "completion")
 PROG = "podwatch"
@@ -93,6 +96,15 @@ def duration_or_none(text: str) -> float:
     return 0.0 if text.strip().rstrip("smhd") == "0" else duration(text)
 
 
+def _add_exit_code(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--exit-code",
+        action="store_true",
+        help=f"implies --once: exit {EXIT_UNHEALTHY} if a pod shown (or --pod's) is unhealthy, "
+        "for scripts and CI gates",
+    )
+
+
 def _add_view_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--once", action="store_true", help="print the state as tables and exit")
     p.add_argument(
@@ -103,6 +115,7 @@ def _add_view_options(p: argparse.ArgumentParser) -> None:
         "(2026-11-30T07:44:51Z)",
     )
     p.add_argument("--pod", metavar="NAME", help="with --once: show only this pod's details")
+    _add_exit_code(p)
     p.add_argument(
         "--speed", type=positive, default=1.0, help="replay speed factor, > 0 (default 1)"
     )
@@ -141,6 +154,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     )
     parser.add_argument("--once", action="store_true", help="list, print the state as tables, exit")
     parser.add_argument("--pod", metavar="NAME", help="with --once: show only this pod's details")
+    _add_exit_code(parser)
     parser.add_argument(
         "--timeout", type=positive, default=30.0, help="with --once: seconds to wait for the lists"
     )
@@ -380,7 +394,7 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
 
     skip_bad = getattr(args, "skip_bad_lines", False)
     index = getattr(args, "index", "auto")
-    once = args.once or not sys.stdout.isatty()
+    once = args.once or args.exit_code or not sys.stdout.isatty()
     try:
         files = expand_paths(files)
         if once and len(files) == 1 and index != "always":
@@ -402,7 +416,7 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
     at = recording.duration if at is None else at
     source.seek(at)
     header = _once_title(title, at, recording.duration, source.event_count, recording)
-    return _print_report(source.store, header, args.pod)
+    return _print_report(source.store, header, args)
 
 
 def replay_dashboard(recording: Recording | IndexedLog, args: argparse.Namespace) -> PodwatchApp:
@@ -450,18 +464,27 @@ def _once_title(
     )
 
 
-def _print_report(store: Store, title: str, pod: str | None, **options: Any) -> int:
+def _print_report(store: Store, title: str, args: argparse.Namespace, **options: Any) -> int:
     """The `--once` tables on stdout; a `--pod` that is not there is an error on
-    stderr (exit 1) with nothing on stdout."""
+    stderr (exit 1) with nothing on stdout. With `--exit-code`, the unhealthy pods shown
+    are named on stderr and the exit code is EXIT_UNHEALTHY."""
     from podwatch.gcpolicy import collector_off
-    from podwatch.report import PodNotFound, render_once
+    from podwatch.report import PodNotFound, render_once, unhealthy_pods
 
     try:
         with collector_off():  # gcpolicy.py: thousands of rows beside a full store
-            render_once(_console(), store, title=title, pod=pod, **options)
+            render_once(_console(), store, title=title, pod=args.pod, **options)
     except PodNotFound as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
+    if getattr(args, "exit_code", False):
+        sys.stdout.flush()  # the tables before the verdict
+        bad = unhealthy_pods(store, args.pod)
+        if bad:
+            names = ", ".join(f"{k[0]}/{k[1]}" for k in bad[:5])
+            more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+            _error(f"{len(bad)} unhealthy: {names}{more}")  # _error prints it plainly
+            return EXIT_UNHEALTHY
     return EXIT_OK
 
 
@@ -495,7 +518,7 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
     store.now = max(store.now, started + at)
     _report_reading(stream)
     header = _once_title(title, at, stream.duration, stream.count, stream)
-    return _print_report(store, header, args.pod)
+    return _print_report(store, header, args)
 
 
 def _connect(args: argparse.Namespace):
@@ -528,7 +551,7 @@ def run_live(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         _error(str(exc))
         return EXIT_USAGE
-    once = args.once or not sys.stdout.isatty()
+    once = args.once or args.exit_code or not sys.stdout.isatty()
     try:
         recorder = (
             _recorder(args.record, cluster, scope, not args.no_redact) if args.record else None
@@ -593,7 +616,7 @@ def run_live(args: argparse.Namespace) -> int:
     if not settled:
         _error("warning: some kinds did not finish listing; their panes may be incomplete")
     title = f"{cluster.context}: {scope.describe()}"
-    return _print_report(source.store, title, args.pod, all_namespaces=scope.all_namespaces)
+    return _print_report(source.store, title, args, all_namespaces=scope.all_namespaces)
 
 
 def _live_store(args: argparse.Namespace):

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.text import Text
 
 from podwatch.model.k8s import Key
+from podwatch.model.pods import Health
 from podwatch.model.store import Store
 from podwatch.model.view import needs_a_look, pod_detail, pod_rows
 from podwatch.render import (
@@ -37,6 +38,22 @@ class PodNotFound(LookupError):
         )
 
 
+def names_pod(key: Key, pod: str) -> bool:
+    """Whether `--pod` names this row: `NAME` or `NAMESPACE/NAME` (a gone pod's key
+    has its uid third, and matches too)."""
+    return key[1] == pod or f"{key[0]}/{key[1]}" == pod
+
+
+def unhealthy_pods(store: Store, pod: str | None = None) -> list[Key]:
+    """The live pods (not the gone ones: they are history) that `--exit-code` fails on,
+    all or `--pod`'s: marked unhealthy (✗) or worse. At risk (⚠) is not a failure."""
+    return [
+        r.summary.key
+        for r in pod_rows(store, gone=False)
+        if r.health >= Health.UNHEALTHY and (pod is None or names_pod(r.summary.key, pod))
+    ]
+
+
 def render_once(
     console: Console,
     store: Store,
@@ -54,7 +71,7 @@ def render_once(
     left_out = ""
     if pod is not None:
         # A name that is gone finds its tombstone; re-created, both pods.
-        keys = [k for k in keys if k[1] == pod or f"{k[0]}/{k[1]}" == pod]
+        keys = [k for k in keys if names_pod(k, pod)]
         if not keys:
             raise PodNotFound(pod, len(store.pods), len(store.tombstones))
     console.print(plain(title, "bold"))

@@ -706,3 +706,18 @@ def test_a_rejected_token_is_reported_without_the_token_even_with_debug_logging(
     assert secret not in result.stderr and secret not in result.stdout
     assert "401" in result.stderr or "Unauthorized" in result.stderr, result.stderr
     assert "DEBUG:urllib3" in result.stderr, "debug logging was not on: the test proves nothing"
+
+
+def test_once_exit_code_fails_on_an_unhealthy_pod_in_scope(double, kubeconfig, tmp_path):
+    """`--exit-code` (implying --once) for a CI gate: 3 while a pod in scope is unhealthy,
+    0 once the scope holds only healthy ones."""
+    populate(double)  # default: web-1 ready, web-2 not
+    env = cli_env(kubeconfig, tmp_path)
+    failing = run(["-n", "default", "--exit-code"], env, tmp_path)
+    assert failing.returncode == 3, failing.stderr
+    assert failing.stderr_lines == ["podwatch: 1 unhealthy: default/web-2"]
+    assert "web-1" in failing.stdout and "web-2" in failing.stdout  # the report as ever
+    passing = run(["-n", "default", "--exit-code", "--pod", "web-1"], env, tmp_path)
+    assert passing.returncode == 0 and passing.stderr == "", passing.stderr
+    assert_no_traceback(failing)
+    assert_only_gets(double)

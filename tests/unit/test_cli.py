@@ -462,8 +462,13 @@ def test_trimmed_lines_go_out_as_they_complete():
 def test_exit_codes_are_documented_as_used():
     """The module's table (copied into README) lists exactly the codes main returns."""
     documented = {int(code) for code in re.findall(r"^\| (\d+) ", podwatch.cli.__doc__, re.M)}
-    used = {podwatch.cli.EXIT_OK, podwatch.cli.EXIT_BAD_INPUT, podwatch.cli.EXIT_USAGE}
-    assert documented == used | {podwatch.cli.EXIT_INTERRUPTED} == {0, 1, 2, 130}
+    used = {
+        podwatch.cli.EXIT_OK,
+        podwatch.cli.EXIT_BAD_INPUT,
+        podwatch.cli.EXIT_USAGE,
+        podwatch.cli.EXIT_UNHEALTHY,
+    }
+    assert documented == used | {podwatch.cli.EXIT_INTERRUPTED} == {0, 1, 2, 3, 130}
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     table = readme[readme.index("| Code | Meaning |") :].split("\n\n")[0]
     assert {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.M)} == documented
