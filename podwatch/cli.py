@@ -98,11 +98,25 @@ def duration_or_none(text: str) -> float:
 
 def _add_exit_code(p: argparse.ArgumentParser) -> None:
     p.add_argument(
+        "-o",
+        "--output",
+        choices=("table", "json", "markdown"),
+        default="table",
+        help="implies --once unless table: tables (default), JSON (a versioned schema: "
+        "README, Hand-off) or Markdown for an incident ticket",
+    )
+    p.add_argument(
         "--exit-code",
         action="store_true",
         help=f"implies --once: exit {EXIT_UNHEALTHY} if a pod shown (or --pod's) is unhealthy, "
         "for scripts and CI gates",
     )
+
+
+def _wants_once(args: argparse.Namespace) -> bool:
+    """The report rather than the dashboard: `--once`, what implies it (`--exit-code`,
+    `-o json|markdown`), or stdout that is not a terminal."""
+    return args.once or args.exit_code or args.output != "table" or not sys.stdout.isatty()
 
 
 def _add_view_options(p: argparse.ArgumentParser) -> None:
@@ -394,7 +408,7 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
 
     skip_bad = getattr(args, "skip_bad_lines", False)
     index = getattr(args, "index", "auto")
-    once = args.once or args.exit_code or not sys.stdout.isatty()
+    once = _wants_once(args)
     try:
         files = expand_paths(files)
         if once and len(files) == 1 and index != "always":
@@ -471,9 +485,13 @@ def _print_report(store: Store, title: str, args: argparse.Namespace, **options:
     from podwatch.gcpolicy import collector_off
     from podwatch.report import PodNotFound, render_once, unhealthy_pods
 
+    output = getattr(args, "output", "table")
     try:
         with collector_off():  # gcpolicy.py: thousands of rows beside a full store
-            render_once(_console(), store, title=title, pod=args.pod, **options)
+            if output == "table":
+                render_once(_console(), store, title=title, pod=args.pod, **options)
+            else:
+                _print_handoff(store, title, args.pod, output)
     except PodNotFound as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
@@ -486,6 +504,18 @@ def _print_report(store: Store, title: str, args: argparse.Namespace, **options:
             _error(f"{len(bad)} unhealthy: {names}{more}")  # _error prints it plainly
             return EXIT_UNHEALTHY
     return EXIT_OK
+
+
+def _print_handoff(store: Store, title: str, pod: str | None, output: str) -> None:
+    """`-o json` or `-o markdown` (podwatch/handoff.py): every pod, or `--pod`'s."""
+    from podwatch import handoff
+    from podwatch.report import pods_named
+
+    rep = handoff.report(store, title, None if pod is None else pods_named(store, pod))
+    if output == "json":
+        sys.stdout.buffer.write(handoff.to_json(rep))
+    else:
+        sys.stdout.write(handoff.to_markdown(rep))
 
 
 def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, title: str) -> int:
@@ -551,7 +581,7 @@ def run_live(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         _error(str(exc))
         return EXIT_USAGE
-    once = args.once or args.exit_code or not sys.stdout.isatty()
+    once = _wants_once(args)
     try:
         recorder = (
             _recorder(args.record, cluster, scope, not args.no_redact) if args.record else None

@@ -44,6 +44,17 @@ def names_pod(key: Key, pod: str) -> bool:
     return key[1] == pod or f"{key[0]}/{key[1]}" == pod
 
 
+def pods_named(store: Store, pod: str, keys: list[Key] | None = None) -> list[Key]:
+    """The rows `--pod` names (a name that is gone finds its tombstone; re-created, both
+    pods), in the table's order; PodNotFound if none."""
+    if keys is None:
+        keys = [r.summary.key for r in pod_rows(store)]
+    found = [k for k in keys if names_pod(k, pod)]
+    if not found:
+        raise PodNotFound(pod, len(store.pods), len(store.tombstones))
+    return found
+
+
 def unhealthy_pods(store: Store, pod: str | None = None) -> list[Key]:
     """The live pods (not the gone ones: they are history) that `--exit-code` fails on,
     all or `--pod`'s: marked unhealthy (✗) or worse. At risk (⚠) is not a failure."""
@@ -70,10 +81,7 @@ def render_once(
     keys: list[Key] = [r.summary.key for r in rows]
     left_out = ""
     if pod is not None:
-        # A name that is gone finds its tombstone; re-created, both pods.
-        keys = [k for k in keys if names_pod(k, pod)]
-        if not keys:
-            raise PodNotFound(pod, len(store.pods), len(store.tombstones))
+        keys = pods_named(store, pod, keys)
     console.print(plain(title, "bold"))
     if console.no_color and not console.is_terminal:
         # Plain output (a pipe, a file): plain lines, already cut to the width, written
