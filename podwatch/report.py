@@ -3,6 +3,8 @@ terminals where a full-screen app is unwelcome."""
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console
 from rich.text import Text
 
@@ -36,6 +38,32 @@ class PodNotFound(LookupError):
         super().__init__(
             f"no pod named {pod!r} at this moment ({pods_count(count, gone)} pods in view)"
         )
+
+
+COPY_WIDTH = 100
+"""Columns of the text `y` copies: pasted into a chat or a ticket, not a terminal."""
+
+
+def pod_text(store: Store, key: Key, width: int = COPY_WIDTH) -> str | None:
+    """One pod's why line and details as plain text, as `--once --pod` prints them (what
+    `y` copies); None if the pod is not there. Cluster strings come out as the panes
+    show them: control characters escaped, never sent raw."""
+    detail = pod_detail(store, key)
+    if detail is None:
+        return None
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        no_color=True,
+        color_system=None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+    console.print(pod_section(detail))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()).strip("\n") + "\n"
 
 
 def names_pod(key: Key, pod: str) -> bool:

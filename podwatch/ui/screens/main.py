@@ -15,6 +15,7 @@ from podwatch.model.selectors import SelectorError
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import pod_detail
 from podwatch.safe import plain
+from podwatch.ui.clipboard import copy_pod
 from podwatch.ui.screens.filtering import FilterField
 from podwatch.ui.screens.pod import PodScreen
 from podwatch.ui.widgets.details import Pane, PodDetails, counting_down
@@ -54,6 +55,7 @@ class MainScreen(FilterField):
         Binding("u", "unhealthy", "Unhealthy"),
         Binding("d", "gone", "Gone pods", show=False),
         Binding("s", "sort", "Sort"),
+        Binding("y", "copy", "Copy", show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("tab", "pane(1)", "Next pane", show=False, priority=True),
         Binding("shift+tab", "pane(-1)", "Previous pane", show=False, priority=True),
@@ -159,6 +161,10 @@ class MainScreen(FilterField):
             table.action_cursor_down()
         else:
             table.action_cursor_up()
+
+    def action_copy(self) -> None:
+        """`y`: the selected pod, as `--once --pod` prints it, to the clipboard."""
+        copy_pod(self.app, self.app.source.store, self.table.selected_key)
 
     def action_details(self) -> None:
         """`enter`: on a small terminal the pod opens full screen; else the panes beside

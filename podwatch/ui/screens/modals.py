@@ -36,6 +36,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 "live for --keep-deleted (15 min), in a replay for the whole recording",
             ),
             ("s", "cycle sort: health, name, age, restarts, node"),
+            (
+                "y",
+                "copy the selected pod's why line and details as plain text to the clipboard "
+                "(OSC 52: works over SSH in most terminals; tmux needs set-clipboard on)",
+            ),
             ("esc", "back: close a view, clear the filter, return to the table"),
         ),
     ),

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 from podwatch.model.k8s import Key
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import pod_detail
+from podwatch.ui.clipboard import copy_pod
 from podwatch.ui.widgets.details import PodDetails, counting_down
 from podwatch.ui.widgets.scrolling import SCROLL_BINDINGS, ScrollKeys
 
@@ -21,7 +22,11 @@ class PodScreen(ScrollKeys, Screen):
     """The selected pod, live: redrawn when it changes and every second while an
     eviction countdown runs; `esc` returns to the table."""
 
-    BINDINGS = [Binding("escape", "close", "Back to pods"), *SCROLL_BINDINGS]
+    BINDINGS = [
+        Binding("escape", "close", "Back to pods"),
+        Binding("y", "copy", "Copy", show=False),
+        *SCROLL_BINDINGS,
+    ]
     view_name = "Pod"
 
     def __init__(self, key: Key) -> None:
@@ -32,6 +37,10 @@ class PodScreen(ScrollKeys, Screen):
         yield Static(id="status")
         yield PodDetails(id="details")
         yield Footer()
+
+    def action_copy(self) -> None:
+        """`y`: this pod, as `--once --pod` prints it, to the clipboard."""
+        copy_pod(self.app, self.app.source.store, self.key)
 
     @property
     def details(self) -> PodDetails:
