@@ -113,6 +113,15 @@ def _add_exit_code(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_alert(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--alert",
+        action="store_true",
+        help="ring the bell and send a desktop notification (OSC 9 and 777) when a pod "
+        "turns NotReady, restarts, is evicted or gets an eviction deadline (A toggles)",
+    )
+
+
 def _wants_once(args: argparse.Namespace) -> bool:
     """The report rather than the dashboard: `--once`, what implies it (`--exit-code`,
     `-o json|markdown`), or stdout that is not a terminal."""
@@ -141,6 +150,7 @@ def _add_view_options(p: argparse.ArgumentParser) -> None:
         help="for a slow or metered link: terminal colours, no scrollbars or borders, at "
         "most one repaint a second (also PODWATCH_LOW_BANDWIDTH=1)",
     )
+    _add_alert(p)
 
 
 def _add_cluster_options(p: argparse.ArgumentParser) -> None:
@@ -187,6 +197,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="for a slow or metered link: terminal colours, no scrollbars or borders, at "
         "most one repaint a second (also PODWATCH_LOW_BANDWIDTH=1)",
     )
+    _add_alert(parser)
     return parser
 
 
@@ -449,6 +460,7 @@ def replay_dashboard(recording: Recording | IndexedLog, args: argparse.Namespace
         all_namespaces=source.log.many_namespaces,
         ansi_color=True if args.ansi else None,
         low_bandwidth=True if args.low_bandwidth else None,
+        alert=args.alert,
     )
 
 
@@ -620,6 +632,7 @@ def run_live(args: argparse.Namespace) -> int:
             restart=restart,
             ansi_color=True if args.ansi else None,
             low_bandwidth=True if args.low_bandwidth else None,
+            alert=args.alert,
         )
         try:
             app.run()

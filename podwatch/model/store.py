@@ -486,6 +486,10 @@ class Store:
                 out.add(key)
         return out
 
+    def is_ready(self, key: Key) -> bool:
+        """Whether the live pod's Ready condition is True."""
+        return key in self._ready
+
     def ready_flips(self, key: Key) -> tuple[float, ...]:
         """When the pod's Ready condition flipped (True ↔ not True), as podwatch saw it."""
         return tuple(self._ready_flips.get(key, ()))

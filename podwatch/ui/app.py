@@ -8,6 +8,7 @@ that changed and, if the selected pod changed, its panes.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import time
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from podwatch.gcpolicy import FreezePolicy
 from podwatch.kube.source import Jump, Source
 from podwatch.kube.states import REFUSED
 from podwatch.layout import same_drawing
+from podwatch.model.alerts import Alert, Alerts
 from podwatch.model.k8s import Key, format_clock
 from podwatch.model.store import Changes
 from podwatch.moment import MomentError, parse_moment
@@ -55,6 +57,19 @@ def low_bandwidth_wanted() -> bool:
 
 """After the first event of a burst, wait this long so the burst drains as one batch."""
 TICK_INTERVAL = 1.0
+ALERT_EVERY = 5.0
+"""Seconds between two alerts said aloud (bell, notification); those between wait."""
+ALERTS_LISTED = 10
+"""Alerts `!` lists."""
+
+
+def alert_sequence(text: str) -> str:
+    """What the terminal gets for an alert: the bell, then a desktop notification as
+    iTerm2, Windows Terminal, kitty, foot (OSC 9) and rxvt, VTE terminals (OSC 777) take
+    it. `text` must be clean (no control characters: it ends the sequence)."""
+    return f"\a\x1b]9;podwatch: {text}\x07\x1b]777;notify;podwatch;{text}\x07"
+
+
 AGE_INTERVAL = 5.0
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 30.0, 100.0)
 SEEK_STEP = 10.0
@@ -98,6 +113,8 @@ class PodwatchApp(ShadowedOutput):
         # may never arrive (XON/XOFF over SSH). Priority: not even an Input keeps it.
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
+        Binding("A", "toggle_alerts", "Alerts", show=False),
+        Binding("exclamation_mark", "list_alerts", "Last alerts", show=False),
         Binding("ctrl+l", "redraw", "Redraw", show=False),
         # `:` and `g` open a prompt: priority, so they act as they are read and the keys
         # after them wait for the prompt (typeahead) instead of hitting the table.
@@ -125,6 +142,7 @@ class PodwatchApp(ShadowedOutput):
         ansi_color: bool | None = None,
         poll_interval: float = POLL_INTERVAL,
         low_bandwidth: bool | None = None,
+        alert: bool = False,
     ) -> None:
         if low_bandwidth is None:
             low_bandwidth = low_bandwidth_wanted()
@@ -154,6 +172,12 @@ class PodwatchApp(ShadowedOutput):
         or a neighbour's if it had gone): `<` and `>` follow that pod while the
         selection stays there."""
         self.gc_policy = FreezePolicy()
+        self.alerts = Alerts()
+        """Transitions worth an alert, watched always (`!` lists them); said aloud only
+        while `alerting` (`--alert`, `A`)."""
+        self.alerting = alert
+        self._unsaid: list[Alert] = []
+        self._said_at = -math.inf
         self.unreadable: str | None = None
         """Why the replay stopped: its recording could no longer be read (`_reading`)."""
         if os.environ.get("SSH_CONNECTION"):
@@ -170,6 +194,7 @@ class PodwatchApp(ShadowedOutput):
         self.set_interval(self.poll_interval, self.drain, name="drain")
         self.set_interval(TICK_INTERVAL, self.tick, name="tick")
         self._attach(self.source)
+        self.alerts.baseline(self.source.store)  # what is there at the start is not news
         self.call_after_refresh(self.update_status)
 
     def on_unmount(self) -> None:
@@ -230,13 +255,54 @@ class PodwatchApp(ShadowedOutput):
         self._report_empty_namespace()
         self.update_status()
 
-    def apply_changes(self, changes: Changes) -> None:
+    def apply_changes(self, changes: Changes, *, news: bool = True) -> None:
+        """Show a batch. `news`: it came as the cluster (or the replay, playing) moved, not
+        from a jump, so its transitions may be alerts."""
+        self._watch_alerts(changes, news)
         screen = self.screen
         if isinstance(screen, MainScreen | TableScreen | PodScreen):
             with self.batch_update():  # one frame for the whole batch, not one per widget
                 screen.refresh_from(self.source.store, changes)
 
+    # ----------------------------------------------------------------- alerts
+
+    def _watch_alerts(self, changes: Changes, news: bool) -> None:
+        if changes.reset or not news:
+            self.alerts.baseline(self.source.store)  # a jump in a replay: not news
+            return
+        new = self.alerts.observe(self.source.store, changes)
+        if new and self.alerting:
+            self._unsaid.extend(new)
+            self._say_alerts()
+
+    def _say_alerts(self) -> None:
+        """At most one bell and notification every `ALERT_EVERY` seconds: what comes in
+        between is said together in the next one."""
+        if not self._unsaid or time.monotonic() - self._said_at < ALERT_EVERY:
+            return
+        first, more = self._unsaid[0], len(self._unsaid) - 1
+        text = clean(first.text + (f" (and {more} more: ! lists them)" if more else ""), 200)
+        self._unsaid = []
+        self._said_at = time.monotonic()
+        if self._driver is not None:
+            self._driver.write(alert_sequence(text))
+
+    def action_toggle_alerts(self) -> None:
+        self.alerting = not self.alerting
+        self._unsaid = []
+        said = "on: bell and desktop notification" if self.alerting else "off"
+        self.notify(f"Alerts {said} (A toggles, ! lists the last ones).", title="Alerts")
+
+    def action_list_alerts(self) -> None:
+        recent = list(self.alerts.recent)[-ALERTS_LISTED:]
+        if not recent:
+            self.notify("No alerts yet.", title="Alerts")
+            return
+        lines = [f"{format_clock(a.at)}  {a.text}" for a in reversed(recent)]
+        self.notify("\n".join(lines), title="Last alerts, newest first", markup=False, timeout=15)
+
     def tick(self) -> None:
+        self._say_alerts()
         self._ticks += 1
         try:
             self._tick_screen(self.screen)
@@ -484,7 +550,7 @@ class PodwatchApp(ShadowedOutput):
 
     def _after_jump(self, changes: Changes) -> None:
         if changes.reset or changes:
-            self.apply_changes(changes if not changes.reset else _reset())
+            self.apply_changes(changes if not changes.reset else _reset(), news=False)
         self.update_status()
 
     @_reading

@@ -37,6 +37,12 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ),
             ("s", "cycle sort: health, name, age, restarts, node"),
             (
+                "A / !",
+                "alerts on / off (bell and desktop notification when a pod turns NotReady, "
+                "restarts, is evicted or gets an eviction deadline; --alert starts with "
+                "them on) / list the last alerts",
+            ),
+            (
                 "y",
                 "copy the selected pod's why line and details as plain text to the clipboard "
                 "(OSC 52: works over SSH in most terminals; tmux needs set-clipboard on)",
