@@ -80,7 +80,8 @@ class Alerts:
             if before.ready and not seen.ready:
                 out.append(Alert(now, key, "turned NotReady"))
             if seen.restarts > before.restarts:
-                out.append(Alert(now, key, f"restarted ({seen.restarts} restarts)"))
+                n = seen.restarts
+                out.append(Alert(now, key, f"restarted ({n} restart{'' if n == 1 else 's'})"))
             if seen.deadline is not None and before.deadline is None:
                 when = format_clock(seen.deadline)
                 out.append(Alert(now, key, f"will be evicted at {when} (NoExecute taint)"))

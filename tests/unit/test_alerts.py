@@ -97,7 +97,7 @@ def test_a_new_pod_under_an_old_name_is_a_baseline() -> None:
     run("Pod", "ADDED", pod(restarts=5))
     assert run("Pod", "MODIFIED", pod(uid="u2", ready=False, restarts=0)) == []
     assert run("Pod", "MODIFIED", pod(uid="u2", ready=False, restarts=1)) == [
-        "shop/web-1 restarted (1 restarts)"
+        "shop/web-1 restarted (1 restart)"
     ]
 
 
