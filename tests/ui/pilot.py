@@ -39,3 +39,17 @@ async def wait_until(pilot, predicate, timeout: float = 10.0) -> bool:
         if predicate():
             return True
     return predicate()
+
+
+def terminal_writes(app) -> list[str]:
+    """What the app writes to its terminal from now on (escape sequences included: the
+    clipboard's OSC 52, the alerts' bell and notifications)."""
+    written: list[str] = []
+    write = app._driver.write
+
+    def tee(data: str) -> None:
+        written.append(data)
+        write(data)
+
+    app._driver.write = tee
+    return written

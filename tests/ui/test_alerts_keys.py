@@ -8,25 +8,13 @@ from __future__ import annotations
 import re
 
 import podwatch.ui.app as app_module
-from tests.ui.pilot import toasts, wait_until
+from tests.ui.pilot import terminal_writes, toasts, wait_until
 
 WIDE = (120, 40)
 SAID = re.compile(
     r"\x07\x1b\]9;podwatch: ([^\x07\x1b]*)\x07\x1b\]777;notify;podwatch;([^\x07]*)\x07"
 )
 MORE = re.compile(r" \(and (\d+) more: ! lists them\)$")
-
-
-def capture(app) -> list[str]:
-    written: list[str] = []
-    write = app._driver.write
-
-    def tee(data: str) -> None:
-        written.append(data)
-        write(data)
-
-    app._driver.write = tee
-    return written
 
 
 def said(written: list[str]) -> list[str]:
@@ -55,7 +43,7 @@ async def test_each_transition_is_said_once(demo_app, fake_clock, monkeypatch) -
     app.alerting = True
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        written = capture(app)
+        written = terminal_writes(app)
         await play_to_end(app, pilot, fake_clock)
         texts = said(written)
         alerts = [a.text for a in app.alerts.recent]
@@ -78,7 +66,7 @@ async def test_alerts_are_rate_limited_and_listed_on_bang(demo_app, fake_clock) 
     app.alerting = True
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
-        written = capture(app)
+        written = terminal_writes(app)
         await play_to_end(app, pilot, fake_clock)
         texts = said(written)
         alerts = [a.text for a in app.alerts.recent]
@@ -95,7 +83,7 @@ async def test_A_toggles_and_off_says_nothing(demo_app, fake_clock) -> None:
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         assert app.alerting is False  # without --alert
-        written = capture(app)
+        written = terminal_writes(app)
         await play_to_end(app, pilot, fake_clock)
         assert said(written) == [] and "\a" not in "".join(written)
         assert app.alerts.recent  # watched all the same: ! can list them
@@ -112,7 +100,7 @@ async def test_a_jump_is_not_news(demo_app, fake_clock) -> None:
     app.alerting = True
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        written = capture(app)
+        written = terminal_writes(app)
         await pilot.press("g", *"7:00", "enter")  # past every transition
         await pilot.pause(0.3)
         assert said(written) == [] and list(app.alerts.recent) == []

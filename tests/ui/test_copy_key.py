@@ -7,27 +7,13 @@ from __future__ import annotations
 import base64
 import re
 
-from podwatch.model.store import Store
-from podwatch.model.watch import WatchEvent
 from podwatch.report import pod_text
 from podwatch.ui.screens.pod import PodScreen
-from tests.ui.pilot import table, toasts, wait_until
+from tests.hostile_pods import store_with_message
+from tests.ui.pilot import table, terminal_writes, toasts, wait_until
 
 WIDE = (120, 40)
 OSC52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
-
-
-def capture(app) -> list[str]:
-    """What the app writes to the terminal from now on."""
-    written: list[str] = []
-    write = app._driver.write
-
-    def tee(data: str) -> None:
-        written.append(data)
-        write(data)
-
-    app._driver.write = tee
-    return written
 
 
 def copied(written: list[str]) -> list[str]:
@@ -42,7 +28,7 @@ async def test_y_sends_the_selected_pod_as_plain_text_and_says_so(demo_app) -> N
     app = demo_app(180)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
-        written = capture(app)
+        written = terminal_writes(app)
         key = table(app).selected_key
         assert key is not None
         await pilot.press("y")
@@ -64,7 +50,7 @@ async def test_y_with_no_pod_selected_copies_nothing(demo_app) -> None:
         await pilot.press("slash", *"no-such-pod", "enter")
         await pilot.pause()
         assert table(app).row_count == 0
-        written = capture(app)
+        written = terminal_writes(app)
         await pilot.press("y")
         assert await wait_until(pilot, lambda: any("nothing copied" in t for t in toasts(app)))
         assert copied(written) == []
@@ -76,7 +62,7 @@ async def test_y_on_the_pod_screen_copies_that_pod(demo_app) -> None:
         await pilot.pause()
         await pilot.press("j", "enter")  # a small terminal: the pod opens full screen
         assert await wait_until(pilot, lambda: isinstance(app.screen, PodScreen))
-        written = capture(app)
+        written = terminal_writes(app)
         await pilot.press("y")
         assert await wait_until(pilot, lambda: copied(written))
         assert copied(written) == [pod_text(app.source.store, app.screen.key)]
@@ -84,23 +70,7 @@ async def test_y_on_the_pod_screen_copies_that_pod(demo_app) -> None:
 
 def test_copied_text_never_carries_raw_control_characters() -> None:
     hostile = "boom \x1b]52;c;ZXZpbA==\x07 \x1b[31mred\r\nnext"
-    store = Store()
-    pod = {
-        "metadata": {"name": "web-1", "namespace": "shop", "uid": "u1"},
-        "spec": {"nodeName": "n1", "containers": [{"name": "app", "image": "app:1"}]},
-        "status": {
-            "phase": "Running",
-            "containerStatuses": [
-                {
-                    "name": "app",
-                    "ready": False,
-                    "restartCount": 0,
-                    "state": {"waiting": {"reason": "Boom", "message": hostile}},
-                }
-            ],
-        },
-    }
-    store.apply(WatchEvent(0.0, "Pod", "ADDED", pod), 1_000_000.0)
+    store = store_with_message(hostile)
     text = pod_text(store, ("shop", "web-1"))
     assert text is not None and "boom" in text
     assert not any(ord(c) < 32 and c != "\n" for c in text)  # escaped, never sent raw

@@ -16,8 +16,8 @@ from podwatch.cli import demo_path
 from podwatch.kube.source import ReplaySource
 from podwatch.model.store import Store
 from podwatch.model.view import pod_detail, pod_rows
-from podwatch.model.watch import WatchEvent
 from podwatch.recording import read_recording
+from tests.hostile_pods import store_with_message
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "report.schema.json"
 MARK = {0: "healthy", 1: "finished", 2: "at risk", 3: "unhealthy", 4: "failing"}
@@ -103,24 +103,7 @@ def test_cluster_strings_are_exact_in_json_and_inert_in_markdown() -> None:
     """An Event-ish message with Markdown, a table pipe and an escape sequence: JSON keeps
     it as it was (escaped by JSON), Markdown shows it and never renders it."""
     hostile = "[click](http://evil.example) | `rm -rf` *now* <b>x</b> \x1b[31mred"
-    store = Store()
-    pod = {
-        "metadata": {"name": "web-1", "namespace": "shop", "uid": "u1"},
-        "spec": {"nodeName": "n1", "containers": [{"name": "app", "image": "app:1"}]},
-        "status": {
-            "phase": "Running",
-            "conditions": [{"type": "Ready", "status": "False", "reason": "x", "message": hostile}],
-            "containerStatuses": [
-                {
-                    "name": "app",
-                    "ready": False,
-                    "restartCount": 0,
-                    "state": {"waiting": {"reason": "Boom", "message": hostile}},
-                }
-            ],
-        },
-    }
-    store.apply(WatchEvent(0.0, "Pod", "ADDED", pod), 1_000_000.0)
+    store = store_with_message(hostile)
     rep = handoff.report(store, "test")
     messages = [c.message for c in rep.pods[0].conditions]
     assert hostile in messages  # exact in the model of the report
