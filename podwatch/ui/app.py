@@ -176,6 +176,9 @@ class PodwatchApp(ShadowedOutput):
         """Transitions worth an alert, watched always (`!` lists them); said aloud only
         while `alerting` (`--alert`, `A`)."""
         self.alerting = alert
+        self._missed = Changes()
+        """What the pod table has not seen while another screen covered it (help, a prompt,
+        a view, a pod's own screen): applied when it is shown again (`take_missed`)."""
         self._unsaid: list[Alert] = []
         self._said_at = -math.inf
         self.unreadable: str | None = None
@@ -260,11 +263,18 @@ class PodwatchApp(ShadowedOutput):
         from a jump, so its transitions may be alerts."""
         self._watch_alerts(changes, news)
         screen = self.screen
+        if not isinstance(screen, MainScreen):
+            self._missed.merge(changes)  # the pod table, covered, catches up on its return
         if isinstance(screen, MainScreen | TableScreen | PodScreen):
             with self.batch_update():  # one frame for the whole batch, not one per widget
                 screen.refresh_from(self.source.store, changes)
 
     # ----------------------------------------------------------------- alerts
+
+    def take_missed(self) -> Changes:
+        """The batches the pod table missed while covered, merged, and forgotten here."""
+        missed, self._missed = self._missed, Changes()
+        return missed
 
     def _watch_alerts(self, changes: Changes, news: bool) -> None:
         if changes.reset or not news:

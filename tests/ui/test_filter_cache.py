@@ -179,3 +179,24 @@ async def test_the_table_lets_a_replaced_store_go(demo_app) -> None:
         await pilot.press("slash", "p")  # and filtering still works from the new one
         await pilot.pause()
         assert table(app).keys == expected_order(app)
+
+
+async def test_the_table_catches_up_on_what_it_missed_while_covered(demo_app, fake_clock) -> None:
+    """Batches applied while help (or a prompt, a view) covers the table reach it when it
+    is shown again, without waiting for those pods to change once more."""
+    app = demo_app(100, paused=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        before = held(app)
+        await pilot.press("question_mark")
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, MainScreen))
+        start = app.source.store.now
+        fake_clock.advance(90)
+        assert await wait_until(pilot, lambda: app.source.store.now >= start + 60)
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.pause()
+        now = fresh(app)
+        assert any(before.get(k) != row for k, row in now.items())  # rows did change
+        assert held(app) == now
+        assert set(table(app).keys) == expected_keys(app)

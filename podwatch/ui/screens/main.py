@@ -109,6 +109,12 @@ class MainScreen(FilterField):
 
     # ----------------------------------------------------------------- data
 
+    def on_screen_resume(self) -> None:
+        # What changed while covered: those rows (or all, after a jump) derived again.
+        missed = self.app.take_missed()
+        if missed:
+            self.refresh_from(self.app.source.store, missed)
+
     def on_screen_suspend(self) -> None:
         # Covered, this screen's table misses the batches (only the screen on top gets
         # them): its rows are derived again when it is next filtered.
