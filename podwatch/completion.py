@@ -75,3 +75,72 @@ def script(parser: argparse.ArgumentParser, shell: str) -> str:
     """The completion script for `shell` (one of SHELLS)."""
     preamble = {"bash": _BASH, "zsh": _ZSH}[shell]
     return shtab.complete(parser, shell=shell, preamble=preamble)
+
+
+# --------------------------------------------------------------------------- kubectl
+# `kubectl podwatch <TAB>`: kubectl (1.26 and later) runs `kubectl_complete-podwatch` with
+# the words after `podwatch`, the last one being completed, and reads Cobra's answer:
+# one candidate a line, then `:DIRECTIVE`.
+
+DEFAULT = 0
+"""Cobra's ShellCompDirectiveDefault: the shell may complete file names."""
+NO_FILES = 4
+"""ShellCompDirectiveNoFileComp."""
+
+
+def _kubectl_words(*args: str) -> list[str]:
+    """Words kubectl prints for `args` (nothing without kubectl or a cluster)."""
+    import shutil
+    import subprocess
+
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        return []
+    try:
+        done = subprocess.run(
+            [kubectl, *args], capture_output=True, text=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [w.split("/", 1)[-1] for w in done.stdout.split() if w]
+
+
+def candidates(words: list[str]) -> tuple[list[str], int]:
+    """What completes the last of `words` (the words after `podwatch`), and the directive."""
+    from podwatch.cli import SUBCOMMANDS, build_parser, build_sub_parser
+
+    *before, word = words or [""]
+    if before and before[0] in SUBCOMMANDS:
+        parser, rest = build_sub_parser(before[0]), before[1:]
+    else:
+        parser, rest = build_parser(), before
+    options = {s: a for a in parser._actions for s in a.option_strings}
+    wanting = options.get(rest[-1]) if rest else None
+    if wanting is not None and wanting.nargs != 0:
+        if "--namespace" in wanting.option_strings:
+            found = _kubectl_words("get", "namespaces", "-o", "name")
+        elif "--context" in wanting.option_strings:
+            found = _kubectl_words("config", "get-contexts", "-o", "name")
+        elif wanting.choices is not None:
+            found = [str(c) for c in wanting.choices]
+        else:
+            return [], DEFAULT if _FILE_OPTIONS & set(wanting.option_strings) else NO_FILES
+        return [w for w in found if w.startswith(word)], NO_FILES
+    if word.startswith("-"):
+        return sorted(s for s in options if s.startswith(word)), NO_FILES
+    if not before:
+        return [c for c in SUBCOMMANDS if c.startswith(word)], NO_FILES
+    if before[0] in ("replay", "record"):
+        return [], DEFAULT  # its files
+    if before[0] == "completion":
+        return [s for s in SHELLS if s.startswith(word)], NO_FILES
+    return [], NO_FILES
+
+
+def kubectl_complete() -> int:
+    """`kubectl_complete-podwatch`: completion of `kubectl podwatch ...` for kubectl."""
+    import sys
+
+    found, directive = candidates(sys.argv[1:])
+    sys.stdout.write("".join(f"{w}\n" for w in found) + f":{directive}\n")
+    return 0

@@ -75,3 +75,29 @@ def test_kubectl_podwatch_once_shows_the_namespace_from_the_kubeconfig(
     assert run.returncode == 0, run.stderr
     assert "api-1" in run.stdout and "web-1" not in run.stdout
     assert {r.method for r in double.requests} == {"GET"}  # read-only, as always
+
+
+def test_installing_podwatch_installs_its_kubectl_completion() -> None:
+    scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
+    assert scripts["kubectl_complete-podwatch"] == "podwatch.completion:kubectl_complete"
+    assert os.access(BIN / "kubectl_complete-podwatch", os.X_OK)
+
+
+def completes(*words: str, env: dict[str, str]) -> tuple[list[str], str]:
+    """`kubectl podwatch WORDS<TAB>` as kubectl's own completion asks it."""
+    done = kubectl("__complete", "podwatch", *words, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "kubectl_complete-podwatch" in done.stderr  # kubectl asked the plugin
+    return lines[:-1], lines[-1]
+
+
+@needs_kubectl
+def test_kubectl_completes_the_plugin_through_its_completer(tmp_path) -> None:
+    env = plugin_env(tmp_path)
+    assert completes("re", env=env) == (["replay", "record"], ":4")
+    assert completes("--all", env=env) == (["--all-namespaces"], ":4")
+    assert completes("replay", "--index", "", env=env) == (["auto", "always", "never"], ":4")
+    assert completes("-o", "j", env=env) == (["json"], ":4")
+    files, directive = completes("replay", "", env=env)
+    assert files == [] and directive == ":0"  # the shell completes file names

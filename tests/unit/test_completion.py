@@ -102,3 +102,25 @@ def test_an_unknown_shell_is_a_usage_error(capsys) -> None:
         cli.main(["completion", "fish"])
     assert exc.value.code == 2
     assert "invalid choice: 'fish'" in capsys.readouterr().err
+
+
+def test_kubectl_plugin_completion_asks_kubectl_for_namespaces(tmp_path, monkeypatch) -> None:
+    """`kubectl podwatch -n <TAB>` (podwatch.completion.candidates, what
+    `kubectl_complete-podwatch` answers): namespaces and contexts from kubectl."""
+    from podwatch.completion import NO_FILES, candidates
+
+    fake = tmp_path / "kubectl"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in\n'
+        '  "get namespaces -o name") printf "namespace/shop\\nnamespace/kube-system\\n";;\n'
+        '  "config get-contexts -o name") printf "prod\\nstaging\\n";;\n'
+        "esac\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert candidates(["-n", "sh"]) == (["shop"], NO_FILES)
+    assert candidates(["record", "x.jsonl", "--context", "p"]) == (["prod"], NO_FILES)
+    assert candidates(["completion", "z"]) == (["zsh"], NO_FILES)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert candidates(["-n", ""]) == ([], NO_FILES)
