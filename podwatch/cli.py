@@ -805,6 +805,23 @@ def kubectl_main() -> int:
     return main(prog=KUBECTL_PROG)
 
 
+def completion_candidates(words: list[str]) -> tuple[list[str], int]:
+    """What completes `kubectl podwatch WORDS` (see podwatch/completion.py)."""
+    from podwatch.completion import candidates
+
+    commands = {c: build_sub_parser(c, KUBECTL_PROG) for c in SUBCOMMANDS}
+    return candidates(words, build_parser(KUBECTL_PROG), commands)
+
+
+def kubectl_complete() -> int:
+    """`kubectl_complete-podwatch`: kubectl (1.26 and later) runs it for `kubectl podwatch
+    <TAB>` with the words after `podwatch`, and reads Cobra's answer."""
+    from podwatch.completion import cobra_answer
+
+    sys.stdout.write(cobra_answer(*completion_candidates(sys.argv[1:])))
+    return EXIT_OK
+
+
 def _main(argv: list[str], prog: str = PROG) -> int:
     """The command's exit code. Output is flushed here, inside the handlers, so that a
     pipe closed early ends quietly with 0 rather than with Python's complaint at

@@ -105,15 +105,16 @@ def _kubectl_words(*args: str) -> list[str]:
     return [w.split("/", 1)[-1] for w in done.stdout.split() if w]
 
 
-def candidates(words: list[str]) -> tuple[list[str], int]:
-    """What completes the last of `words` (the words after `podwatch`), and the directive."""
-    from podwatch.cli import SUBCOMMANDS, build_parser, build_sub_parser
-
+def candidates(
+    words: list[str], root: argparse.ArgumentParser, commands: dict[str, argparse.ArgumentParser]
+) -> tuple[list[str], int]:
+    """What completes the last of `words` (the words after `podwatch`), and the directive,
+    given the command's parser `root` and its subcommands' `commands`."""
     *before, word = words or [""]
-    if before and before[0] in SUBCOMMANDS:
-        parser, rest = build_sub_parser(before[0]), before[1:]
+    if before and before[0] in commands:
+        parser, rest = commands[before[0]], before[1:]
     else:
-        parser, rest = build_parser(), before
+        parser, rest = root, before
     options = {s: a for a in parser._actions for s in a.option_strings}
     wanting = options.get(rest[-1]) if rest else None
     if wanting is not None and wanting.nargs != 0:
@@ -129,18 +130,15 @@ def candidates(words: list[str]) -> tuple[list[str], int]:
     if word.startswith("-"):
         return sorted(s for s in options if s.startswith(word)), NO_FILES
     if not before:
-        return [c for c in SUBCOMMANDS if c.startswith(word)], NO_FILES
-    if before[0] in ("replay", "record"):
-        return [], DEFAULT  # its files
-    if before[0] == "completion":
-        return [s for s in SHELLS if s.startswith(word)], NO_FILES
+        return [c for c in commands if c.startswith(word)], NO_FILES
+    positional = [a for a in parser._actions if not a.option_strings]
+    if positional and positional[0].choices is not None:
+        return [str(c) for c in positional[0].choices if str(c).startswith(word)], NO_FILES
+    if positional and positional[0].dest in ("file", "files"):
+        return [], DEFAULT  # its files: the shell completes them
     return [], NO_FILES
 
 
-def kubectl_complete() -> int:
-    """`kubectl_complete-podwatch`: completion of `kubectl podwatch ...` for kubectl."""
-    import sys
-
-    found, directive = candidates(sys.argv[1:])
-    sys.stdout.write("".join(f"{w}\n" for w in found) + f":{directive}\n")
-    return 0
+def cobra_answer(found: list[str], directive: int) -> str:
+    """Candidates as kubectl reads a plugin's completion: one a line, then `:DIRECTIVE`."""
+    return "".join(f"{w}\n" for w in found) + f":{directive}\n"

@@ -79,7 +79,7 @@ def test_kubectl_podwatch_once_shows_the_namespace_from_the_kubeconfig(
 
 def test_installing_podwatch_installs_its_kubectl_completion() -> None:
     scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
-    assert scripts["kubectl_complete-podwatch"] == "podwatch.completion:kubectl_complete"
+    assert scripts["kubectl_complete-podwatch"] == "podwatch.cli:kubectl_complete"
     assert os.access(BIN / "kubectl_complete-podwatch", os.X_OK)
 
 

@@ -107,7 +107,8 @@ def test_an_unknown_shell_is_a_usage_error(capsys) -> None:
 def test_kubectl_plugin_completion_asks_kubectl_for_namespaces(tmp_path, monkeypatch) -> None:
     """`kubectl podwatch -n <TAB>` (podwatch.completion.candidates, what
     `kubectl_complete-podwatch` answers): namespaces and contexts from kubectl."""
-    from podwatch.completion import NO_FILES, candidates
+    from podwatch.cli import completion_candidates as candidates
+    from podwatch.completion import NO_FILES
 
     fake = tmp_path / "kubectl"
     fake.write_text(
