@@ -14,6 +14,22 @@ from podwatch import cli
 BASH = shutil.which("bash")
 
 
+def stand_in_kubectl(where) -> str:
+    """A kubectl that knows two namespaces and two contexts (completion must not need a
+    cluster); the directory to put first on PATH."""
+    where.mkdir(exist_ok=True)
+    fake = where / "kubectl"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in\n'
+        '  "get namespaces -o name") printf "namespace/shop\\nnamespace/kube-system\\n";;\n'
+        '  "config get-contexts -o name") printf "prod\\nstaging\\n";;\n'
+        "esac\n"
+    )
+    fake.chmod(0o755)
+    return str(where)
+
+
 def generated(capsys, shell: str) -> str:
     assert cli.main(["completion", shell]) == 0
     return capsys.readouterr().out
@@ -68,17 +84,7 @@ def test_bash_completes_commands_and_flags_of_each_command(capsys, tmp_path) -> 
 def test_bash_completes_namespaces_and_contexts_through_kubectl(capsys, tmp_path) -> None:
     """`-n` asks kubectl for the namespaces, as kubectl's own completion does (a stand-in
     kubectl here: the test must not depend on a cluster)."""
-    fake = tmp_path / "bin" / "kubectl"
-    fake.parent.mkdir()
-    fake.write_text(
-        "#!/bin/sh\n"
-        'case "$*" in\n'
-        '  "get namespaces -o name") printf "namespace/shop\\nnamespace/kube-system\\n";;\n'
-        '  "config get-contexts -o name") printf "prod\\nstaging\\n";;\n'
-        "esac\n"
-    )
-    fake.chmod(0o755)
-    env = {"PATH": f"{fake.parent}:/usr/bin:/bin"}
+    env = {"PATH": f"{stand_in_kubectl(tmp_path / 'bin')}:/usr/bin:/bin"}
     text = generated(capsys, "bash")
     assert bash_complete(text, tmp_path, ["podwatch", "-n", "sh"], env) == ["shop"]
     assert bash_complete(text, tmp_path, ["podwatch", "--context", "st"], env) == ["staging"]
@@ -110,16 +116,7 @@ def test_kubectl_plugin_completion_asks_kubectl_for_namespaces(tmp_path, monkeyp
     from podwatch.cli import completion_candidates as candidates
     from podwatch.completion import NO_FILES
 
-    fake = tmp_path / "kubectl"
-    fake.write_text(
-        "#!/bin/sh\n"
-        'case "$*" in\n'
-        '  "get namespaces -o name") printf "namespace/shop\\nnamespace/kube-system\\n";;\n'
-        '  "config get-contexts -o name") printf "prod\\nstaging\\n";;\n'
-        "esac\n"
-    )
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("PATH", stand_in_kubectl(tmp_path))
     assert candidates(["-n", "sh"]) == (["shop"], NO_FILES)
     assert candidates(["record", "x.jsonl", "--context", "p"]) == (["prod"], NO_FILES)
     assert candidates(["completion", "z"]) == (["zsh"], NO_FILES)
