@@ -66,12 +66,14 @@ def index_problems(store: Store) -> list[str]:
         pod = store.pods.get(key)
         check(pod is not None, f"_ip_pod[{ip}]: {key} is no pod")
         check(s(d(d(pod).get("status")).get("podIP")) == ip, f"_ip_pod[{ip}]: {key} moved")
-    for ev, pod in store._event_pod.items():
-        check(ev in store.events, f"_event_pod: {ev} is no Event")
-        check(ev in store._pod_events.get(pod), f"_pod_events[{pod}] lacks {ev}")
+    for key, ev in store.events.items():
+        pod = ev.pod
+        if pod is not None:
+            check(key in store._pod_events.get(pod), f"_pod_events[{pod}] lacks {key}")
     for pod in store._pod_events:
-        for ev in store._pod_events.get(pod):
-            check(store._event_pod.get(ev) == pod, f"_pod_events[{pod}] has {ev}")
+        for key in store._pod_events.get(pod):
+            ev = store.events.get(key)
+            check(ev is not None and ev.pod == pod, f"_pod_events[{pod}] has {key}")
     for sl, svc in store._slice_service.items():
         check(sl in store.slices, f"_slice_service: {sl} is no slice")
         check(sl in store._slices_by_service.get(svc), f"_slices_by_service[{svc}] lacks {sl}")

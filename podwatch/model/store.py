@@ -32,6 +32,7 @@ from podwatch.model.endpoints import (
     slice_service,
 )
 from podwatch.model.events import KEvent, ProbeFailures, about_pod, normalize_event
+from podwatch.model.expiry import Expiry, due_second
 from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.index import Index
 from podwatch.model.k8s import Key, d, key_of, lst, meta, s, strip_metadata
@@ -239,7 +240,6 @@ class Store:
         # indexes: each forgets a key with its last value (model/index.py), so that
         # deleting an object leaves nothing of it behind
         self._pod_events: Index[Key, Key] = Index()
-        self._event_pod: dict[Key, Key] = {}
         self._node_pods: Index[str, Key] = Index()
         self._pod_node: dict[Key, str] = {}
         self._pod_node_since: dict[Key, float] = {}
@@ -251,7 +251,7 @@ class Store:
         """(Service, pod) -> the pod as the Service's endpoints list it."""
         self._service_pods: Index[Key, Key] = Index()
         self._pod_services: Index[Key, Key] = Index()
-        self._expiry: list[tuple[float, Key]] = []
+        self._expiry: Expiry[Key] = Expiry()
         self._node_facts: dict[str, dict[str, str]] = {}
         # at risk (model/health.py): what the pod object does not hold, and when it ends
         self._ready_flips: dict[Key, deque[float]] = {}
@@ -689,11 +689,8 @@ class Store:
         ev.seq = previous.seq if previous is not None else self.applied
         self.events[key] = ev
         self._event_namespaces.add(key[0])
-        old_pod = self._event_pod.pop(key, None)
-        pod = None
-        if ev.involved_kind == "Pod" and ev.involved_name:
-            pod = (ev.involved_namespace, ev.involved_name)
-            self._event_pod[key] = pod
+        old_pod = previous.pod if previous is not None else None
+        pod = ev.pod
         self._pod_events.move(key, old_pod, pod)
         if old_pod is not None and old_pod != pod:
             self._forget_unseen(old_pod)
@@ -708,20 +705,22 @@ class Store:
                 if kind in RISKY_PROBES and pod in self.pods:
                     self._risk_until(pod, (ev.last or self.now) + RECENT_WINDOW)
                 total = self.probe_failures.for_pod(pod)[(container, kind)].total
-                self.timeline.note(
+                self.timeline.note_failures(
                     pod,
                     ev.last or self.now,
                     intern(f"{kind} probe {container}"),
-                    f"failed ×{added} (total {total}): {ev.message}",
+                    added,
+                    total,
+                    ev.message,
                 )
         elif ev.involved_kind == "Node":
             changes.nodes.add(ev.involved_name)
         expires = (ev.last or self.now) + self.event_ttl
-        heapq.heappush(self._expiry, (expires, key))
+        self._expiry.push(expires, key)
 
     def _drop_event(self, key: Key, changes: Changes) -> None:
         ev = self.events.pop(key, None)
-        pod = self._event_pod.pop(key, None)
+        pod = ev.pod if ev is not None else None
         if pod is not None:
             self._pod_events.discard(pod, key)
             self._forget_unseen(pod)
@@ -738,25 +737,24 @@ class Store:
 
     def _expire_events(self) -> None:
         """Drop Events older than the TTL, and the oldest beyond `max_events`."""
-        heap = self._expiry
+        expiry = self._expiry
         cutoff = self.now
         scratch = Changes()
-        while heap and (heap[0][0] < cutoff or len(self.events) > self.max_events):
-            expires, key = heapq.heappop(heap)
+        while expiry and (expiry.first() < cutoff or len(self.events) > self.max_events):
+            due, key = expiry.pop()
             ev = self.events.get(key)
             if ev is None:
                 continue
-            current = (ev.last or 0.0) + self.event_ttl
-            if current > expires and len(self.events) <= self.max_events:
-                continue  # seen again since; a newer heap entry covers it
+            current = due_second((ev.last or 0.0) + self.event_ttl)
+            if current > due and len(self.events) <= self.max_events:
+                continue  # seen again since; a later filing covers it
             self._drop_event(key, scratch)
-        if len(heap) > 4 * max(len(self.events), 1024):
-            # An Event MODIFIED again leaves its older entries behind; compact to one
-            # entry per live Event, or the heap outgrows the threshold for good.
-            self._expiry = [
-                ((ev.last or self.now) + self.event_ttl, key) for key, ev in self.events.items()
-            ]
-            heapq.heapify(self._expiry)
+        if len(expiry) > 4 * max(len(self.events), 1024):
+            # An Event MODIFIED again leaves its older filings behind; file each live
+            # Event once, or the queue outgrows the threshold for good.
+            self._expiry = Expiry()
+            for key, ev in self.events.items():
+                self._expiry.push((ev.last or self.now) + self.event_ttl, key)
 
     def pod_events(self, pod: Key) -> list[KEvent]:
         evs = [self.events[k] for k in self._pod_events.get(pod) if k in self.events]

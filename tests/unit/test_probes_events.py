@@ -204,3 +204,46 @@ def test_a_failed_scheduling_event_speaks_only_for_the_episode_it_belongs_to():
         "0/3 nodes: newer",
         "FailedScheduling event",
     )
+
+
+def test_event_uids_are_held_compactly_and_still_tell_events_apart():
+    from podwatch.model.events import compact_uid
+
+    canonical = "0a1b2c3d-0000-4000-8000-00000000abcd"
+    assert compact_uid(canonical) == bytes.fromhex(canonical.replace("-", ""))
+    # anything not in the canonical spelling is kept as it is, so no two uids meet
+    for other in (canonical.upper(), canonical.replace("-", ""), "uid-ev-x", "", "g" * 36):
+        assert compact_uid(other) == other
+    other_dashes = "0a1b2c3d0-000-4000-8000-00000000abcd"
+    assert compact_uid(other_dashes) == other_dashes
+    # counted per uid: the same name re-created under another uid counts again
+    store = feed(Store(), probing_pod())
+    msg = "Readiness probe failed: x"
+    feed(store, event("web.1", "web", "Unhealthy", msg, count=2, uid=canonical))
+    feed(store, event("web.1", "web", "Unhealthy", msg, count=2, uid=canonical), etype="MODIFIED")
+    feed(store, event("web.1", "web", "Unhealthy", msg, count=1, uid=canonical.upper()))
+    tally = store.probe_failures.for_pod(("default", "web"))[("app", "readiness")]
+    assert tally.total == 3
+
+
+def test_each_probe_failure_event_is_a_timeline_line_with_its_count_and_total():
+    store = feed(Store(), probing_pod())
+    msg = "Readiness probe failed: HTTP probe failed with statuscode: 503"
+    feed(store, event("web.1", "web", "Unhealthy", msg, count=2, last=10))
+    feed(store, event("web.1", "web", "Unhealthy", msg, count=5, last=20), etype="MODIFIED")
+    lines = [e.text for e in store.timeline.entries(("default", "web")) if "probe" in e.what]
+    assert lines == [
+        f"readiness probe app: failed ×2 (total 2): {msg}",
+        f"readiness probe app: failed ×3 (total 5): {msg}",
+    ]
+
+
+def test_a_tally_remembers_its_last_increments_only():
+    from podwatch.model.events import RECENT_KEPT, ProbeTally
+
+    tally = ProbeTally()
+    for n in range(RECENT_KEPT + 10):
+        tally.record(float(n), 2)
+    assert len(tally.recent) == 2 * RECENT_KEPT
+    assert tally.failures_since(float(RECENT_KEPT + 5)) == 2 * 5
+    assert tally.failures_since(0.0) == 2 * RECENT_KEPT  # the first ten are forgotten
