@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 import podwatch.model.store as store_module
 from podwatch.cli import demo_path
 from podwatch.model.k8s import d, meta
-from podwatch.model.packed import PackedPod, PackedPods, pack, same_state, unpack
+from podwatch.model.packed import (
+    ColdPod,
+    PackedPod,
+    PackedPods,
+    pack,
+    same_state,
+    squeeze,
+    unpack,
+)
 from podwatch.model.pods import condition_true, summarize
 from podwatch.model.store import Store
 from podwatch.model.watch import WatchEvent
@@ -64,6 +72,63 @@ def test_only_the_state_decides_sameness() -> None:
         other = copy.deepcopy(pod)
         change(other)
         assert not same_state(pack(pod), pack(other))
+
+
+def _held(table: PackedPods, name: str) -> type:
+    return type(table.packed(("ns", name)))
+
+
+def test_a_new_pod_is_squeezed_at_once_and_a_changed_one_once_it_is_quiet() -> None:
+    rec = read_recording(demo_path())
+    pods = [e.object for e in rec.events if e.kind == "Pod" and isinstance(e.object, dict)]
+    table = PackedPods()
+    table[("ns", "a")] = pods[0]
+    assert _held(table, "a") is ColdPod
+    assert table[("ns", "a")] == pods[0]  # reads back the same
+    table[("ns", "a")] = pods[1]  # changed: held packed, not squeezed on the watch path
+    table[("ns", "b")] = pods[2]
+    table[("ns", "b")] = pods[3]
+    assert _held(table, "a") is PackedPod and table[("ns", "a")] == pods[1]
+    # The first pass passes over both: each changed since the pass before.
+    assert table.compact(10) == 0
+    table[("ns", "b")] = pods[4]  # b changes again before the next pass: stays packed
+    assert table.compact(10) == 1
+    assert _held(table, "a") is ColdPod and _held(table, "b") is PackedPod
+    assert table[("ns", "a")] == pods[1] and table[("ns", "b")] == pods[4]
+    assert table.compact(10) == 1  # b, quiet since that pass began
+    assert table.squeezed() == 2
+
+
+def test_a_pass_squeezes_no_more_than_its_limit_and_skips_deleted_pods() -> None:
+    table = PackedPods()
+    for n in range(5):
+        table[("ns", f"p{n}")] = {"metadata": {"name": f"p{n}"}, "status": {"n": 0}}
+    for n in range(5):
+        table[("ns", f"p{n}")] = {"metadata": {"name": f"p{n}"}, "status": {"n": 1}}
+    assert table.squeezed() == 0
+    assert table.compact(2) == 0  # the first pass: all changed since
+    assert table.compact(2) == 2
+    table[("ns", "p2")] = {"metadata": {"name": "p2"}, "status": {"n": 2}}  # during the pass
+    del table[("ns", "p0")]
+    table.pop(("ns", "p1"))
+    assert table.compact(2) == 0  # the rest of the pass: p2 changed, p0 and p1 are gone
+    assert table.compact(2) == 0  # the next pass begins after p2's change
+    assert table.compact(2) == 1
+    assert table.squeezed() == len(table) == 3
+    assert sorted(table[k]["status"]["n"] for k in table) == [1, 1, 2]
+
+
+def test_sameness_is_told_against_a_squeezed_pod_too() -> None:
+    pod = {"metadata": {"name": "a", "uid": "u1", "resourceVersion": "1"}, "status": {"x": 1}}
+    packed = pack(pod)
+    cold = ColdPod(packed.head, squeeze(packed.state))
+    relabelled = copy.deepcopy(pod)
+    relabelled["metadata"]["labels"] = {"new": "label"}
+    assert same_state(cold, pack(relabelled))
+    changed = copy.deepcopy(pod)
+    changed["status"]["x"] = 2
+    assert not same_state(cold, pack(changed))
+    assert not same_state(pack(changed), cold)  # only a fresh version is compared to
 
 
 # --------------------------------------------------------------------------- property
@@ -138,9 +203,22 @@ def updates(draw) -> list[tuple[str, dict | str]]:
         s = state.get(name)
         action = draw(
             st.sampled_from(
-                ["label", "ready", "restart", "move", "delete", "recreate", "deleting", "same"]
+                [
+                    "label",
+                    "ready",
+                    "restart",
+                    "move",
+                    "delete",
+                    "recreate",
+                    "deleting",
+                    "same",
+                    "quiet",
+                ]
             )
         )
+        if action == "quiet":  # the app's clock squeezes what has been quiet
+            out.append(("COMPACT", draw(st.integers(1, 3))))
+            continue
         if s is None or action == "recreate":
             s = state[name] = {
                 "uid": f"{name}-{step}",
@@ -177,9 +255,12 @@ def play(events: list[tuple[str, dict | str]]) -> list[Store]:
     store = Store()
     seen = []
     for step, (etype, obj) in enumerate(events, 1):
-        if etype == "DELETED":
-            obj = {"metadata": {"name": obj, "namespace": "shop", "resourceVersion": str(step)}}
-        store.apply(WatchEvent(float(step), "Pod", etype, obj), 1_000_000.0 + step)
+        if etype == "COMPACT":
+            store.pods.compact(obj)
+        else:
+            if etype == "DELETED":
+                obj = {"metadata": {"name": obj, "namespace": "shop", "resourceVersion": str(step)}}
+            store.apply(WatchEvent(float(step), "Pod", etype, obj), 1_000_000.0 + step)
         seen.append(
             {
                 "summaries": dict(store.summaries),
