@@ -24,10 +24,11 @@ from podwatch.columns import (
 from podwatch.cut import cut_keeping_suffix
 from podwatch.layout import Column, Fields, Grid
 from podwatch.model.events import KEvent
-from podwatch.model.k8s import format_age, format_clock, format_duration, format_rfc3339
+from podwatch.model.k8s import Key, format_age, format_clock, format_duration, format_rfc3339
 from podwatch.model.nodes import TaintMatch
 from podwatch.model.pods import Health
 from podwatch.model.probes import RECENT_WINDOW
+from podwatch.model.service_checks import Finding, ServiceCheck, Severity, check_service
 from podwatch.model.store import Store
 from podwatch.model.timeline import row_text, spans_days, timeline_rows, when_text
 from podwatch.model.view import PodDetail, PodRow, node_rows, pod_rows, service_views
@@ -220,6 +221,8 @@ def problem_items(detail: PodDetail) -> list[Text]:
     for m in detail.memberships:
         if m.state != "ready" and detail.gone is None:  # gone: in no Service now
             add(f"{m.state} in {m.service[1]}")
+    for svc, finding in detail.port_findings:
+        add(f"{svc[1]} {finding.text}")
     now = detail.now
     for t in detail.taints:
         # Only a NoExecute taint acts on a pod already on the node.
@@ -343,6 +346,9 @@ def endpoints_table(detail: PodDetail) -> Grid:
         "FROM",
         empty="(no Service lists or selects this pod)",
     )
+    findings: dict[Key, list[Text]] = {}
+    for svc, finding in detail.port_findings:
+        findings.setdefault(svc, []).append(_finding(finding))
     for m in detail.memberships:
         etab.add_row(
             plain(m.service[1], "bold"),
@@ -350,6 +356,7 @@ def endpoints_table(detail: PodDetail) -> Grid:
             plain(m.ip or "-"),
             plain(", ".join(m.ports) or "-"),
             plain(m.source),
+            notes=findings.pop(m.service, []),
         )
     return etab
 
@@ -464,8 +471,9 @@ def _tri(value: bool | None) -> str:
 
 
 def services_table(store: Store) -> Grid:
-    """Every Service: how many addresses are ready and NotReady, then each address under
-    it (`✗ NotReady 10.0.0.2 → web-2 @ node-1`), so that no IP or pod name is squeezed
+    """Every Service: how many addresses are ready and NotReady; under it its selector,
+    what is wrong with it (`model/service_checks`), then each address
+    (`✗ NotReady 10.0.0.2 → web-2 @ node-1`), so that no IP or pod name is squeezed
     into a column."""
     grid = Grid(
         Column("SERVICE", ""),
@@ -476,7 +484,10 @@ def services_table(store: Store) -> Grid:
         empty="(no Services in scope)",
     )
     for sv in service_views(store):
-        notes = [_address("✓ ready", a, "green") for a in sv.ready]
+        check = check_service(store, sv)
+        notes = [_selector_note(check)]
+        notes += [_finding(f) for f in check.findings]
+        notes += [_address("✓ ready", a, "green") for a in sv.ready]
         notes += [_address("✗ NotReady", a, "bold red") for a in sv.not_ready]
         grid.add_row(
             plain(f"{sv.key[0]}/{sv.key[1]}", "bold"),
@@ -487,6 +498,30 @@ def services_table(store: Store) -> Grid:
             notes=notes,
         )
     return grid
+
+
+FINDING_MARKS = {
+    Severity.ERROR: ("✗", "bold red"),
+    Severity.WARNING: ("⚠", "bold yellow"),
+    Severity.NOTE: ("·", "dim"),
+}
+
+
+def _finding(finding: Finding) -> Text:
+    mark, style = FINDING_MARKS[finding.severity]
+    text = Text(mark + " ", style=style)
+    text.append_text(plain(finding.text))
+    return text
+
+
+def _selector_note(check: ServiceCheck) -> Text:
+    if check.selector_text is None or not check.selected:
+        return Text("")  # said by a finding (no selector, matches no pod), or unknown
+    text = Text("selector ", style="dim")
+    text.append_text(plain(check.selector_text))
+    n = len(check.selected)
+    text.append(f" ({n} pod{'' if n == 1 else 's'})", style="dim")
+    return text
 
 
 def _address(state: str, a, style: str) -> Text:

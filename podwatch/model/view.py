@@ -49,6 +49,7 @@ from podwatch.model.pods import (
     summarize,
 )
 from podwatch.model.probes import RECENT_WINDOW, ProbeView, probe_views
+from podwatch.model.service_checks import Finding, pod_port_findings
 from podwatch.model.store import Store
 from podwatch.model.timeline import TimelineEntry
 from podwatch.model.tombstones import Gone, Tombstone
@@ -126,6 +127,8 @@ class PodDetail:
     """Whether the probe failure counts can be known (see `PodRow.probes_known`)."""
     gone: Gone | None = None
     """Set for a pod that is gone: every pane shows its last known state."""
+    port_findings: list[tuple[Key, Finding]] = field(default_factory=list)
+    """Services that select the pod by a targetPort name it does not declare."""
 
 
 def pane_gaps(unreadable: frozenset[str], probes_known: bool = True) -> dict[str, str]:
@@ -360,6 +363,7 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
         health=health_of(summary.severity, risks),
         risks=risks,
         probes_known=probes_known,
+        port_findings=pod_port_findings(store, key, pod),
     )
     detail.why = why_not_ready(detail)
     return detail
