@@ -26,6 +26,7 @@ from podwatch.layout import Column, Fields, Grid
 from podwatch.model.events import KEvent
 from podwatch.model.k8s import Key, format_age, format_clock, format_duration, format_rfc3339
 from podwatch.model.nodes import TaintMatch
+from podwatch.model.owners import SHORT_KINDS, OwnerLink, Rollout, workload_rows
 from podwatch.model.pods import Health
 from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.service_checks import Finding, ServiceCheck, Severity, check_service
@@ -180,9 +181,43 @@ def summary_text(detail: PodDetail) -> Group:
     ]
     if sm.restarts:
         facts.append(_fact("restarts", str(sm.restarts)))
+    if detail.owners:
+        facts.append(_fact("owner", owner_text(detail.owners)))
     why = Text("why: ", style="bold")
     why.append_text(plain(detail.why, limit=WHY_LIMIT))
     return Group(head, Fields(facts), why, Fields(problem_items(detail), indent=0))
+
+
+def owner_text(chain: list[OwnerLink]) -> str:
+    """`Deployment web → ReplicaSet web-7d9f (new, revision 4)`: outermost first, as an
+    operator names a rollout; a link podwatch may not read says so."""
+    parts = []
+    for link in reversed(chain):
+        part = f"{link.kind} {link.name}"
+        if link.role:
+            part += f" ({link.role})"
+        elif link.rollout is None and link.unknown_why.startswith("not readable"):
+            part += " (not readable)"
+        parts.append(part)
+    return " → ".join(parts)
+
+
+def rollout_items(chain: list[OwnerLink]) -> list[tuple[str, bool]]:
+    """What the pod's owners say that is not settled: a rollout stuck (True) or going
+    on, and the pod being from the old ReplicaSet of one."""
+    out = []
+    for link in chain:
+        state = link.rollout
+        if state is None or state.kind == "ReplicaSet" or state.settled:
+            continue
+        if state.kind == "CronJob":
+            continue  # its schedule is not a problem; its Job says how this run goes
+        out.append((f"{state.kind} {link.name}: {state.text}", state.stuck))
+    if chain and chain[0].role.startswith("old") and len(chain) > 1:
+        rollout = chain[1].rollout
+        if rollout is not None and not rollout.settled:
+            out.append((f"from the old ReplicaSet {chain[0].name}: being replaced", False))
+    return out
 
 
 def _fact(label: str, value: str) -> Text:
@@ -223,6 +258,8 @@ def problem_items(detail: PodDetail) -> list[Text]:
             add(f"{m.state} in {m.service[1]}")
     for svc, finding in detail.port_findings:
         add(f"{svc[1]} {finding.text}")
+    for text, stuck in rollout_items(detail.owners):
+        add(text, *(("✗", bad) if stuck else ("⚠", "bold yellow")))
     now = detail.now
     for t in detail.taints:
         # Only a NoExecute taint acts on a pod already on the node.
@@ -522,6 +559,40 @@ def _selector_note(check: ServiceCheck) -> Text:
     n = len(check.selected)
     text.append(f" ({n} pod{'' if n == 1 else 's'})", style="dim")
     return text
+
+
+def workloads_table(store: Store) -> Grid:
+    """Every Deployment, StatefulSet, DaemonSet, CronJob (and Job or ReplicaSet of none
+    of those): desired / updated / ready / available as `kubectl get` counts them, what
+    is going on, and under a Deployment its ReplicaSets (new, old), under a CronJob its
+    Jobs."""
+    grid = Grid(
+        Column("WORKLOAD", ""),
+        Column("DESIRED", ""),
+        Column("UPDATED", ""),
+        Column("READY", ""),
+        Column("AVAILABLE", ""),
+        "STATE",
+        empty="(no Deployments, StatefulSets, DaemonSets or Jobs in scope)",
+    )
+    for row in workload_rows(store):
+        state = row.rollout
+        style = "bold red" if state.stuck else "" if state.settled else "bold yellow"
+        notes = [
+            plain(f"{kind} {name}: {child.text}", "dim" if child.settled else "")
+            for kind, name, child in row.children
+        ]
+        grid.add_row(
+            plain(f"{SHORT_KINDS[row.kind]} {row.key[0]}/{row.key[1]}", "bold"),
+            *(plain("-" if v is None else str(v)) for v in _counts(state)),
+            plain("; ".join(state.words) or ("settled" if state.settled else "-"), style),
+            notes=notes,
+        )
+    return grid
+
+
+def _counts(state: Rollout) -> tuple[int | None, ...]:
+    return (state.desired, state.updated, state.ready, state.available)
 
 
 def _address(state: str, a, style: str) -> Text:

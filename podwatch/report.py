@@ -19,6 +19,7 @@ from podwatch.render import (
     pods_table,
     pods_table_plain,
     services_table,
+    workloads_table,
 )
 from podwatch.safe import plain
 
@@ -136,7 +137,10 @@ def render_once(
             console.print(pod_section(detail))
     if left_out:
         console.print(Text(left_out, style="dim"))
-    for title, grid in (("Services", services_table(store)), ("Nodes", nodes_table(store))):
+    tables = [("Services", services_table(store)), ("Nodes", nodes_table(store))]
+    if any(store.workloads.values()):
+        tables.insert(1, ("Workloads", workloads_table(store)))
+    for title, grid in tables:
         console.print(Text(""))
         console.print(Text(title, style="bold"))
         console.print(grid)

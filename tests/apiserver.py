@@ -124,9 +124,16 @@ RESOURCES: dict[str, Resource] = {
         Resource("Endpoints", "endpoints", "", "v1", True, frozenset()),
         Resource("EndpointSlice", "endpointslices", "discovery.k8s.io", "v1", True, frozenset()),
         Resource("Node", "nodes", "", "v1", False, frozenset({"spec.unschedulable"})),
+        Resource("Deployment", "deployments", "apps", "v1", True, frozenset()),
+        Resource("ReplicaSet", "replicasets", "apps", "v1", True, frozenset()),
+        Resource("StatefulSet", "statefulsets", "apps", "v1", True, frozenset()),
+        Resource("DaemonSet", "daemonsets", "apps", "v1", True, frozenset()),
+        Resource("Job", "jobs", "batch", "v1", True, frozenset()),
+        Resource("CronJob", "cronjobs", "batch", "v1", True, frozenset()),
     )
 }
 _BY_PATH = {(r.group, r.plural): r for r in RESOURCES.values()}
+_GROUP_VERSIONS = {(r.group, r.version) for r in RESOURCES.values() if r.group}
 _FIELD_ALIASES = {"source": "source.component"}
 
 
@@ -1458,8 +1465,8 @@ def _match_path(segs: list[str]) -> tuple[Resource | None, str | None, str | Non
     """(resource, namespace, name, /watch/ prefix) for an API path, or (None, ...)."""
     if segs[:2] == ["api", "v1"]:
         group, rest = "", segs[2:]
-    elif segs[:3] == ["apis", "discovery.k8s.io", "v1"]:
-        group, rest = "discovery.k8s.io", segs[3:]
+    elif len(segs) >= 3 and segs[0] == "apis" and (segs[1], segs[2]) in _GROUP_VERSIONS:
+        group, rest = segs[1], segs[3:]
     else:
         return None, None, None, False
     watch = bool(rest) and rest[0] == "watch"

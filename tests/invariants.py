@@ -30,6 +30,7 @@ NOT_INDEXES = {
 def leftovers(store: Store) -> dict[str, object]:
     """Every non-empty container of `store` that is not an object table or in NOT_INDEXES."""
     tables = {"pods", "services", "endpoints", "slices", "nodes", "events", "tombstones"}
+    tables.add("workloads")  # the owners' objects, one table per kind
     out = {}
     for name, value in vars(store).items():
         if name in tables or name in NOT_INDEXES:

@@ -66,6 +66,12 @@ KIND_APIS: dict[str, KindApi] = {
     "Endpoints": KindApi("Endpoints", "v1", "endpoints", True, False),
     "EndpointSlice": KindApi("EndpointSlice", "discovery.k8s.io/v1", "endpointslices", True, False),
     "Node": KindApi("Node", "v1", "nodes", False, False),
+    "Deployment": KindApi("Deployment", "apps/v1", "deployments", True, False),
+    "ReplicaSet": KindApi("ReplicaSet", "apps/v1", "replicasets", True, False),
+    "StatefulSet": KindApi("StatefulSet", "apps/v1", "statefulsets", True, False),
+    "DaemonSet": KindApi("DaemonSet", "apps/v1", "daemonsets", True, False),
+    "Job": KindApi("Job", "batch/v1", "jobs", True, False),
+    "CronJob": KindApi("CronJob", "batch/v1", "cronjobs", True, False),
 }
 
 _QUERY_NAMES = {

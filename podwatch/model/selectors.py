@@ -335,3 +335,38 @@ def from_map(selector: Any) -> Selector:
             return NOTHING
         requirements.append(Requirement(key, Operator.EQUALS, (value,)))
     return Selector(tuple(requirements))
+
+
+_EXPRESSION_OPERATORS = {
+    "In": Operator.IN,
+    "NotIn": Operator.NOT_IN,
+    "Exists": Operator.EXISTS,
+    "DoesNotExist": Operator.DOES_NOT_EXIST,
+}
+
+
+def from_label_selector(selector: Any) -> Selector:
+    """A LabelSelector object (a Deployment's, a Job's spec.selector): matchLabels and
+    matchExpressions, all of which must hold, as apimachinery's LabelSelectorAsSelector
+    reads it. None (nil) matches nothing; an empty one, everything; an expression it
+    cannot read, nothing (the API server validated it: better no pods than wrong ones)."""
+    if not isinstance(selector, Mapping):
+        return NOTHING
+    matched = from_map(selector.get("matchLabels") or {})
+    if matched.nothing:
+        return NOTHING
+    requirements = list(matched.requirements)
+    for expression in selector.get("matchExpressions") or ():
+        if not isinstance(expression, Mapping):
+            return NOTHING
+        key, op = expression.get("key"), _EXPRESSION_OPERATORS.get(expression.get("operator"))
+        values = expression.get("values") or []
+        if not isinstance(key, str) or op is None or not isinstance(values, list):
+            return NOTHING
+        if not all(isinstance(v, str) for v in values):
+            return NOTHING
+        try:
+            requirements.append(requirement(key, op, values))
+        except SelectorError:
+            return NOTHING
+    return Selector(tuple(requirements))

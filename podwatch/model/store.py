@@ -37,6 +37,7 @@ from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.index import Index
 from podwatch.model.k8s import Key, d, key_of, lst, meta, s, strip_metadata
 from podwatch.model.nodes import TaintId, node_taints
+from podwatch.model.owners import WORKLOAD_KINDS
 from podwatch.model.packed import PackedPods, pack, same_state, unpack
 from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
 from podwatch.model.probes import RECENT_WINDOW
@@ -69,6 +70,8 @@ class Changes:
     pods: set[Key] = field(default_factory=set)
     services: set[Key] = field(default_factory=set)
     nodes: set[str] = field(default_factory=set)
+    workloads: set[tuple[str, Key]] = field(default_factory=set)
+    """(kind, key) of Deployments, ReplicaSets... that changed (model/owners.py)."""
     kinds: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     events: int = 0
@@ -84,13 +87,20 @@ class Changes:
         self.buried.update(other.buried)
         self.services |= other.services
         self.nodes |= other.nodes
+        self.workloads |= other.workloads
         self.kinds |= other.kinds
         self.errors.extend(other.errors)
         self.events += other.events
 
     def __bool__(self) -> bool:
         return bool(
-            self.reset or self.pods or self.services or self.nodes or self.kinds or self.errors
+            self.reset
+            or self.pods
+            or self.services
+            or self.nodes
+            or self.workloads
+            or self.kinds
+            or self.errors
         )
 
 
@@ -172,6 +182,9 @@ _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 _STATUS_LISTS = ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
 
 
+_TEMPLATES = frozenset({"template", "jobTemplate", "volumeClaimTemplates"})
+
+
 def slim(kind: str, obj: dict) -> dict:
     """Drop what podwatch never shows and what makes objects several KB larger."""
     if kind == "Pod":
@@ -182,6 +195,9 @@ def slim(kind: str, obj: dict) -> dict:
             obj["status"] = _keep(
                 obj["status"], _POD_STATUS_KEEP, _STATUS_LISTS, _CONTAINER_STATUS_KEEP
             )
+    elif kind in WORKLOAD_KINDS and isinstance(obj.get("spec"), dict):
+        # The pod template is most of a workload's bytes; its pods are watched themselves.
+        obj = {**obj, "spec": {k: v for k, v in obj["spec"].items() if k not in _TEMPLATES}}
     obj = strip_metadata(obj, last_applied="drop")
     status = obj.get("status")
     if kind == "Node" and isinstance(status, dict) and "images" in status:
@@ -218,6 +234,8 @@ class Store:
         self.slices: dict[Key, dict] = {}
         self.nodes: dict[str, dict] = {}
         self.events: dict[Key, KEvent] = {}
+        self.workloads: dict[str, dict[Key, dict]] = {kind: {} for kind in WORKLOAD_KINDS}
+        """Per owner kind (Deployment, ReplicaSet...), its objects, slimmed (`slim`)."""
         self.tombstones: OrderedDict[TombKey, Tombstone] = OrderedDict()
         """Pods that are gone, oldest first (`tombstones.py`)."""
         self._tombs_by_name: Index[Key, TombKey] = Index()
@@ -345,6 +363,7 @@ class Store:
             "Endpoints": self.endpoints,
             "EndpointSlice": self.slices,
             "Event": self.events,
+            **self.workloads,
         }.get(kind)
         if kind == "Node":
             gone_nodes = [name for name in self.nodes if ("", name) not in keys]
@@ -882,6 +901,17 @@ class Store:
         if etype == "DELETED":
             self._node_facts.pop(name, None)
 
+    # ----------------------------------------------------------------- owners
+
+    def _workload(self, kind: str, etype: str, obj: dict, changes: Changes) -> None:
+        key = key_of(obj)
+        changes.workloads.add((kind, key))
+        table = self.workloads[kind]
+        if etype == "DELETED":
+            table.pop(key, None)
+        else:
+            table[key] = slim(kind, obj)
+
     _handlers: ClassVar[dict[str, Callable[[Store, str, dict, Changes], None]]] = {
         "Pod": _pod,
         "Event": _event,
@@ -901,6 +931,7 @@ class Store:
             "Endpoints": len(self.endpoints),
             "EndpointSlice": len(self.slices),
             "Node": len(self.nodes),
+            **{kind: len(objs) for kind, objs in self.workloads.items()},
         }
 
 
@@ -918,3 +949,13 @@ def _node_facts(name: str, node: dict | None) -> dict[str, str]:
     if d(node.get("spec")).get("unschedulable") is True:
         facts[f"node {name}"] = "cordoned"
     return facts
+
+
+def _workload_handler(kind: str) -> Callable[[Store, str, dict, Changes], None]:
+    def handle(store: Store, etype: str, obj: dict, changes: Changes) -> None:
+        store._workload(kind, etype, obj, changes)
+
+    return handle
+
+
+Store._handlers.update({kind: _workload_handler(kind) for kind in WORKLOAD_KINDS})

@@ -39,6 +39,7 @@ from podwatch.model.nodes import (
     scheduling_fit,
     taints_named_in,
 )
+from podwatch.model.owners import OwnerLink, owner_chain
 from podwatch.model.pods import (
     ConditionView,
     ContainerView,
@@ -129,6 +130,8 @@ class PodDetail:
     """Set for a pod that is gone: every pane shows its last known state."""
     port_findings: list[tuple[Key, Finding]] = field(default_factory=list)
     """Services that select the pod by a targetPort name it does not declare."""
+    owners: list[OwnerLink] = field(default_factory=list)
+    """Its controllers, nearest first (ReplicaSet, then Deployment), with their rollouts."""
 
 
 def pane_gaps(unreadable: frozenset[str], probes_known: bool = True) -> dict[str, str]:
@@ -364,6 +367,7 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
         risks=risks,
         probes_known=probes_known,
         port_findings=pod_port_findings(store, key, pod),
+        owners=owner_chain(store, key, pod),
     )
     detail.why = why_not_ready(detail)
     return detail
@@ -412,6 +416,7 @@ def tombstone_detail(store: Store, tomb: Tombstone) -> PodDetail:
         gaps=gaps,
         health=summary.severity,
         probes_known=tomb.probes_known,
+        owners=owner_chain(store, tomb.key[:2], pod),
     )
     # The last why line, as it read when the pod went; its deletion request is said by
     # the line's lead, so the rule after it speaks (the taint that evicted it).

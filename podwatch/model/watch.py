@@ -5,8 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KINDS: tuple[str, ...] = ("Pod", "Event", "Service", "Endpoints", "EndpointSlice", "Node")
-"""The kinds podwatch watches, in the order they are shown in status lines."""
+KINDS: tuple[str, ...] = (
+    "Pod",
+    "Event",
+    "Service",
+    "Endpoints",
+    "EndpointSlice",
+    "Node",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+)
+"""The kinds podwatch watches, in the order they are shown in status lines. The last
+six are the pods' owners (model/owners.py), optional grants like the others."""
 
 EVENT_TYPES = frozenset({"ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR", "RELIST"})
 """Watch event types, plus RELIST: "the list just delivered is the whole truth for

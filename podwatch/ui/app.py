@@ -37,7 +37,13 @@ from podwatch.ui.mono import use_readable_monochrome
 from podwatch.ui.screens.main import MainScreen
 from podwatch.ui.screens.modals import HelpScreen, PromptScreen
 from podwatch.ui.screens.pod import PodScreen
-from podwatch.ui.screens.views import EventsScreen, NodesScreen, ServicesScreen, TableScreen
+from podwatch.ui.screens.views import (
+    EventsScreen,
+    NodesScreen,
+    ServicesScreen,
+    TableScreen,
+    WorkloadsScreen,
+)
 from podwatch.ui.shadow import ShadowedOutput
 from podwatch.ui.status import needs_date, stale_banner, status_line
 from podwatch.ui.widgets.pod_table import ViewFilter
@@ -59,6 +65,10 @@ def low_bandwidth_wanted() -> bool:
 TICK_INTERVAL = 1.0
 ALERT_EVERY = 5.0
 """Seconds between two alerts said aloud (bell, notification); those between wait."""
+WORKLOAD_VERBS = frozenset(
+    {"deploy", "deployment", "deployments", "workloads", "sts", "ds", "job", "jobs", "cj"}
+)
+"""What `:` takes for the Workloads view (kubectl's names for the kinds it shows)."""
 ALERTS_LISTED = 10
 """Alerts `!` lists."""
 SQUEEZED_PER_TICK = 2000
@@ -403,7 +413,8 @@ class PodwatchApp(ShadowedOutput):
 
     def action_command(self) -> None:
         self.prompt(
-            PromptScreen(":", ":pods  :svc  :nodes  :events  :ns NAME  :q"), self.run_command
+            PromptScreen(":", ":pods  :svc  :deploy  :nodes  :events  :ns NAME  :q"),
+            self.run_command,
         )
 
     def run_command(self, text: str | None) -> None:
@@ -417,6 +428,8 @@ class PodwatchApp(ShadowedOutput):
             self.action_show_pods()
         elif verb in ("svc", "service", "services"):
             self._show_view(ServicesScreen())
+        elif verb in WORKLOAD_VERBS:
+            self._show_view(WorkloadsScreen())
         elif verb in ("nodes", "node", "no"):
             self._show_view(NodesScreen())
         elif verb in ("events", "event", "ev"):

@@ -43,13 +43,14 @@ CONTEXT_CUTS = (40, 32, 24, 16)
 """Cells left to a long context name, step by step (its scope shortened beside it)."""
 LIVE_SHRINK = (
     ("kinds", "kinds", "rate")
-    + ("where",) * (len(CONTEXT_CUTS) + 1)
-    + ("gone", "filter", "filter", "kinds")
+    + ("where",) * len(CONTEXT_CUTS)
+    + ("kinds", "kinds", "kinds", "where", "gone", "filter", "filter")
 )
-"""Live: the kinds watching fine folded into one "6 kinds ✓" (the others grouped by
+"""Live: the kinds watching fine folded into one "12 kinds ✓" (the others grouped by
 state), then the others' states to marks only, then no events per second, then a
-shorter context and scope, then none; then the filter text is cut; last, the kinds
-are counted by state ("6 kinds ⟳": the stale banner under the line names them)."""
+shorter context and scope; then the kinds are counted by state ("12 kinds ⟳": the
+stale banner under the line names them), and said no more when all watch fine (the
+context matters more at 80 columns); then no context; last, the filter text is cut."""
 REPLAY_SHRINK = (
     "event",
     "clock",
@@ -135,7 +136,9 @@ def _kinds_forms(statuses: Mapping[str, KindStatus]) -> list[Text]:
     - the kinds watching fine folded into one count, the others grouped by state
       (`5 kinds ✓ Event ✗forbidden`): the state word stays, the details go to the banner;
     - the same with marks only (`5 kinds ✓ Event ✗`): a stale kind stays named;
-    - every state counted (`6 kinds ⟳`), for when nothing else is left to give."""
+    - every state counted, its word kept (`12 kinds ⟳reconnecting`), then without it
+      (`12 kinds ⟳`), for when nothing else is left to give;
+    - nothing, when every kind watches fine (nothing to say), else those counts."""
     full = Text(" ").join(_kind_text(k, st) for k, st in statuses.items())
     by_state: dict[str, list[str]] = {}
     for kind, st in statuses.items():
@@ -148,8 +151,13 @@ def _kinds_forms(statuses: Mapping[str, KindStatus]) -> list[Text]:
         grouped.append(Text(f"{' '.join(kinds)} {mark}{state}", style=style))
         marked += [Text(f"{kind} {mark}", style=style) for kind in kinds]
     counted = Counter(st.state for st in statuses.values())
-    counts = [_kinds_count(n, state) for state, n in counted.items()]
-    return [full, Text(" ").join(grouped), Text(" ").join(marked), Text(" ").join(counts)]
+    worded = Text(" ").join(
+        _kinds_count(n, state).append(state if state is not WatchState.WATCHING else "")
+        for state, n in counted.items()
+    )
+    counts = Text(" ").join(_kinds_count(n, state) for state, n in counted.items())
+    quiet = Text() if set(counted) == {WatchState.WATCHING} else counts
+    return [full, Text(" ").join(grouped), Text(" ").join(marked), worded, counts, quiet]
 
 
 def _short_scope(scope: str) -> str:

@@ -485,7 +485,7 @@ def test_unauthorized_method_not_allowed_and_unknown_paths(api: ApiServerDouble)
     for method in ("POST", "PUT", "DELETE", "PATCH"):
         status, _, body = request(api, "/api/v1/namespaces/default/pods", method=method, body=b"{}")
         assert status == 405 and body["reason"] == "MethodNotAllowed"
-    for path in ("/api/v1/foos", "/apis/apps/v1/deployments", "/api/v1/namespaces/x/nodes", "/"):
+    for path in ("/api/v1/foos", "/apis/apps/v1/foos", "/api/v1/namespaces/x/nodes", "/"):
         status, _, body = request(api, path)
         assert status == 404 and body["reason"] == "NotFound" and body["kind"] == "Status"
 
@@ -675,13 +675,21 @@ def test_official_kubernetes_client_talks_to_the_double(api: ApiServerDouble, tm
 def test_discovery_documents_name_every_served_resource(double):
     assert get(double, "/api")["versions"] == ["v1"]
     groups = get(double, "/apis")["groups"]
-    assert [g["preferredVersion"]["groupVersion"] for g in groups] == ["discovery.k8s.io/v1"]
+    assert [g["preferredVersion"]["groupVersion"] for g in groups] == [
+        "apps/v1",
+        "batch/v1",
+        "discovery.k8s.io/v1",
+    ]
     core = {r["name"]: r for r in get(double, "/api/v1")["resources"]}
     assert set(core) == {"pods", "events", "services", "endpoints", "nodes"}
     assert core["pods"]["namespaced"] and not core["nodes"]["namespaced"]
     assert core["pods"]["verbs"] == ["get", "list", "watch"]
     slices = get(double, "/apis/discovery.k8s.io/v1")["resources"]
     assert [r["kind"] for r in slices] == ["EndpointSlice"]
+    apps = get(double, "/apis/apps/v1")["resources"]
+    assert [r["name"] for r in apps] == ["deployments", "replicasets", "statefulsets", "daemonsets"]
+    batch = get(double, "/apis/batch/v1")["resources"]
+    assert [r["kind"] for r in batch] == ["Job", "CronJob"]
 
 
 def test_anonymous_mode_serves_requests_without_credentials_but_refuses_a_wrong_token():

@@ -35,6 +35,12 @@ def test_lists_then_watches_every_kind(double, live):
         "Endpoints",
         "EndpointSlice",
         "Node",
+        "Deployment",
+        "ReplicaSet",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
     }
     assert store_truth(source) == server_truth(double)
     assert all(st.state == "watching" for st in source.statuses().values())

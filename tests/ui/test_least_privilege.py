@@ -21,6 +21,7 @@ from tests.apiserver import ApiServerDouble, resolve_kind
 from tests.factories import endpoint_slice, event, node, slice_endpoint
 from tests.live.conftest import FAST, seed_web_service
 from tests.ui.test_live_dashboard import text_of, wait_until
+from tests.unit.test_owners import deployment, replica_set
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -32,11 +33,27 @@ GAPS = {
     "Endpoints": None,  # EndpointSlices still tell the same story
     "EndpointSlice": None,  # Endpoints still tell the same story
     "Pod": None,  # nothing to show at all; the status line says why
+    # The pod's owners: its ReplicaSet, and that one's Deployment (the owner line).
+    "ReplicaSet": (("#summary",), "ReplicaSet web-abc (not readable)"),
+    "Deployment": (("#summary",), "Deployment web (not readable) → ReplicaSet web-abc"),
+    # Kinds that own nothing here: nothing to lose but their own view (:deploy).
+    "StatefulSet": None,
+    "DaemonSet": None,
+    "Job": None,
+    "CronJob": None,
 }
 
 
 def seed(double: ApiServerDouble) -> None:
     seed_web_service(double)
+    web = double.get("Pod", "default", "web-1")
+    web["metadata"]["ownerReferences"] = [
+        {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-abc", "controller": True}
+    ]
+    double.update(web)
+    for obj in (deployment("web"), replica_set("web-abc", 1)):
+        obj["metadata"]["namespace"] = "default"
+        double.create(obj)
     double.create(
         endpoint_slice("web", "web-abc", endpoints_=[slice_endpoint("10.0.0.1", "web-1")])
     )
@@ -71,7 +88,13 @@ async def test_each_refused_kind_degrades_only_its_own_pane(double, tmp_path, re
             gap = GAPS[refused]
             panes = {
                 key: " ".join(text_of(screen.query_one(key)).split())
-                for key in ("#pane-probes", "#pane-node", "#pane-endpoints", "#pane-timeline")
+                for key in (
+                    "#summary",
+                    "#pane-probes",
+                    "#pane-node",
+                    "#pane-endpoints",
+                    "#pane-timeline",
+                )
             }
             if gap is not None:
                 for pane in gap[0]:

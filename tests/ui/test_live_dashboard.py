@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from podwatch.kube.config import connect
 from podwatch.kube.source import LiveSource
+from podwatch.model.watch import KINDS
 from podwatch.ui.app import PodwatchApp
 from podwatch.ui.widgets.pod_table import PodTable
 from tests.factories import endpoints
@@ -33,7 +34,8 @@ async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_i
                 pilot, lambda: "Ready; ready in Service web" in text_of(summary)
             )
             status = text_of(screen.query_one("#status"))
-            assert "double" in status and "namespace default" in status and "Pod ✓" in status
+            assert "double" in status and "namespace default" in status
+            assert f"{len(KINDS)} kinds ✓" in status  # every kind watching, folded at 120
 
             double.update(pod_obj("web-1", ip="10.0.0.1", ready=False))
             double.update(endpoints("web", not_ready=[("10.0.0.1", "web-1")]))

@@ -10,10 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from podwatch.model.k8s import format_age
+from podwatch.model.owners import WORKLOAD_KINDS, workload_rows
 from podwatch.model.pods import summarize
 from podwatch.model.store import Store
 from podwatch.model.view import node_rows, pod_detail, pod_row, pod_rows, service_views
 from podwatch.model.watch import KINDS, WatchEvent
+from podwatch.render import workloads_table
 from podwatch.report import render_once
 from tests.factories import T0, endpoints, event, node, pod, ready_conditions, running, service
 from tests.invariants import NOT_INDEXES, index_problems, leftovers
@@ -79,8 +81,8 @@ def with_hostile_text(obj, data):
 
 def realistic(kind: str, probe: str = "Readiness"):
     return {
-        "Pod": lambda: pod(
-            statuses=[running()], conditions=ready_conditions(), labels={"app": "web"}
+        "Pod": lambda: owned(
+            pod(statuses=[running()], conditions=ready_conditions(), labels={"app": "web"})
         ),
         "Event": lambda: event("web.1", "web", "Unhealthy", f"{probe} probe failed: x", count=3),
         "Service": lambda: service("svc", selector={"app": "web"}),
@@ -102,7 +104,24 @@ def realistic(kind: str, probe: str = "Readiness"):
             ],
         },
         "Node": lambda: node("node-1", taints=[{"key": "k", "effect": "NoExecute"}]),
+        **{k: (lambda k=k: owner_object(k)) for k in WORKLOAD_KINDS},
     }[kind]()
+
+
+def owner_object(kind: str) -> dict:
+    """A workload in the chain of the realistic pod (which the pod names as its owner)."""
+    from tests.unit.test_owners import deployment, replica_set, workload
+
+    if kind == "Deployment":
+        obj = deployment("web", updatedReplicas=1, readyReplicas=1, availableReplicas=1)
+    elif kind == "ReplicaSet":
+        obj = replica_set("web-1", 2, readyReplicas=1)
+    elif kind == "Job":
+        obj = workload("Job", "web-1", spec={"completions": 1}, owner=("CronJob", "web"))
+    else:
+        obj = workload(kind, "web", spec={"replicas": 2, "selector": {"matchLabels": {}}})
+    obj["metadata"]["namespace"] = "default"
+    return obj
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -137,6 +156,13 @@ def test_store_and_views_survive_anything(data):
     assert pod_rows(store) == [] and node_rows(store) == []
 
 
+def owned(obj: dict) -> dict:
+    obj["metadata"]["ownerReferences"] = [
+        {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "controller": True}
+    ]
+    return obj
+
+
 def assert_derivable(store: Store) -> None:
     """Every pod has its summary (the one derived now) and a row and detail; every
     Service and node known has its line."""
@@ -153,6 +179,12 @@ def assert_derivable(store: Store) -> None:
         assert detail is not None and detail.gone == row.gone and detail.why
     assert [sv.key for sv in service_views(store)] == sorted(store.service_keys())
     assert [r.view.name for r in node_rows(store)] == sorted(store.nodes)
+    rows = workload_rows(store)
+    shown = {r.row_key for r in rows} | {
+        (kind, r.key[0], name.split(" ")[0]) for r in rows for kind, name, _s in r.children
+    }
+    assert len(shown) <= sum(len(t) for t in store.workloads.values())
+    workloads_table(store)  # renders whatever the objects hold
 
 
 def delete_everything(store: Store, at: int) -> None:
@@ -164,6 +196,7 @@ def delete_everything(store: Store, at: int) -> None:
         "Endpoints": store.endpoints,
         "Event": store.events,
         "Service": store.services,
+        **store.workloads,
     }
     for kind, table in tables.items():
         for namespace, name in list(table):
@@ -171,7 +204,7 @@ def delete_everything(store: Store, at: int) -> None:
             store.apply(WatchEvent(float(at), kind, "DELETED", gone), T0 + at)
             assert index_problems(store) == []
     assert not any(len(t) for t in (store.pods, store.services, store.endpoints, store.slices))
-    assert not (store.events or store.nodes)
+    assert not (store.events or store.nodes or any(store.workloads.values()))
 
 
 def test_what_a_store_may_keep_after_deletion_is_named():

@@ -127,7 +127,13 @@ class MainScreen(FilterField):
             self.table.follow(changes.buried)  # a selected pod that went: to its tombstone
         self.table.sync(store, None if full else changes.pods)
         selected = self.table.selected_key
-        if full or selected != self._shown or (selected is not None and selected in changes.pods):
+        if (
+            full
+            or selected != self._shown
+            or (selected is not None and (selected in changes.pods or changes.workloads))
+        ):
+            # A workload changed: the selected pod's owner line may say another rollout
+            # state (one pod derived again, not worth an index from owners to pods).
             self.show_selected(store)
 
     def show_selected(self, store: Store) -> None:

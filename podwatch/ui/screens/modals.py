@@ -59,6 +59,13 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 "Service's pods (esc clears that filter)",
             ),
             (
+                ":deploy",
+                "Workloads view: Deployments (new and old ReplicaSets under each), "
+                "StatefulSets, DaemonSets, CronJobs and Jobs: desired / updated / ready / "
+                "available and the rollout state (ProgressDeadlineExceeded); enter lists "
+                "the workload's pods",
+            ),
+            (
                 ":nodes",
                 "Nodes view: conditions and taints; j/k move, enter lists the node's pods",
             ),

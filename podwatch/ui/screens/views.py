@@ -21,9 +21,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from podwatch.layout import Grid
+from podwatch.model.owners import SHORT_KINDS, workload_rows, workload_selector
+from podwatch.model.selectors import from_label_selector
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import event_pod, event_rows, service_views
-from podwatch.render import events_table, nodes_table, services_table
+from podwatch.render import events_table, nodes_table, services_table, workloads_table
 from podwatch.safe import clean
 from podwatch.ui.screens.filtering import FilterField
 from podwatch.ui.widgets.pod_table import ServicePods, ViewFilter
@@ -183,6 +185,32 @@ class ServicesScreen(TableScreen):
                     return None
                 return ViewFilter(service=ServicePods(sv.key[0], sv.key[1], sv.selector))
         return None
+
+
+class WorkloadsScreen(TableScreen):
+    """`:deploy`: Deployments (their ReplicaSets under them), StatefulSets, DaemonSets,
+    CronJobs (their Jobs under them) and Jobs, with their rollout state."""
+
+    view_name = "Workloads"
+
+    def render_table(self, store: Store) -> tuple[RenderableType, list[Hashable]]:
+        return workloads_table(store), [row.row_key for row in workload_rows(store)]
+
+    def wants(self, changes: Changes) -> bool:
+        return bool(changes.workloads)
+
+    def pods_of(self, store: Store, key: Hashable) -> ViewFilter | None:
+        """The pods the workload's selector picks, in its namespace."""
+        kind, namespace, name = key  # type: ignore[misc]
+        selector = workload_selector(store, kind, (namespace, name))
+        if selector is None:
+            said = clean(f"{kind} {namespace}/{name}", 400)
+            self.notify(f"{said} has no pod selector: its Jobs' pods are theirs", markup=False)
+            return None
+        short = SHORT_KINDS.get(kind, kind.lower())
+        return ViewFilter(
+            service=ServicePods(namespace, name, from_label_selector(selector), what=short)
+        )
 
 
 class NodesScreen(TableScreen):

@@ -73,6 +73,8 @@ class ServicePods:
     namespace: str
     name: str
     selector: Selector
+    what: str = "svc"
+    """What chose them, as the filter line says it: svc, or a workload kind (`:deploy`)."""
 
     def matches(self, namespace: str, labels: dict[str, str]) -> bool:
         return namespace == self.namespace and self.selector.matches(labels)
@@ -144,7 +146,7 @@ class ViewFilter:
         if self.namespace:
             parts.append(f"ns {self.namespace}")
         if self.service is not None:
-            parts.append(f"svc {self.service.name}")
+            parts.append(f"{self.service.what} {self.service.name}")
         if self.node is not None:
             parts.append(f"node {self.node}")
         if self.unhealthy_only:
