@@ -37,6 +37,8 @@ REPO = Path(__file__).resolve().parents[1]
 REAL = "tests/data/recordings/real-objects/"
 REAL_PODS = REAL + "pods-list-k8s-1.35-minikube.json"
 REAL_137 = REAL + "pod-liveness-probe-crashloop-exit-137.json"
+LAB_ROLLOUT = "tests/data/recordings/lab-rollout/rollout-stuck.jsonl.gz"
+"""Recorded by podwatch from the lab's real control plane (see its README)."""
 
 SCENES: tuple[Scene, ...] = (
     Scene("overview", "Every scenario at once, unhealthy first", 150),
@@ -88,6 +90,32 @@ SCENES: tuple[Scene, ...] = (
         217,
         size=(200, 50),
         pod="pod1-with-no-execute",
+    ),
+    Scene(
+        "rollout",
+        "A stuck rollout (real control plane): the pod's owner, ProgressDeadlineExceeded, "
+        "and the Service port the new template dropped",
+        0,
+        files=(LAB_ROLLOUT,),
+        namespace="store",
+        pod="checkout-686b9c6c9d-tfd68",
+    ),
+    Scene(
+        "workloads",
+        "Workloads view (:deploy): the Deployment's new and old ReplicaSets, a CronJob's "
+        "failed Jobs",
+        0,
+        files=(LAB_ROLLOUT,),
+        namespace="store",
+        keys=("colon", *"deploy", "enter"),
+    ),
+    Scene(
+        "services-checks",
+        "Services view: a selector that matches no pod, a targetPort no pod declares",
+        0,
+        files=(LAB_ROLLOUT,),
+        namespace="store",
+        keys=("colon", *"svc", "enter"),
     ),
     *(
         Scene(
