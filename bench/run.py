@@ -39,6 +39,7 @@ if str(ROOT) not in sys.path:
 import msgspec  # noqa: E402
 
 from bench.rss import peak_rss_mb  # noqa: E402
+from podwatch.model.watch import KINDS  # noqa: E402
 
 NAMESPACE = "bench"
 
@@ -1007,8 +1008,8 @@ def section_once(sz: dict, tmp: Path, sec: Section) -> None:
     sec.notes.append(
         f"Median of {ONCE_RUNS} runs each, alternating; stdout to a pipe (podwatch prints its "
         "plain tables, then details of the pods that need a look, Services and Nodes; "
-        "kubectl one line per pod). podwatch lists six kinds, kubectl one. CPU and peak "
-        "RSS from time(1). The double encodes each pod once, before the first list."
+        f"kubectl one line per pod). podwatch lists {len(KINDS)} kinds, kubectl one. CPU and "
+        "peak RSS from time(1). The double encodes each pod once, before the first list."
     )
 
 

@@ -17,21 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from podwatch.model.k8s import Key, d, i, lst, meta, s
+from podwatch.model.k8s import Key, d, format_clock, i, lst, meta, parse_time, s
+from podwatch.model.watch import WORKLOAD_KINDS
 
 if TYPE_CHECKING:
     from podwatch.model.store import Store
 
-WORKLOAD_KINDS: tuple[str, ...] = (
-    "Deployment",
-    "ReplicaSet",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-)
-"""The owner kinds podwatch watches (apps/v1 and batch/v1), in the order `:deploy`
-lists them."""
 SHORT_KINDS = {
     "Deployment": "deploy",
     "ReplicaSet": "rs",
@@ -40,7 +31,8 @@ SHORT_KINDS = {
     "Job": "job",
     "CronJob": "cj",
 }
-"""kubectl's short names, as the `:deploy` view and filter line say them."""
+"""kubectl's short names, as the `:deploy` view and filter line say them (one per
+WORKLOAD_KINDS, model/watch.py)."""
 REVISION = "deployment.kubernetes.io/revision"
 """The annotation the Deployment controller numbers its ReplicaSets with."""
 
@@ -205,9 +197,9 @@ def _cronjob(obj: Any, key: Key) -> Rollout:
     active = len(lst(status.get("active")))
     if active:
         out.words.append(f"{active} running")
-    last = s(status.get("lastScheduleTime"))
-    if last:
-        out.words.append(f"last scheduled {last}")
+    last = parse_time(status.get("lastScheduleTime"))
+    if last is not None:
+        out.words.append(f"last run {format_clock(last, date=True)}")
     if spec.get("suspend") is True:
         out.words.append("suspended")
     return out

@@ -37,7 +37,6 @@ from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.index import Index
 from podwatch.model.k8s import Key, d, key_of, lst, meta, s, strip_metadata
 from podwatch.model.nodes import TaintId, node_taints
-from podwatch.model.owners import WORKLOAD_KINDS
 from podwatch.model.packed import PackedPods, pack, same_state, unpack
 from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
 from podwatch.model.probes import RECENT_WINDOW
@@ -51,7 +50,7 @@ from podwatch.model.tombstones import (
     Tombstone,
     tomb_key,
 )
-from podwatch.model.watch import WatchEvent
+from podwatch.model.watch import WORKLOAD_KINDS, WatchEvent
 
 DEFAULT_EVENT_TTL = 3600.0
 DEFAULT_MAX_EVENTS = 50_000

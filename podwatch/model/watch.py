@@ -5,13 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KINDS: tuple[str, ...] = (
-    "Pod",
-    "Event",
-    "Service",
-    "Endpoints",
-    "EndpointSlice",
-    "Node",
+WORKLOAD_KINDS: tuple[str, ...] = (
     "Deployment",
     "ReplicaSet",
     "StatefulSet",
@@ -19,8 +13,19 @@ KINDS: tuple[str, ...] = (
     "Job",
     "CronJob",
 )
-"""The kinds podwatch watches, in the order they are shown in status lines. The last
-six are the pods' owners (model/owners.py), optional grants like the others."""
+"""The pods' owners (apps/v1 and batch/v1; model/owners.py), in the order `:deploy`
+lists them."""
+KINDS: tuple[str, ...] = (
+    "Pod",
+    "Event",
+    "Service",
+    "Endpoints",
+    "EndpointSlice",
+    "Node",
+    *WORKLOAD_KINDS,
+)
+"""The kinds podwatch watches, in the order they are shown in status lines; the owners
+are optional grants like the others."""
 
 EVENT_TYPES = frozenset({"ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR", "RELIST"})
 """Watch event types, plus RELIST: "the list just delivered is the whole truth for

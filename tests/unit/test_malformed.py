@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from podwatch.model.k8s import format_age
-from podwatch.model.owners import WORKLOAD_KINDS, workload_rows
+from podwatch.model.owners import workload_rows
 from podwatch.model.pods import summarize
 from podwatch.model.store import Store
 from podwatch.model.view import node_rows, pod_detail, pod_row, pod_rows, service_views
-from podwatch.model.watch import KINDS, WatchEvent
+from podwatch.model.watch import KINDS, WORKLOAD_KINDS, WatchEvent
 from podwatch.render import workloads_table
 from podwatch.report import render_once
 from tests.factories import T0, endpoints, event, node, pod, ready_conditions, running, service
