@@ -428,6 +428,9 @@ class ApiServerDouble:
             collections.OrderedDict()
         )
         self._forbidden: set[str] = set()
+        self._logs: dict[tuple[str, str, str, bool], bytes] = {}
+        """(namespace, pod, container, previous) -> what the kubelet would return."""
+        self._logs_forbidden = False
         self._unavailable: set[str] = set()
         self._throttles: dict[str | None, list[int]] = {}
         self._stall_new_until = 0.0
@@ -719,6 +722,20 @@ class ApiServerDouble:
         """403 Forbidden for list and watch of this kind."""
         with self._cond:
             (self._forbidden.add if on else self._forbidden.discard)(resolve_kind(kind).kind)
+
+    def set_log(
+        self, namespace: str, pod: str, container: str, text: str | bytes, *, previous: bool = False
+    ) -> None:
+        """What `GET .../pods/POD/log?container=C[&previous=true]` returns: the container's
+        (or its previous instance's) output, as the kubelet keeps it."""
+        data = text.encode() if isinstance(text, str) else text
+        with self._cond:
+            self._logs[(namespace, pod, container, previous)] = data
+
+    def forbid_logs(self, on: bool = True) -> None:
+        """403 Forbidden for the pods/log subresource (a role without it)."""
+        with self._cond:
+            self._logs_forbidden = on
 
     def unavailable(self, kind: str, on: bool = True) -> None:
         """404 NotFound for this kind, as when its API is not served."""
@@ -1239,6 +1256,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, VERSION)
             return
 
+        if (
+            len(segs) == 7
+            and segs[:3] == ["api", "v1", "namespaces"]
+            and segs[4::2]
+            == [
+                "pods",
+                "log",
+            ]
+        ):
+            self._rec.kind = "pods/log"
+            if self.command != "GET":
+                raise _method_not_allowed()
+            self._log(d, segs[3], segs[5], q)
+            return
         res, namespace, name, watch_path = _match_path(segs)
         if res is None:
             raise _not_found()
@@ -1280,6 +1311,57 @@ class _Handler(BaseHTTPRequestHandler):
             self._watch(d, res, flt, q)
         else:
             self._send_json(200, d._list(res, flt, q))
+
+    # ------------------------------------------------------------------ logs
+
+    def _log(self, d: ApiServerDouble, namespace: str, pod: str, q: dict[str, str]) -> None:
+        """The log subresource as the API server answers it (from the kubelet): container,
+        previous, tailLines, limitBytes, timestamps; its errors as Status objects."""
+        with d._cond:
+            if d._logs_forbidden:
+                raise _ApiError(
+                    status_body(
+                        403,
+                        "Forbidden",
+                        f'pods "{pod}" is forbidden: User "test" cannot get resource '
+                        f'"pods/log" in API group "" in the namespace "{namespace}"',
+                        {"name": pod, "kind": "pods"},
+                    )
+                )
+            obj = d._objects["Pod"].get(f"{namespace}/{pod}")
+            logs = dict(d._logs)
+        if obj is None:
+            raise _ApiError(status_body(404, "NotFound", f'pods "{pod}" not found'))
+        names = [c.get("name") for c in (obj.get("spec") or {}).get("containers") or []]
+        container = q.get("container") or (names[0] if len(names) == 1 else "")
+        if not container:
+            raise _bad_request(
+                f"a container name must be specified for pod {pod}, choose one of: {names}"
+            )
+        if container not in names:
+            raise _bad_request(f"container {container} is not valid for pod {pod}")
+        previous = _truthy(q.get("previous"))
+        data = logs.get((namespace, pod, container, previous))
+        if data is None and previous:
+            raise _bad_request(
+                f'previous terminated container "{container}" in pod "{pod}" not found'
+            )
+        lines = (data or b"").splitlines(keepends=True)
+        if q.get("tailLines"):
+            lines = lines[-int(q["tailLines"]) :] if int(q["tailLines"]) > 0 else []
+        if _truthy(q.get("timestamps")):
+            lines = [
+                b"2026-12-01T10:00:%02d.000000000Z " % (n % 60) + ln for n, ln in enumerate(lines)
+            ]
+        out = b"".join(lines)
+        if q.get("limitBytes"):
+            out = out[: int(q["limitBytes"])]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(out)))
+        self._rec.status = 200
+        self.end_headers()
+        self.wfile.write(out)
 
     # ------------------------------------------------------------------ watch
 

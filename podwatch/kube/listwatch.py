@@ -94,17 +94,25 @@ def list_request(api_client: Any, path: str, *, _request_timeout: Any, **params:
     lines from. Not through the generated `CoreV1Api`/`DiscoveryV1Api`: importing
     those builds hundreds of pydantic models (0.45 s of a 2 s `--once` at 5,000 pods,
     and memory) that podwatch, reading raw JSON, never uses."""
+    query = [(_QUERY_NAMES[name], value) for name, value in params.items() if value is not None]
+    return get_request(api_client, path, query, "application/json", _request_timeout)
+
+
+def get_request(
+    api_client: Any, path: str, query: list[tuple[str, Any]], accept: str, timeout: Any
+) -> Any:
+    """GET `path` through the client's `ApiClient` (see `list_request`); the raw urllib3
+    response, not yet read. Also the pods/log subresource (`kube/logs.py`)."""
     from kubernetes.client.exceptions import ApiException
 
-    query = [(_QUERY_NAMES[name], value) for name, value in params.items() if value is not None]
     request = api_client.param_serialize(
         method="GET",
         resource_path=path,
         query_params=query,
-        header_params={"Accept": "application/json"},
+        header_params={"Accept": accept},
         auth_settings=["BearerToken"],
     )
-    response = api_client.call_api(*request, _request_timeout=_request_timeout)
+    response = api_client.call_api(*request, _request_timeout=timeout)
     if not 200 <= response.status <= 299:
         response.read()
         raise ApiException.from_response(http_resp=response, body=None, data=None)

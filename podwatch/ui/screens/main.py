@@ -17,6 +17,7 @@ from podwatch.model.view import pod_detail
 from podwatch.safe import plain
 from podwatch.ui.clipboard import copy_pod
 from podwatch.ui.screens.filtering import FilterField
+from podwatch.ui.screens.logs import open_logs
 from podwatch.ui.screens.pod import PodScreen
 from podwatch.ui.widgets.details import Pane, PodDetails, counting_down
 from podwatch.ui.widgets.pod_table import PodTable, ViewFilter
@@ -56,6 +57,7 @@ class MainScreen(FilterField):
         Binding("d", "gone", "Gone pods", show=False),
         Binding("s", "sort", "Sort"),
         Binding("y", "copy", "Copy", show=False),
+        Binding("l", "logs", "Logs", show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("tab", "pane(1)", "Next pane", show=False, priority=True),
         Binding("shift+tab", "pane(-1)", "Previous pane", show=False, priority=True),
@@ -177,6 +179,10 @@ class MainScreen(FilterField):
     def action_copy(self) -> None:
         """`y`: the selected pod, as `--once --pod` prints it, to the clipboard."""
         copy_pod(self.app, self.app.source.store, self.table.selected_key)
+
+    def action_logs(self) -> None:
+        """`l`: the selected pod's container logs (screens/logs.py)."""
+        open_logs(self.app, self.app.source.store, self.table.selected_key)
 
     def action_details(self) -> None:
         """`enter`: on a small terminal the pod opens full screen; else the panes beside

@@ -43,6 +43,13 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 "them on) / list the last alerts",
             ),
             (
+                "l",
+                "the selected pod's container log: the last 200 lines (64 KB at most) of the "
+                "container that crashed or is not ready, and for one that restarted what its "
+                "previous instance printed; c the next container, r read again (live only: "
+                "needs get on pods/log)",
+            ),
+            (
                 "y",
                 "copy the selected pod's why line and details as plain text to the clipboard "
                 "(OSC 52: works over SSH in most terminals; tmux needs set-clipboard on)",

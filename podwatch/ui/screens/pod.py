@@ -14,6 +14,7 @@ from podwatch.model.k8s import Key
 from podwatch.model.store import Changes, Store
 from podwatch.model.view import pod_detail
 from podwatch.ui.clipboard import copy_pod
+from podwatch.ui.screens.logs import open_logs
 from podwatch.ui.widgets.details import PodDetails, counting_down
 from podwatch.ui.widgets.scrolling import SCROLL_BINDINGS, ScrollKeys
 
@@ -25,6 +26,7 @@ class PodScreen(ScrollKeys, Screen):
     BINDINGS = [
         Binding("escape", "close", "Back to pods"),
         Binding("y", "copy", "Copy", show=False),
+        Binding("l", "logs", "Logs", show=False),
         *SCROLL_BINDINGS,
     ]
     view_name = "Pod"
@@ -37,6 +39,9 @@ class PodScreen(ScrollKeys, Screen):
         yield Static(id="status")
         yield PodDetails(id="details")
         yield Footer()
+
+    def action_logs(self) -> None:
+        open_logs(self.app, self.app.source.store, self.key)
 
     def action_copy(self) -> None:
         """`y`: this pod, as `--once --pod` prints it, to the clipboard."""
