@@ -118,7 +118,7 @@ def selected_pods(store: Store, key: Key, service: Any) -> list[Key]:
     selector = service_selector(service)
     if selector is None:
         return []
-    return sorted(k for k in store.pods if k[0] == key[0] and selector.matches(store.pod_labels(k)))
+    return sorted(store.pods_selected(key[0], selector))
 
 
 def check_service(store: Store, sv: ServiceEndpoints) -> ServiceCheck:
@@ -240,12 +240,7 @@ def pod_port_findings(store: Store, pod: Key, obj: Any = None) -> list[tuple[Key
     labels = store.pod_labels(pod)
     declared = container_ports(obj)
     out = []
-    for key, service in sorted(store.services.items()):
-        if key[0] != pod[0]:
-            continue
-        selector = service_selector(service)
-        if selector is None or not selector.matches(labels):
-            continue
+    for key, service in store.services_selecting(pod, labels):
         for port in service_ports(service):
             if not resolves(port, declared):
                 text = (

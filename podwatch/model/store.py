@@ -40,6 +40,7 @@ from podwatch.model.nodes import TaintId, node_taints
 from podwatch.model.packed import PackedPods, pack, same_state, unpack
 from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
 from podwatch.model.probes import RECENT_WINDOW
+from podwatch.model.selectors import Selector
 from podwatch.model.timeline import Timeline
 from podwatch.model.tombstones import (
     DEFAULT_KEEP_DELETED,
@@ -684,6 +685,23 @@ class Store:
         """A live pod's labels (empty if it has none, or is not here); not to be changed."""
         return self._pod_labels.get(key, _NO_LABELS)
 
+    def pods_selected(self, namespace: str, selector: Selector) -> list[Key]:
+        """Live pods of `namespace` whose labels `selector` matches (a Service's pods)."""
+        match = selector.matches
+        return [k for k in self.pods if k[0] == namespace and match(self.pod_labels(k))]
+
+    def services_selecting(self, pod: Key, labels: dict) -> list[tuple[Key, dict]]:
+        """(key, object) of the Services in the pod's namespace whose selector picks a pod
+        with `labels`, by key."""
+        out = []
+        for key, svc in sorted(self.services.items()):
+            if key[0] != pod[0]:
+                continue
+            selector = service_selector(svc)
+            if selector is not None and selector.matches(labels):
+                out.append((key, svc))
+        return out
+
     def pods_on_node(self, node: str) -> set[Key]:
         return set(self._node_pods.get(node))
 
@@ -793,9 +811,7 @@ class Store:
         for svc in (old, self.services.get(key)):
             selector = service_selector(svc)
             if selector is not None:
-                changes.pods |= {
-                    k for k in self.pods if k[0] == key[0] and selector.matches(self.pod_labels(k))
-                }
+                changes.pods.update(self.pods_selected(key[0], selector))
 
     def _endpoints(self, etype: str, obj: dict, changes: Changes) -> None:
         key = key_of(obj)

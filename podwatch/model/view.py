@@ -16,7 +16,6 @@ from podwatch.model.endpoints import (
     Membership,
     ServiceEndpoints,
     service_addresses,
-    service_selector,
 )
 from podwatch.model.events import KEvent, about_pod
 from podwatch.model.events_only import events_only_summary, events_only_why
@@ -269,12 +268,8 @@ def memberships_with_selection(store: Store, key: Key) -> list[Membership]:
     seen = {m.service for m in listed}
     if pod is None:
         return listed
-    labels = d(meta(pod).get("labels"))
-    for svc_key, svc in sorted(store.services.items()):
-        if svc_key[0] != key[0] or svc_key in seen:
-            continue
-        selector = service_selector(svc)
-        if selector is not None and selector.matches(labels):
+    for svc_key, _svc in store.services_selecting(key, d(meta(pod).get("labels"))):
+        if svc_key not in seen:
             listed.append(Membership(svc_key, "selected, not listed", "", (), "selector"))
     return listed
 
