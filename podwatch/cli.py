@@ -163,6 +163,14 @@ def _add_cluster_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kubeconfig", help="kubeconfig file (default: $KUBECONFIG, ~/.kube/config)")
 
 
+LOGS_HELP = (
+    "also record each restarted container's previous log (its last 200 lines, at most "
+    "64 KB), read through pods/log when the restart is seen, so that a replay shows what "
+    "it printed before it died; needs get on pods/log; log text is recorded as it is, "
+    "not redacted"
+)
+
+
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
@@ -176,6 +184,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-redact", action="store_true", help="record env values and annotations"
     )
+    parser.add_argument("--logs", action="store_true", help="with --record: " + LOGS_HELP)
     parser.add_argument("--once", action="store_true", help="list, print the state as tables, exit")
     parser.add_argument("--pod", metavar="NAME", help="with --once: show only this pod's details")
     _add_exit_code(parser)
@@ -240,6 +249,7 @@ def build_sub_parser(command: str, prog: str = PROG) -> argparse.ArgumentParser:
             help="with --rotate: delete files whose period ended longer ago than this (48h)",
         )
         p.add_argument("--no-redact", action="store_true", help="keep env values and annotations")
+        p.add_argument("--logs", action="store_true", help=LOGS_HELP)
         return p
     if command == "replay":
         p = argparse.ArgumentParser(
@@ -602,7 +612,13 @@ def run_live(args: argparse.Namespace) -> int:
         _error(f"cannot write {args.record}: {exc.strerror or exc}")
         cluster.close()
         return EXIT_BAD_INPUT
-    source = LiveSource(cluster, scope, recorder=recorder, store_factory=_live_store(args)).start()
+    source = LiveSource(
+        cluster,
+        scope,
+        recorder=recorder,
+        restart_logs=bool(recorder) and args.logs,
+        store_factory=_live_store(args),
+    ).start()
     if not once:
         from podwatch.ui.app import PodwatchApp
 
@@ -712,7 +728,7 @@ def run_record(args: argparse.Namespace) -> int:
     except OSError as exc:
         _error(f"cannot write {args.file}: {exc.strerror or exc}")
         return EXIT_BAD_INPUT
-    source = LiveSource(cluster, scope, recorder=recorder).start()
+    source = LiveSource(cluster, scope, recorder=recorder, restart_logs=args.logs).start()
     stopping = False
 
     def on_signal(_signum, _frame) -> None:
@@ -769,6 +785,11 @@ def _progress(path: str, written: int, source, tty: bool, final: bool = False) -
         for kind, st in source.statuses().items()
     )
     objects = " ".join(f"{k} {n}" for k, n in per_kind.items())
+    if source.restart_logs is not None:
+        logs = source.restart_logs
+        objects += f" | logs {logs.read}" + (f" ({logs.skipped} skipped)" if logs.skipped else "")
+        if logs.given_up:
+            objects += f" (no more: {logs.given_up[:80]})"
     line = f"podwatch record {path}: {written} events | {objects} | {states}"
     if final:
         line = f"podwatch record {path}: closed after {written} events | {states}"
@@ -878,7 +899,10 @@ def _run(argv: list[str], prog: str = PROG) -> int:
         if command == "demo":
             return run_replay([str(demo_path())], args, title="podwatch demo")
         return run_record(args)
-    args = build_parser(prog).parse_args(argv)
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    if args.logs and not args.record:
+        parser.error("--logs needs --record (logs are read on demand with l while watching)")
     return run_live(args)
 
 

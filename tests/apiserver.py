@@ -431,6 +431,10 @@ class ApiServerDouble:
         self._logs: dict[tuple[str, str, str, bool], bytes] = {}
         """(namespace, pod, container, previous) -> what the kubelet would return."""
         self._logs_forbidden = False
+        self._logs_ended: set[tuple[str, str, str]] = set()
+        self.log_epoch = LOG_EPOCH
+        """When line 0 of every log was written (`timestamps=true`): one second a line."""
+        """Containers that exited: following their log ends."""
         self._unavailable: set[str] = set()
         self._throttles: dict[str | None, list[int]] = {}
         self._stall_new_until = 0.0
@@ -731,6 +735,21 @@ class ApiServerDouble:
         data = text.encode() if isinstance(text, str) else text
         with self._cond:
             self._logs[(namespace, pod, container, previous)] = data
+
+    def append_log(self, namespace: str, pod: str, container: str, text: str | bytes) -> None:
+        """The running container writes more: what a `follow=true` reader is sent next."""
+        data = text.encode() if isinstance(text, str) else text
+        with self._cond:
+            key = (namespace, pod, container, False)
+            self._logs[key] = self._logs.get(key, b"") + data
+            self._cond.notify_all()
+
+    def end_log(self, namespace: str, pod: str, container: str) -> None:
+        """The container exits: a `follow=true` reader's response ends (as the kubelet's
+        does), after what was written."""
+        with self._cond:
+            self._logs_ended.add((namespace, pod, container))
+            self._cond.notify_all()
 
     def forbid_logs(self, on: bool = True) -> None:
         """403 Forbidden for the pods/log subresource (a role without it)."""
@@ -1346,13 +1365,13 @@ class _Handler(BaseHTTPRequestHandler):
             raise _bad_request(
                 f'previous terminated container "{container}" in pod "{pod}" not found'
             )
-        lines = (data or b"").splitlines(keepends=True)
-        if q.get("tailLines"):
-            lines = lines[-int(q["tailLines"]) :] if int(q["tailLines"]) > 0 else []
-        if _truthy(q.get("timestamps")):
-            lines = [
-                b"2026-12-01T10:00:%02d.000000000Z " % (n % 60) + ln for n, ln in enumerate(lines)
-            ]
+        stamps = _truthy(q.get("timestamps"))
+        lines = _log_selection(
+            data or b"", q.get("tailLines"), q.get("sinceTime"), stamps, d.log_epoch
+        )
+        if _truthy(q.get("follow")) and not previous:
+            self._follow_log(d, (namespace, pod, container), lines, len(data or b""), stamps)
+            return
         out = b"".join(lines)
         if q.get("limitBytes"):
             out = out[: int(q["limitBytes"])]
@@ -1362,6 +1381,53 @@ class _Handler(BaseHTTPRequestHandler):
         self._rec.status = 200
         self.end_headers()
         self.wfile.write(out)
+
+    def _follow_log(
+        self,
+        d: ApiServerDouble,
+        which: tuple[str, str, str],
+        first: list[bytes],
+        sent: int,
+        stamps: bool,
+    ) -> None:
+        """`follow=true`: what was selected, then each line as the container writes it,
+        chunked, until the container exits, the pod goes, the double stops, or its
+        longest watch time passes (bounded, like every loop here)."""
+        key = (*which, False)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Transfer-Encoding", "chunked")
+        self._rec.status = 200
+        self.end_headers()
+        try:
+            if first:
+                self._chunk(b"".join(first))
+            deadline = time.monotonic() + d.max_watch_timeout
+            while True:
+                with d._cond:
+                    while True:
+                        data = d._logs.get(key, b"")
+                        ended = (
+                            d._stopping
+                            or which in d._logs_ended
+                            or f"{which[0]}/{which[1]}" not in d._objects["Pod"]
+                        )
+                        whole = data.rfind(b"\n", sent) + 1
+                        if whole > sent or ended or time.monotonic() >= deadline:
+                            break
+                        d._cond.wait(0.5)
+                if whole > sent:
+                    done = data[:sent].count(b"\n")
+                    fresh = data[sent:whole].splitlines(keepends=True)
+                    if stamps:
+                        fresh = [_stamped(done + n, ln, d.log_epoch) for n, ln in enumerate(fresh)]
+                    self._chunk(b"".join(fresh))
+                    sent = whole
+                    continue
+                self.wfile.write(b"0\r\n\r\n")
+                return
+        except _CONN_ERRORS:
+            self.close_connection = True
 
     # ------------------------------------------------------------------ watch
 
@@ -1493,6 +1559,34 @@ class _Handler(BaseHTTPRequestHandler):
             if end == "timeout":
                 self.wfile.write(b"0\r\n\r\n")
                 return
+
+
+LOG_EPOCH = 1796119200
+"""2026-12-01T10:00:00Z: the double's log line N was written N seconds after it."""
+
+
+def _stamp(n: int, epoch: float) -> bytes:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime(epoch + n)).encode()
+
+
+def _stamped(n: int, line: bytes, epoch: float) -> bytes:
+    """Line N as `timestamps=true` sends it: the kubelet's fixed-width RFC 3339 time."""
+    return _stamp(n, epoch) + b" " + line
+
+
+def _log_selection(
+    data: bytes, tail: str | None, since: str | None, stamps: bool, epoch: float
+) -> list[bytes]:
+    """The lines a log request selects: those written at or after `sinceTime` (RFC 3339,
+    seconds, as the API takes it), the last `tailLines` of them, each stamped if asked."""
+    lines = data.splitlines(keepends=True)
+    numbered = list(enumerate(lines))
+    if since:
+        stamp = since.encode()
+        numbered = [(n, ln) for n, ln in numbered if _stamp(n, epoch)[:19] >= stamp[:19]]
+    if tail:
+        numbered = numbered[-int(tail) :] if int(tail) > 0 else []
+    return [_stamped(n, ln, epoch) if stamps else ln for n, ln in numbered]
 
 
 def _entries_after(hist: collections.deque[_Entry], rv: int) -> list[_Entry]:

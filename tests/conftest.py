@@ -6,6 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +17,10 @@ from tests.apiserver import ApiServerDouble
 # user's; subprocesses inherit it.
 os.environ["PODWATCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="podwatch-test-index-")
 atexit.register(shutil.rmtree, os.environ["PODWATCH_CACHE_DIR"], ignore_errors=True)
+# Wall-clock times (timeline, replay header, log lines) are local time: snapshots and
+# expected texts are in UTC on any machine; tests of other zones set TZ themselves.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 
 @pytest.fixture

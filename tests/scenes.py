@@ -39,6 +39,8 @@ REAL_PODS = REAL + "pods-list-k8s-1.35-minikube.json"
 REAL_137 = REAL + "pod-liveness-probe-crashloop-exit-137.json"
 LAB_ROLLOUT = "tests/data/recordings/lab-rollout/rollout-stuck.jsonl.gz"
 """Recorded by podwatch from the lab's real control plane (see its README)."""
+RECORDED_LOGS = "tests/data/recordings/record-logs/crashloop-logs.jsonl"
+"""Recorded by `podwatch record --logs` from the API server double (see its README)."""
 
 SCENES: tuple[Scene, ...] = (
     Scene("overview", "Every scenario at once, unhealthy first", 150),
@@ -116,6 +118,15 @@ SCENES: tuple[Scene, ...] = (
         files=(LAB_ROLLOUT,),
         namespace="store",
         keys=("colon", *"svc", "enter"),
+    ),
+    Scene(
+        "logs",
+        "l in a replay: what the crashed container printed at each restart (record --logs)",
+        0,
+        files=(RECORDED_LOGS,),
+        namespace="shop",
+        pod="checkout-api-7d9f8b6c5d-x2x9q",
+        keys=("l",),
     ),
     *(
         Scene(

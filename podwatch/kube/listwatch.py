@@ -339,7 +339,7 @@ class KindWatcher:
             self._set(WatchState.RECONNECTING, attempt=attempt, last_error=f"throttled: {text}")
             self._wait(delay if delay is not None else self._backoff(attempt))
             return attempt
-        if _is_read_timeout(exc) and attempt == 1:
+        if is_read_timeout(exc) and attempt == 1:
             # A quiet stream timed out: resume at once; a second one in a row backs off.
             self._set(WatchState.RECONNECTING, attempt=attempt, last_error=text)
             return attempt
@@ -452,7 +452,7 @@ class KindWatcher:
         )
 
 
-def _is_read_timeout(exc: BaseException) -> bool:
+def is_read_timeout(exc: BaseException) -> bool:
     name = type(exc).__name__
     if name in ("ReadTimeoutError", "TimeoutError", "socket.timeout"):
         return True

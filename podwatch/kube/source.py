@@ -19,8 +19,10 @@ from typing import Protocol
 from podwatch.jumps import describe, pod_of
 from podwatch.kube.config import Cluster, Scope
 from podwatch.kube.listwatch import KindStatus, KindWatcher, WatchSettings
+from podwatch.kube.logs import RestartLogs
 from podwatch.kube.states import REFUSED, STALE, WatchState
 from podwatch.model.k8s import Key
+from podwatch.model.logs import LOG_KIND
 from podwatch.model.store import Changes, Store
 from podwatch.model.watch import KINDS, WatchEvent
 from podwatch.recording.eventlog import EventLog, MemoryLog, replay_store
@@ -473,6 +475,7 @@ class LiveSource:
         clock: Clock = time.time,
         store_factory: Callable[[], Store] = Store,
         recorder: RecordingWriter | None = None,
+        restart_logs: bool = False,
         max_batch: int = 20_000,
     ) -> None:
         self.cluster = cluster
@@ -495,6 +498,10 @@ class LiveSource:
         self._stopping = threading.Lock()
         self._on_arrival: Callable[[], None] | None = None
         """See `notify_arrivals`: called once per emptied queue."""
+        self.restart_logs: RestartLogs | None = None
+        """`record --logs`: reads the previous instance's log at each restart seen."""
+        if restart_logs:
+            self.restart_logs = RestartLogs(cluster, self._push_log)
         self.watchers = {
             kind: KindWatcher(
                 cluster,
@@ -531,7 +538,12 @@ class LiveSource:
     def start(self) -> LiveSource:
         for watcher in self.watchers.values():
             watcher.start()
+        if self.restart_logs is not None:
+            self.restart_logs.start()
         return self
+
+    def _push_log(self, obj: dict) -> None:
+        self._push(WatchEvent(self.clock() - self.started, LOG_KIND, "ADDED", obj))
 
     def stop(self, timeout: float = 2.0) -> None:
         """Stop every watch and close the recording; never hangs: threads are daemons
@@ -549,6 +561,8 @@ class LiveSource:
             deadline = time.monotonic() + timeout
             for watcher in self.watchers.values():
                 watcher.join(max(0.0, deadline - time.monotonic()))
+            if self.restart_logs is not None:
+                self.restart_logs.stop(max(0.0, deadline - time.monotonic()))
             if self._recorder is not None:
                 # Everything that arrived before the stop goes into the file, not one
                 # batch of it; a watch that outlived the join records nothing more.
@@ -589,6 +603,8 @@ class LiveSource:
 
     def poll(self) -> Changes:
         batch = self._take()
+        if self.restart_logs is not None:
+            self.restart_logs.observe(batch)
         if self._recorder is not None:
             for event in batch:
                 self._recorder.write(event)

@@ -36,6 +36,7 @@ from podwatch.model.expiry import Expiry, due_second
 from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.index import Index
 from podwatch.model.k8s import Key, d, key_of, lst, meta, s, strip_metadata
+from podwatch.model.logs import LOG_KIND, RecordedLogs, recorded_log
 from podwatch.model.nodes import TaintId, node_taints
 from podwatch.model.packed import PackedPods, pack, same_state, unpack
 from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
@@ -242,6 +243,8 @@ class Store:
         """(namespace, name) -> the tombstones of that name (the newest is where an Event
         about a pod that is gone goes)."""
         self.probe_failures = ProbeFailures()
+        self.logs = RecordedLogs()
+        """Container logs a recording holds (`record --logs`), read at each restart."""
         self.timeline = timeline or Timeline()
         self.resource_versions: dict[str, str] = {}
         self.synced: set[str] = set()
@@ -916,6 +919,20 @@ class Store:
         if etype == "DELETED":
             self._node_facts.pop(name, None)
 
+    # ----------------------------------------------------------------- recorded logs
+
+    def _log(self, etype: str, obj: dict, changes: Changes) -> None:
+        """A container's previous log, read when it restarted (`record --logs`)."""
+        if etype == "DELETED":
+            return
+        found = recorded_log(obj, self.now)
+        if found is None:
+            self.ignored += 1
+            return
+        key, log = found
+        self.logs.add(key, log)
+        changes.pods.add(key)
+
     # ----------------------------------------------------------------- owners
 
     def _workload(self, kind: str, etype: str, obj: dict, changes: Changes) -> None:
@@ -934,6 +951,7 @@ class Store:
         "Endpoints": _endpoints,
         "EndpointSlice": _slice,
         "Node": _node,
+        LOG_KIND: _log,
     }
 
     # ----------------------------------------------------------------- sizes

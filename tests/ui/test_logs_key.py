@@ -86,14 +86,117 @@ async def test_l_without_the_grant_says_so(double, tmp_path) -> None:
         cluster.close()
 
 
-async def test_l_in_a_replay_says_it_holds_no_logs(demo_app) -> None:
+async def test_l_in_a_replay_without_recorded_logs_says_so(demo_app) -> None:
     app = demo_app(150)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, LogScreen)
-        assert "a replay holds no logs" in log_shown(app)
+        assert "this recording holds no log of it" in log_shown(app)
+        assert "(previous instance, none recorded)" in log_shown(app)
+        assert "podwatch record --logs" in log_shown(app)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_f_follows_the_running_instance_until_stopped_or_it_ends(double, tmp_path) -> None:
+    double.create(restarted_pod())
+    double.set_log("shop", "api-1", "app", "listening on :8080\n")
+    double.set_log("shop", "api-1", "app", "panic: nil map\n", previous=True)
+    cluster, source, app = await open_live(double, tmp_path)
+    try:
+        async with app.run_test(size=WIDE) as pilot:
+            assert await wait_until(pilot, lambda: table(app).row_count == 1)
+            await pilot.press("l")
+            assert await wait_until(pilot, lambda: "listening on :8080" in log_shown(app))
+            await pilot.press("f")
+            screen = app.screen
+            assert await wait_until(pilot, lambda: "app (current, following)" in log_shown(app))
+            assert await wait_until(pilot, lambda: "listening on :8080" in log_shown(app))
+            double.append_log("shop", "api-1", "app", "GET /healthz 200\n\x1b]0;x\x07GET / 500\n")
+            assert await wait_until(pilot, lambda: "GET / 500" in log_shown(app))
+            text = log_shown(app)
+            assert text.index("panic: nil map") < text.index("GET /healthz 200")  # kept above
+            assert "\x07" not in text and "\\x07" in text
+            assert "following" in text_of(screen.query_one("#log-title"))
+            await pilot.press("f")  # stop following: nothing more comes in
+            assert await wait_until(pilot, lambda: "follow stopped" in log_shown(app))
+            double.append_log("shop", "api-1", "app", "after the stop\n")
+            await pilot.pause(0.5)
+            assert "after the stop" not in log_shown(app)
+            await pilot.press("f")  # follow again; then the container exits
+            assert await wait_until(pilot, lambda: "after the stop" in log_shown(app))
+            double.end_log("shop", "api-1", "app")
+            assert await wait_until(
+                pilot,
+                lambda: "follow ended: the log ended: the container stopped" in log_shown(app),
+            )
+            await pilot.press("escape")
+            assert await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+            assert screen._follower is None
+            follows = [r for r in double.requests if r.query.get("follow") == "true"]
+            assert len(follows) == 2 and all(r.method == "GET" for r in follows)
+    finally:
+        source.stop()
+        cluster.close()
+
+
+def recording_with_logs(path) -> None:
+    """A crash-looping pod and the two previous logs `record --logs` read at its restarts."""
+    from podwatch.model.logs import LOG_KIND
+    from podwatch.model.watch import WatchEvent
+    from podwatch.recording.writer import RecordingWriter
+
+    pod = restarted_pod()
+    pod["metadata"]["resourceVersion"] = "5"
+    status = pod["status"]["containerStatuses"][0]
+
+    def log(restarts: int, text: str) -> dict:
+        return {
+            "metadata": {"namespace": "shop", "name": "api-1", "uid": "u"},
+            "container": "app",
+            "previous": True,
+            "restartCount": restarts,
+            "text": text,
+            "truncated": False,
+            "error": "",
+        }
+
+    with RecordingWriter(path, context="lab", scope={"namespace": "shop"}) as writer:
+        status["restartCount"] = 1
+        writer.write(WatchEvent(1.0, "Pod", "ADDED", pod))
+        writer.write(WatchEvent(2.0, LOG_KIND, "ADDED", log(1, "boot\npanic: first crash")))
+        status["restartCount"] = 2
+        writer.write(WatchEvent(10.0, "Pod", "MODIFIED", pod))
+        writer.write(WatchEvent(11.0, LOG_KIND, "ADDED", log(2, "boot\npanic: second crash")))
+
+
+async def test_l_in_a_replay_shows_the_logs_recorded_up_to_its_moment(tmp_path) -> None:
+    from podwatch.kube.source import ReplaySource
+    from podwatch.recording import read_recording
+
+    path = tmp_path / "crash.jsonl"
+    recording_with_logs(path)
+    source = ReplaySource(read_recording(str(path)), paused=True)
+    source.seek(5.0)
+    app = PodwatchApp(source)
+    async with app.run_test(size=WIDE) as pilot:
+        assert await wait_until(pilot, lambda: table(app).row_count == 1)
+        await pilot.press("l")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, LogScreen))
+        text = log_shown(app)
+        assert "panic: first crash" in text and "second crash" not in text  # not yet read
+        assert "app (previous instance, recorded at restart 1," in text
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.screen._follower is None  # a replay cannot follow
+        await pilot.press("escape")
+        source.seek(20.0)
+        await pilot.press("l")
+        assert await wait_until(pilot, lambda: "second crash" in log_shown(app))
+        text = log_shown(app)
+        assert text.index("first crash") < text.index("second crash")
+        await pilot.press("c")  # the sidecar never restarted: nothing recorded
+        assert await wait_until(pilot, lambda: "holds no log of it" in log_shown(app))

@@ -46,8 +46,9 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 "l",
                 "the selected pod's container log: the last 200 lines (64 KB at most) of the "
                 "container that crashed or is not ready, and for one that restarted what its "
-                "previous instance printed; c the next container, r read again (live only: "
-                "needs get on pods/log)",
+                "previous instance printed; f follow it (f again stops), c the next "
+                "container, r read again (live: needs get on pods/log; a replay shows the "
+                "previous logs recorded with record --logs)",
             ),
             (
                 "y",
