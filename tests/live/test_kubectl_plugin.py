@@ -101,3 +101,55 @@ def test_kubectl_completes_the_plugin_through_its_completer(tmp_path) -> None:
     assert completes("-o", "j", env=env) == (["json"], ":4")
     files, directive = completes("replay", "", env=env)
     assert files == [] and directive == ":0"  # the shell completes file names
+
+
+def readme_k9s_entry() -> dict:
+    """The k9s plugin entry README shows, as k9s reads it (YAML)."""
+    import re
+
+    import yaml
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = re.search(r"```yaml\n(plugins:\n.*?)```", text, re.S)
+    assert block, "README shows no k9s plugins.yaml entry"
+    return yaml.safe_load(block.group(1))["plugins"]["podwatch"]
+
+
+def test_the_readme_k9s_entry_has_the_fields_k9s_reads() -> None:
+    entry = readme_k9s_entry()
+    # k9s's plugin schema: these fields, a shortCut it can bind, scopes of views.
+    assert set(entry) <= {
+        "shortCut", "description", "scopes", "command", "background", "args", "confirm",
+        "dangerous", "overwriteOutput", "pipes",
+    }  # fmt: skip
+    assert entry["shortCut"] == "Shift-W" and entry["background"] is False
+    assert {"pods", "namespaces"} <= set(entry["scopes"])
+    assert "$NAMESPACE" in entry["args"] and "$CONTEXT" in entry["args"]
+
+
+@needs_kubectl
+def test_the_readme_k9s_entry_opens_the_dashboard_on_the_namespace_in_view(
+    double, kubeconfig, tmp_path
+) -> None:
+    """Run as k9s runs a plugin (no k9s here): its command with the args, $NAMESPACE and
+    $CONTEXT replaced by the view's, in the terminal k9s hands over."""
+    from tests.ptyrun import PtyRun
+
+    double.create(pod_obj("web-1", ip="10.0.0.5"))
+    double.create(pod_obj("api-7d9f8-x2x9q", namespace="shop", ip="10.0.1.1"))
+    env = plugin_env(tmp_path, kubeconfig)
+    context = kubectl("config", "current-context", env=env).stdout.strip()
+    assert context
+    view = {"$NAMESPACE": "shop", "$CONTEXT": context}
+    entry = readme_k9s_entry()
+    argv = [shutil.which(entry["command"], path=env["PATH"])] + [
+        view.get(arg, arg) for arg in entry["args"]
+    ]
+    with PtyRun(argv, size=(100, 30), env=env) as term:
+        shown = term.read_until(b"api-7d9f8-x2x9q", limit=30)
+        assert b"api-7d9f8-x2x9q" in shown, shown[-2000:]
+        term.read_until_quiet(0.5, limit=5)
+        assert b"web-1" not in b"".join(chunk for _t, chunk in term.chunks)  # -n shop only
+        term.send("q")
+        assert term.proc.wait(timeout=15) == 0
+    assert {r.method for r in double.requests} == {"GET"}
