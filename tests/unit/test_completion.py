@@ -1,6 +1,7 @@
 """`podwatch completion bash|zsh`: completion scripts generated from the parsers the
 commands use. The bash script is loaded into a real bash and asked for completions as
-bash asks them on TAB; zsh is not installed here, so its script is checked as text."""
+bash asks them on TAB; the zsh script is loaded into an interactive zsh on a pty, where
+TAB is typed (where zsh is installed: Debian's `zsh` package)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from podwatch import cli
 
 BASH = shutil.which("bash")
+ZSH = shutil.which("zsh")
 
 
 def stand_in_kubectl(where) -> str:
@@ -101,6 +103,40 @@ def test_zsh_script_names_podwatch_and_every_command(capsys) -> None:
     for word in ("record", "replay", "demo", "completion", "--all-namespaces", "--index"):
         assert word in text, word
     assert "_podwatch_namespaces" in text and "_podwatch_contexts" in text
+
+
+def zsh_tab(script_text: str, tmp_path, typed: str, env: dict | None = None) -> str:
+    """What an interactive zsh (compinit, the script as `_podwatch` in $fpath) shows when
+    `typed` and TAB are typed at its prompt; the terminal's text, escapes dropped."""
+    import re
+
+    from tests.ptyrun import PtyRun
+
+    (tmp_path / "_podwatch").write_text(script_text)
+    environment = {"HOME": str(tmp_path), "TERM": "dumb", "PS1": "zsh> ", **(env or {})}
+    with PtyRun([ZSH, "-f", "-i"], size=(120, 30), env=environment) as term:
+        term.read_until(b"zsh> ", limit=10)
+        term.send(f"fpath=({tmp_path} $fpath); autoload -U compinit; compinit -u\n")
+        term.read_until(b"zsh> ", limit=10)
+        term.send(typed + "\t")
+        shown = term.read_until_quiet(0.7, limit=10)
+        term.send("\x15exit\n")  # ctrl-u: the line typed is dropped, not run
+        term.read_for(0.2)  # zsh ignores SIGTERM: let it leave by itself
+        term.proc.wait(timeout=10)
+    return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\r", b"", shown).decode(errors="replace")
+
+
+@pytest.mark.skipif(ZSH is None, reason="no zsh here (Debian's zsh package puts one there)")
+def test_zsh_completes_commands_flag_values_and_namespaces(capsys, tmp_path) -> None:
+    text = generated(capsys, "zsh")
+    commands = zsh_tab(text, tmp_path, "podwatch re")
+    assert "record" in commands and "replay" in commands and "demo" not in commands
+    assert "Replay recordings or kubectl JSON captures." in commands  # described
+    values = zsh_tab(text, tmp_path, "podwatch replay --index ")
+    assert all(v in values for v in ("always", "auto", "never"))
+    path = f"{stand_in_kubectl(tmp_path / 'bin')}:/usr/bin:/bin"
+    namespaces = zsh_tab(text, tmp_path, "podwatch -n ", {"PATH": path})
+    assert "shop" in namespaces and "kube-system" in namespaces
 
 
 def test_an_unknown_shell_is_a_usage_error(capsys) -> None:
