@@ -86,6 +86,22 @@ class Taint(msgspec.Struct, kw_only=True):
     """For a tolerated NoExecute taint with tolerationSeconds: when the pod is evicted."""
 
 
+class Owner(msgspec.Struct, kw_only=True):
+    kind: str
+    """ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, CronJob (or any kind that
+    owns pods)."""
+    name: str
+    role: str = ""
+    """For a ReplicaSet under a Deployment: `new, revision 2` or `old, revision 1`."""
+    state: str = ""
+    """Its rollout in words (`3 desired, 1 updated, 3 ready, 3 available;
+    ProgressDeadlineExceeded`), or why it is unknown (`not readable (RBAC)`)."""
+    settled: bool | None = None
+    """Everything desired is updated, ready and available; None when unknown."""
+    stuck: bool = False
+    """The controller gave up, or a Job failed: this will not heal by waiting."""
+
+
 class Gone(msgspec.Struct, kw_only=True):
     at: str
     evicted: bool
@@ -113,6 +129,8 @@ class Pod(msgspec.Struct, kw_only=True):
     probes: list[Probe] = []
     endpoints: list[Endpoint] = []
     taints: list[Taint] = []
+    owners: list[Owner] = []
+    """The pod's controllers, nearest first (its ReplicaSet, then the Deployment)."""
 
 
 class Report(msgspec.Struct, kw_only=True):
@@ -196,6 +214,17 @@ def pod_of(d: PodDetail) -> Pod:
             )
             for t in d.taints
         ],
+        owners=[
+            Owner(
+                kind=o.kind,
+                name=o.name,
+                role=o.role,
+                state=o.rollout.text if o.rollout is not None else o.unknown_why,
+                settled=o.rollout.settled if o.rollout is not None else None,
+                stuck=o.rollout.stuck if o.rollout is not None else False,
+            )
+            for o in d.owners
+        ],
     )
 
 
@@ -264,6 +293,17 @@ def to_markdown(rep: Report) -> str:
                     for c in p.conditions
                 )
             )
+        if p.owners:
+            out.append(
+                "\n**Owner:** "
+                + " → ".join(
+                    f"{md(o.kind)} {md(o.name)}" + (f" ({md(o.role)})" if o.role else "")
+                    for o in reversed(p.owners)
+                )
+            )
+            for o in p.owners:
+                if o.settled is False:
+                    out.append(f"- {md(o.kind)} {md(o.name)}: {md(o.state)}")
         if p.containers or p.endpoints:
             out.append("")
         for c in p.containers:

@@ -135,3 +135,26 @@ def test_json_markdown_and_exit_code_imply_once_on_a_terminal(monkeypatch, argv,
     for parser in (cli.build_parser(), cli.build_sub_parser("replay")):
         extra = ["rec.jsonl"] if parser.prog.endswith("replay") else []
         assert cli._wants_once(parser.parse_args([*extra, *argv])) is report
+
+
+def test_json_and_markdown_name_each_pods_owners_and_a_stuck_rollout(capsys) -> None:
+    """On the lab's real rollout recording: the new ReplicaSet's pod, its Deployment
+    stuck (ProgressDeadlineExceeded), and an old ReplicaSet's pod, still serving."""
+    lab = Path(__file__).resolve().parents[1] / "data/recordings/lab-rollout/rollout-stuck.jsonl.gz"
+    assert cli.main(["replay", str(lab), "--once", "-o", "json"]) == 0
+    rep = msgspec.json.decode(capsys.readouterr().out, type=handoff.Report, strict=True)
+    pods = {p.name: p for p in rep.pods}
+    new = pods["checkout-686b9c6c9d-tfd68"].owners
+    assert [(o.kind, o.name, o.role) for o in new] == [
+        ("ReplicaSet", "checkout-686b9c6c9d", "new, revision 2"),
+        ("Deployment", "checkout", ""),
+    ]
+    assert new[1].stuck and new[1].settled is False
+    assert new[1].state.endswith("ProgressDeadlineExceeded")
+    old = pods["checkout-d56b64bf9-5k5t9"].owners
+    assert old[0].role == "old, revision 1" and old[0].settled is True and not old[0].stuck
+    assert cli.main(["replay", str(lab), "--once", "-o", "markdown"]) == 0
+    text = capsys.readouterr().out
+    owner = "**Owner:** Deployment checkout → ReplicaSet checkout-686b9c6c9d (new, revision 2)"
+    assert owner in text
+    assert "- Deployment checkout: 3 desired, 1 updated, 3 ready, 3 available;" in text
