@@ -1287,7 +1287,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._rec.kind = "pods/log"
             if self.command != "GET":
                 raise _method_not_allowed()
-            self._log(d, segs[3], segs[5], q)
+            try:
+                self._log(d, segs[3], segs[5], q)
+            except _ApiError:
+                accept = self.headers.get("Accept", "")
+                if "json" in accept or "*/*" in accept or not accept:
+                    raise
+                # A Status is JSON, YAML or protobuf; asked for only text/plain, the real
+                # API server says so instead of the failure (kube-apiserver 1.26, seen).
+                raise _ApiError(
+                    status_body(
+                        406,
+                        "NotAcceptable",
+                        "only the following media types are accepted: application/json, "
+                        "application/yaml, application/vnd.kubernetes.protobuf",
+                    )
+                ) from None
             return
         res, namespace, name, watch_path = _match_path(segs)
         if res is None:

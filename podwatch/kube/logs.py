@@ -31,6 +31,10 @@ from podwatch.model.logs import (
 )
 from podwatch.safe import clean
 
+LOG_ACCEPT = "application/json, */*"
+"""What kubectl asks the log subresource for: the log comes as text/plain whatever is
+asked, but a failure is a Status, which a real API server will not write as text/plain
+(asking only for that, a refusal reads `HTTP 406`, its reason lost)."""
 LOG_TIMEOUT = (5.0, 15.0)
 """(connect, read) seconds for one log request."""
 FOLLOW_QUIET = 30.0
@@ -70,7 +74,7 @@ def read_log(
         query.append(("previous", "true"))
     try:
         response = get_request(
-            cluster.api_client, log_path(namespace, pod), query, "text/plain", LOG_TIMEOUT
+            cluster.api_client, log_path(namespace, pod), query, LOG_ACCEPT, LOG_TIMEOUT
         )
         try:
             data = response.read(limit_bytes + 1, decode_content=True) or b""
@@ -172,8 +176,9 @@ class LogFollower:
                     continue  # quiet: reconnect from the last line shown
                 failures += 1
                 why = _refusal(exc)
-                if failures >= MAX_FAILURES or getattr(exc, "status", None) in (400, 403, 404):
-                    break
+                status = getattr(exc, "status", None)
+                if failures >= MAX_FAILURES or (status is not None and status not in (429, 503)):
+                    break  # the server answered no (as `kubectl logs -f` ends): say why now
                 self.stop_event.wait(min(8.0, 0.5 * 2**failures))
         else:
             if self.stop_event.is_set():
@@ -197,7 +202,7 @@ class LogFollower:
             self.cluster.api_client,
             log_path(namespace, pod),
             query,
-            "text/plain",
+            LOG_ACCEPT,
             (LOG_TIMEOUT[0], self.quiet),
         )
         with self._lock:
