@@ -200,3 +200,60 @@ async def test_the_table_catches_up_on_what_it_missed_while_covered(demo_app, fa
         assert any(before.get(k) != row for k, row in now.items())  # rows did change
         assert held(app) == now
         assert set(table(app).keys) == expected_keys(app)
+
+
+async def test_widening_places_again_only_the_rows_changed_since(demo_app, fake_clock) -> None:
+    """`backspace` and `esc` pick from the rows kept in order (`_base`): no sort key made
+    again when nothing changed; when rows changed meanwhile, those are placed again, and
+    the table says what they say now."""
+    app = demo_app(300, paused=False)  # every pod there: the changes are changes
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        t = table(app)
+        await pilot.press("slash", *"pod-l")
+        await pilot.pause()
+        narrowed = t.row_count
+        placed: list = []
+        sort_key = t._sort_key
+        t._sort_key = lambda row: placed.append(row.summary.key) or sort_key(row)
+        await pilot.press("backspace", "backspace")  # "pod": wider
+        await pilot.pause()
+        assert placed == [] and t.row_count > narrowed  # nothing sorted again
+        start = app.source.store.now
+        fake_clock.advance(150)  # rows change under the filter
+        assert await wait_until(pilot, lambda: app.source.store.now >= start + 120)
+        await pilot.pause()
+        changed = set(t._stale)
+        assert changed and len(changed) < len(t._base[1])  # to place again: those only
+        await pilot.press("escape")  # every row again
+        await pilot.pause()
+        assert not t._stale
+        t._sort_key = sort_key
+        assert t.keys == expected_order(app)
+        assert held(app) == fresh(app)
+
+
+async def test_esc_after_rows_changed_and_the_words_widened_shows_what_they_say_now(
+    demo_app, fake_clock
+) -> None:
+    """Rows change while words narrow the table, the words widen (`backspace`), then
+    `esc`: every row as it is now, in order (the tables kept from before the words must
+    not bring back a row's old state)."""
+    app = demo_app(300, paused=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"pod-l")
+        await pilot.pause()
+        start = app.source.store.now
+        fake_clock.advance(150)
+        assert await wait_until(pilot, lambda: app.source.store.now >= start + 120)
+        await pilot.pause()
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert table(app).keys == expected_order(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table(app).keys == expected_order(app)
+        assert held(app) == fresh(app)
+        widths = {k: table(app)._measured[k] for k in table(app).keys}
+        assert widths == {k: pod_table_module._widths_of(r) for k, r in fresh(app).items()}

@@ -18,6 +18,7 @@ from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -212,6 +213,13 @@ class _Derived:
         self.sort_key: tuple = ()
 
 
+def _widths(entry: _Derived) -> tuple[int, ...]:
+    """The entry's measured widths, measured once."""
+    if entry.widths is None:
+        entry.widths = _widths_of(entry.row)
+    return entry.widths
+
+
 def row_id(key: Key) -> Key:
     """A row's id: its pod's key (a tombstone's has three parts)."""
     return key
@@ -348,6 +356,23 @@ class PodTable(ScrollView, can_focus=True):
         self._filtered_by: tuple[ViewFilter, str] | None = None
         """The filter the rows held were chosen by (a copy: actions change `view` in
         place), and the sort mode they are in."""
+        self._base: tuple[tuple[ViewFilter, str], list[tuple[tuple, Key, str]]] | None = None
+        """The derived rows that pass the filter but for its words, in order, and that
+        filter (without text) and sort mode: widening the words (`backspace`, `esc`) picks
+        from these instead of sorting every row again (at 100,000 rows, a second)."""
+        self._stale: set[Key] = set()
+        """Rows derived again (or gone) since `_base` was made: placed again on its next use."""
+        self._wide_stale: set[Key] = set()
+        """Rows derived again (or gone) since `_wide` was kept."""
+        self._wide: tuple[tuple[ViewFilter, str], tuple] | None = None
+        """The tables as they were when words began to narrow the rows, to be restored by
+        `esc` with only the rows changed since placed again: rebuilding 100,000 entries
+        is what made `esc` slow. The very tables, until one is changed (`_own_tables`)."""
+        self._shared = False
+        """The tables are `_wide`'s too: copied before any change (`_own_tables`)."""
+        self._garbage: list[object] = []
+        """The tables a filter keystroke replaced, let go after the frame is painted: freeing
+        100,000 entries is not the keystroke's to wait for."""
 
     # ----------------------------------------------------------------- queries
 
@@ -412,6 +437,8 @@ class PodTable(ScrollView, can_focus=True):
         if changed is None:
             derived = self._derived = {}
             self._derived_from = weakref.ref(store)
+            self._base, self._wide, self._shared = None, None, False
+            self._stale = set()
             self._filtered_by = (replace(self.view), self.sort_mode)
             # Pods known only from Events (no object) have rows too: `pod_row` makes them.
             keys: object = [*pods, *tombstones, *store.events_only_pods()]
@@ -420,6 +447,14 @@ class PodTable(ScrollView, can_focus=True):
                     self._remove(rid, bulk=True)
         else:
             keys = changed
+            if self._wide is not None:
+                self._wide_stale.update(row_id(key) for key in changed)
+            if self._base is not None:
+                self._stale.update(row_id(key) for key in changed)
+                if len(self._stale) > len(self._base[1]) // 4 + BULK:
+                    # placing them all costs more than sorting
+                    self._base, self._wide, self._stale = None, None, set()
+                    self._shared = False
         # Sorting every row costs more than placing each changed one by bisection only
         # when the batch is a good part of the table: at 100,000 rows, a sort per batch
         # of a few hundred made a busy watch fall further behind with every batch.
@@ -436,11 +471,15 @@ class PodTable(ScrollView, can_focus=True):
                 continue
             labels = row_labels(store, key)
             hay = None
+            sort_key = None
+            widths = None
             if derived is not None:
                 entry = derived[rid] = _Derived(row, labels)
                 hay = entry.hay
+                sort_key = self._entry_key(entry, self.sort_mode)  # kept for `_base`
+                widths = _widths(entry)
             if view.matches(row, labels, hay):
-                self._put(rid, row, bulk, hay)
+                self._put(rid, row, bulk, hay, sort_key, widths)
                 touched = True
             else:
                 touched |= self._remove(rid, bulk)
@@ -453,10 +492,21 @@ class PodTable(ScrollView, can_focus=True):
             self.repaint_changed()  # ages on screen follow the clock (a replay seek jumps it)
         return touched
 
-    def _put(self, rid: Key, row: PodRow, bulk: bool, hay: str | None = None) -> None:
+    def _put(
+        self,
+        rid: Key,
+        row: PodRow,
+        bulk: bool,
+        hay: str | None = None,
+        sort_key: tuple | None = None,
+        widths: tuple[int, ...] | None = None,
+    ) -> None:
         """Hold `row` under `rid`; its place in the order follows its sort key."""
+        if self._shared:
+            self._own_tables()
         self._rows[rid] = row
-        sort_key = self._sort_key(row)
+        if sort_key is None:
+            sort_key = self._sort_key(row)
         hay = haystack(row) if hay is None else hay
         old = self._sort_keys.get(rid)
         if old != sort_key or self._hays.get(rid) != hay:
@@ -466,7 +516,8 @@ class PodTable(ScrollView, can_focus=True):
                 if old is not None:
                     self._unindex(old, rid)
                 insort(self._order, (sort_key, rid, hay))
-        widths = _widths_of(row)
+        if widths is None:
+            widths = _widths_of(row)
         before = self._measured.get(rid)
         if before != widths:
             for column, n in enumerate(widths):
@@ -480,6 +531,8 @@ class PodTable(ScrollView, can_focus=True):
             self._layout = None
 
     def _remove(self, rid: Key, bulk: bool) -> bool:
+        if self._shared:
+            self._own_tables()
         if self._rows.pop(rid, None) is None:
             return False
         old = self._sort_keys.pop(rid)
@@ -534,29 +587,46 @@ class PodTable(ScrollView, can_focus=True):
         view = self.view
         if derived is None or self._derived_from is None or self._derived_from() is not store:
             self.rebuild(store)
+        elif self._filtered_by == (view, self.sort_mode):
+            pass  # the same filter again (the prompt emptied after `esc` cleared it)
         elif (
             self._filtered_by is not None
             and self._filtered_by[1] == self.sort_mode
             and view.narrows(self._filtered_by[0])
         ):
+            if not self._filtered_by[0].text and view.words:
+                # Words begin to narrow: the rows shown are every row the filter's other
+                # parts pass, in order, what widening back picks from (`_base`), for a
+                # copy of a list; and the tables are kept for `esc` (`_wide`).
+                plain = (replace(view, text=""), self.sort_mode)
+                if self._base is None or self._base[0] != plain:
+                    self._base, self._stale = (plain, list(self._order)), set()
+                tables = (self._rows, self._sort_keys, self._hays, self._measured)
+                self._wide = (plain, (*tables, self._lengths))
+                self._wide_stale = set()
+                self._shared = True  # no copy unless a table changes: a keystroke's time
             self._narrow()
+        elif not view.words and self._restore_wide(derived, view):
+            pass
         else:
-            self._clear()
-            mode = self.sort_mode
-            rows, sort_keys, measured = self._rows, self._sort_keys, self._measured
-            hays = self._hays
-            for rid, entry in derived.items():
-                row = entry.row
-                if view.matches(row, entry.labels, entry.hay):
-                    rows[rid] = row
-                    hays[rid] = entry.hay
-                    if entry.sort_mode != mode:
-                        entry.sort_key, entry.sort_mode = self._sort_key(row), mode
-                    sort_keys[rid] = entry.sort_key
-                    if entry.widths is None:
-                        entry.widths = _widths_of(row)
-                    measured[rid] = entry.widths
-            self._order = sorted((k, rid, hays[rid]) for rid, k in sort_keys.items())
+            base = self._base_rows(derived, view)
+            words = view.words
+            if not words:
+                order = list(base)  # its own: `sync` changes the order in place
+            elif len(words) == 1:
+                word = words[0]
+                order = [item for item in base if word in item[2]]
+            else:
+                order = [item for item in base if all(w in item[2] for w in words)]
+            self._let_go(self._rows, self._sort_keys, self._hays, self._measured, self._order)
+            rids = [rid for _k, rid, _h in order]
+            entries = [derived[rid] for rid in rids]
+            self._rows = dict(zip(rids, [entry.row for entry in entries], strict=True))
+            self._sort_keys = {rid: k for k, rid, _h in order}
+            self._hays = {rid: hay for _k, rid, hay in order}
+            self._measured = dict(zip(rids, [_widths(entry) for entry in entries], strict=True))
+            self._shared = False
+            self._order = order
             self._count_lengths()
             self._after_change()
         self._filtered_by = (replace(view), self.sort_mode)
@@ -582,19 +652,85 @@ class PodTable(ScrollView, can_focus=True):
                     self._remove(item[1], bulk=True)
         else:  # few stay: the tables made again from them
             rows, measured = self._rows, self._measured
+            self._let_go(rows, self._sort_keys, self._hays, measured, order)
             self._rows = {rid: rows[rid] for _k, rid, _h in keep}
             self._sort_keys = {rid: k for k, rid, _h in keep}
             self._hays = {rid: hay for _k, rid, hay in keep}
             self._measured = {rid: measured[rid] for _k, rid, _h in keep}
+            self._shared = False
             self._count_lengths()
         self._order = keep
         self._layout = None
         self._after_change()
 
+    def _base_rows(self, derived: dict[Key, _Derived], view: ViewFilter) -> list[tuple]:
+        """The derived rows that pass `view` but for its words, in the sort mode's order:
+        kept (`_base`) for the next widening, the rows derived again since placed anew
+        (a sort of a list in order but for a few rows at its end is a pass over it)."""
+        mode = self.sort_mode
+        plain = replace(view, text="")
+        cached = self._base
+        if cached is not None and cached[0] == (plain, mode):
+            items = cached[1]
+            if self._stale:
+                stale = self._stale
+                items = [item for item in items if item[1] not in stale]
+                for rid in stale:
+                    entry = derived.get(rid)
+                    if entry is not None and plain.matches(entry.row, entry.labels, entry.hay):
+                        items.append((self._entry_key(entry, mode), rid, entry.hay))
+                items.sort()
+        else:
+            items = [
+                (self._entry_key(entry, mode), rid, entry.hay)
+                for rid, entry in derived.items()
+                if plain.matches(entry.row, entry.labels, entry.hay)
+            ]
+            items.sort()
+        self._base, self._stale = ((plain, mode), items), set()
+        return items
+
+    def _restore_wide(self, derived: dict[Key, _Derived], view: ViewFilter) -> bool:
+        """`esc` back to where the words began: the tables kept then (`_wide`), with the
+        rows changed since placed again. False when there are none for this filter."""
+        wide, self._wide = self._wide, None
+        self._shared = False  # whatever comes of it, no `_wide` shares the tables now
+        plain = (replace(view, text=""), self.sort_mode)
+        if wide is None or wide[0] != plain:
+            return False
+        changed, self._wide_stale = self._wide_stale, set()
+        order = list(self._base_rows(derived, view))  # the changed rows placed in it
+        self._let_go(self._rows, self._sort_keys, self._hays, self._measured, self._order)
+        self._rows, self._sort_keys, self._hays, self._measured, self._lengths = wide[1]
+        self._shared = False  # `_wide` is gone: they are this table's alone
+        self._order = order
+        matches = plain[0].matches
+        for rid in changed:
+            entry = derived.get(rid)
+            if entry is not None and matches(entry.row, entry.labels, entry.hay):
+                key = self._entry_key(entry, self.sort_mode)
+                self._put(rid, entry.row, True, entry.hay, key, _widths(entry))
+            else:
+                self._remove(rid, bulk=True)
+        self._layout = None
+        self._after_change()
+        return True
+
+    def _entry_key(self, entry: _Derived, mode: str) -> tuple:
+        if entry.sort_mode != mode:
+            entry.sort_key, entry.sort_mode = self._sort_key(entry.row), mode
+        return entry.sort_key
+
+    def _let_go(self, *tables: object) -> None:
+        """Free `tables` once the next frame is painted (see `_garbage`)."""
+        if not self._garbage:
+            self.call_after_refresh(self._garbage.clear)
+        self._garbage.extend(tables)
+
     def _count_lengths(self) -> None:
         """The column widths' tallies, counted afresh from `_measured`."""
-        values = list(self._measured.values())
-        self._lengths = tuple(Counter(w[c] for w in values) for c in range(len(MEASURED)))
+        values = self._measured.values()
+        self._lengths = tuple(Counter(map(itemgetter(c), values)) for c in range(len(MEASURED)))
         self._layout = None
 
     def forget_derived(self) -> None:
@@ -602,8 +738,19 @@ class PodTable(ScrollView, can_focus=True):
         derives every row again."""
         self._derived = None
         self._derived_from = None
+        self._base, self._wide, self._stale = None, None, set()
+        self._shared = False
+
+    def _own_tables(self) -> None:
+        """The tables become this table's own (copies), `_wide` keeping the ones it shared."""
+        self._rows, self._sort_keys = self._rows.copy(), self._sort_keys.copy()
+        self._hays, self._measured = self._hays.copy(), self._measured.copy()
+        self._lengths = tuple(Counter(counter) for counter in self._lengths)
+        self._shared = False
 
     def _clear(self) -> None:
+        if self._shared:
+            self._own_tables()
         self._rows.clear()
         self._sort_keys.clear()
         self._hays.clear()
