@@ -34,6 +34,7 @@ from urllib.parse import quote
 
 from podwatch import codec
 from podwatch.kube.config import Cluster, Scope
+from podwatch.kube.reader import StreamThread
 from podwatch.kube.states import WatchState
 from podwatch.model.k8s import d, lst, meta, s, strip_metadata
 from podwatch.model.watch import WatchEvent, relist_marker
@@ -189,7 +190,7 @@ def _error_text(exc: BaseException) -> str:
     return text[:200]
 
 
-class KindWatcher:
+class KindWatcher(StreamThread):
     """The list+watch loop of one kind, in a daemon thread."""
 
     def __init__(
@@ -205,13 +206,13 @@ class KindWatcher:
         clock: Callable[[], float] = time.time,
         on_status: Callable[[KindStatus], None] | None = None,
     ) -> None:
+        super().__init__(f"watch-{kind}", stop)
         self.api = KIND_APIS[kind]
         self.cluster = cluster
         self.scope = scope
         self.kind = kind
         self.sink = sink
         self.started = started
-        self.stop_event = stop or threading.Event()
         self.settings = settings or WatchSettings()
         self.clock = clock
         self.on_status = on_status
@@ -227,33 +228,7 @@ class KindWatcher:
         self._decode_page = codec.decode_pod_list if pods else codec.decode
         self._decode_line = codec.decode_pod_event if pods else codec.decode
         self.status = KindStatus(kind, WatchState.CONNECTING, clock())
-        self._response: Any = None
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name=f"watch-{kind}", daemon=True)
         self.resource_version: str | None = None
-
-    # ----------------------------------------------------------------- control
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Ask the loop to end and unblock a read in progress."""
-        self.stop_event.set()
-        with self._lock:
-            response = self._response
-        if response is not None:
-            with contextlib.suppress(Exception):
-                response.shutdown()
-            with contextlib.suppress(Exception):
-                response.close()
-
-    def join(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     # ----------------------------------------------------------------- state
 
@@ -399,9 +374,7 @@ class KindWatcher:
             timeout_seconds=random.randint(low, high),
             _request_timeout=self._timeouts(self.settings.read_timeout),
         )
-        with self._lock:
-            self._response = response
-        try:
+        with self._reading(response):
             buffer = b""
             for chunk in response.stream(65536, decode_content=True):
                 if self.stop_event.is_set():
@@ -419,11 +392,6 @@ class KindWatcher:
                 buffer = buffer[start:]
             if buffer.strip() and not self.stop_event.is_set():
                 self._handle_line(buffer)
-        finally:
-            with self._lock:
-                self._response = None
-            with contextlib.suppress(Exception):
-                response.release_conn()
 
     def _handle_line(self, line: bytes) -> None:
         event = self._decode_line(line)

@@ -8,7 +8,6 @@ the pane, as the other kinds' are.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from urllib.parse import quote
 from podwatch import codec
 from podwatch.kube.config import Cluster
 from podwatch.kube.listwatch import get_request, is_read_timeout
+from podwatch.kube.reader import StreamThread
 from podwatch.model.k8s import d, s
 from podwatch.model.logs import (
     LIMIT_BYTES,
@@ -106,7 +106,7 @@ def _refusal(exc: BaseException) -> str:
     return clean(" ".join(str(exc).split()) or type(exc).__name__, 300)
 
 
-class LogFollower:
+class LogFollower(StreamThread):
     """`kubectl logs -f` for one running container, in a daemon thread: the last
     `tail_lines` lines, then each line as it is written. A quiet spell of FOLLOW_QUIET
     seconds reconnects from the last line shown (`sinceTime`, and the stamps to skip
@@ -126,6 +126,7 @@ class LogFollower:
         tail_lines: int = TAIL_LINES,
         quiet: float = FOLLOW_QUIET,
     ) -> None:
+        super().__init__(f"logs-{pod}")
         self.cluster = cluster
         self.where = (namespace, pod, container)
         self.on_lines = on_lines
@@ -133,32 +134,8 @@ class LogFollower:
         self.tail_lines = tail_lines
         self.quiet = quiet
         self.connects = 0
-        self.stop_event = threading.Event()
-        self._response: Any = None
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name=f"logs-{pod}", daemon=True)
-
-    def start(self) -> LogFollower:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """End the follow, unblocking a read in progress; nothing is said through on_end."""
-        self.stop_event.set()
-        with self._lock:
-            response = self._response
-        if response is not None:
-            with contextlib.suppress(Exception):
-                response.shutdown()
-            with contextlib.suppress(Exception):
-                response.close()
-
-    def join(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
+        """Connections made (a quiet spell reconnects). `stop` ends the follow; nothing is
+        said through on_end then."""
 
     def _run(self) -> None:
         cursor = StampCursor()
@@ -205,20 +182,13 @@ class LogFollower:
             LOG_ACCEPT,
             (LOG_TIMEOUT[0], self.quiet),
         )
-        with self._lock:
-            self._response = response
         splitter = LineSplitter()
-        try:
+        with self._reading(response):
             for chunk in response.stream(65536, decode_content=True):
                 if self.stop_event.is_set():
                     return
                 self._send(splitter.feed(chunk), cursor)
             self._send(splitter.flush(), cursor)
-        finally:
-            with self._lock:
-                self._response = None
-            with contextlib.suppress(Exception):
-                response.release_conn()
 
     def _send(self, lines: list[bytes], cursor: StampCursor) -> None:
         fresh = [clean_line(line) for line in lines if cursor.fresh(stamp_of(line))]
