@@ -183,6 +183,8 @@ def summary_text(detail: PodDetail) -> Group:
         facts.append(_fact("restarts", str(sm.restarts)))
     if detail.owners:
         facts.append(_fact("owner", owner_text(detail.owners)))
+    if detail.logs_recorded:
+        facts.append(_fact("logs", f"{detail.logs_recorded} recorded"))
     why = Text("why: ", style="bold")
     why.append_text(plain(detail.why, limit=WHY_LIMIT))
     return Group(head, Fields(facts), why, Fields(problem_items(detail), indent=0))

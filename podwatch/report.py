@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.text import Text
 
 from podwatch.model.k8s import Key
+from podwatch.model.logs import shown_line, shown_log
 from podwatch.model.pods import Health
 from podwatch.model.store import Store
 from podwatch.model.view import needs_a_look, pod_detail, pod_rows
+from podwatch.moment import wall_clock
 from podwatch.render import (
     nodes_table,
     pod_section,
@@ -65,6 +67,28 @@ def pod_text(store: Store, key: Key, width: int = COPY_WIDTH) -> str | None:
     )
     console.print(pod_section(detail))
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()).strip("\n") + "\n"
+
+
+RECORDED_TAIL = 20
+"""Lines of each container's last recorded log that `--once --pod` prints."""
+
+
+def recorded_logs_text(store: Store, key: Key) -> Group:
+    """`--once --pod NAME` on a recording made with `--logs`: each container's last
+    recorded previous instance, its last lines (for an incident ticket: what it printed
+    before it died)."""
+    parts: list[Text] = [Text(""), Text("Recorded logs", style="bold")]
+    for container in store.logs.containers(key):
+        last = store.logs.of(key, container)[-1]
+        log = shown_log(last, wall_clock(last.at))
+        head = plain(f"── {log.title}", "bold")
+        if len(log.lines) > RECORDED_TAIL:
+            head.append(f" (its last {RECORDED_TAIL} of {len(log.lines)} lines)", "dim")
+        parts.append(head)
+        if log.error:
+            parts.append(plain(log.error, "red"))
+        parts += [plain(shown_line(line)) for line in log.lines[-RECORDED_TAIL:]]
+    return Group(*parts)
 
 
 def names_pod(key: Key, pod: str) -> bool:
@@ -135,6 +159,8 @@ def render_once(
         detail = pod_detail(store, key)
         if detail is not None:
             console.print(pod_section(detail))
+            if pod is not None and detail.logs_recorded:
+                console.print(recorded_logs_text(store, detail.summary.key))
     if left_out:
         console.print(Text(left_out, style="dim"))
     tables = [("Services", services_table(store)), ("Nodes", nodes_table(store))]

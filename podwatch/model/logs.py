@@ -265,6 +265,12 @@ class RecordedLogs:
     def containers(self, key: Key) -> list[str]:
         return [c for (k, c) in self._by if k == key]
 
+    def count(self, key: Key) -> int:
+        """The recorded logs of the pod, every container's."""
+        if not self._by:
+            return 0  # live, and most recordings: nothing to look through
+        return sum(len(logs) for (k, _c), logs in self._by.items() if k == key)
+
 
 def shown_log(log: RecordedLog, clock: str) -> ContainerLog:
     """A recorded log as the log screen shows it; `clock` is when it was read, as the

@@ -131,6 +131,8 @@ class PodDetail:
     """Services that select the pod by a targetPort name it does not declare."""
     owners: list[OwnerLink] = field(default_factory=list)
     """Its controllers, nearest first (ReplicaSet, then Deployment), with their rollouts."""
+    logs_recorded: int = 0
+    """Container logs the recording holds for it (`record --logs`; `l` shows them)."""
 
 
 def pane_gaps(unreadable: frozenset[str], probes_known: bool = True) -> dict[str, str]:
@@ -363,6 +365,7 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
         probes_known=probes_known,
         port_findings=pod_port_findings(store, key, pod),
         owners=owner_chain(store, key, pod),
+        logs_recorded=store.logs.count(key),
     )
     detail.why = why_not_ready(detail)
     return detail
@@ -412,6 +415,7 @@ def tombstone_detail(store: Store, tomb: Tombstone) -> PodDetail:
         health=summary.severity,
         probes_known=tomb.probes_known,
         owners=owner_chain(store, tomb.key[:2], pod),
+        logs_recorded=store.logs.count(tomb.key[:2]),
     )
     # The last why line, as it read when the pod went; its deletion request is said by
     # the line's lead, so the rule after it speaks (the taint that evicted it).

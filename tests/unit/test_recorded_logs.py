@@ -66,3 +66,27 @@ def test_shown_made_safe_and_said_where_it_comes_from():
     shown = shown_log(log, "10:04:12")
     assert shown.title == "app (previous instance, recorded at restart 3, 10:04:12)"
     assert shown.lines == ["ok", "\\x1b[2Jgone\\x07"]
+
+
+RECORDING = "tests/data/recordings/record-logs/crashloop-logs.jsonl"
+POD = "checkout-api-7d9f8b6c5d-x2x9q"
+
+
+def test_once_pod_prints_what_the_crashed_container_printed(capsys):
+    from pathlib import Path
+
+    from podwatch import cli
+
+    path = str(Path(__file__).resolve().parents[2] / RECORDING)
+    assert cli.main(["replay", path, "--once", "--pod", POD]) == 0
+    out = capsys.readouterr().out
+    assert "logs 2 recorded" in out  # among the pod's facts
+    tail = out[out.index("Recorded logs") :]
+    assert "api (previous instance, recorded at restart 2," in tail
+    assert "panic: assignment to entry in nil map" in tail
+    assert "connection refused" not in tail  # the last instance only: restart 1's is not
+    assert cli.main(["replay", path, "--once", "--at", "0:01", "--pod", POD]) == 0
+    early = capsys.readouterr().out
+    assert "logs 1 recorded" in early and "connection refused" in early  # as of then
+    assert cli.main(["replay", path, "--once"]) == 0
+    assert "Recorded logs" not in capsys.readouterr().out  # only when a pod is asked for
