@@ -470,16 +470,16 @@ class PodTable(ScrollView, can_focus=True):
                 touched |= self._remove(rid, bulk)
                 continue
             labels = row_labels(store, key)
-            hay = None
-            sort_key = None
-            widths = None
+            entry = None
             if derived is not None:
                 entry = derived[rid] = _Derived(row, labels)
-                hay = entry.hay
-                sort_key = self._entry_key(entry, self.sort_mode)  # kept for `_base`
-                widths = _widths(entry)
-            if view.matches(row, labels, hay):
-                self._put(rid, row, bulk, hay, sort_key, widths)
+            if view.matches(row, labels, entry.hay if entry is not None else None):
+                if entry is None:
+                    self._put(rid, row, bulk)
+                else:
+                    # Kept with the entry: widening and `esc` need them again (`_base`).
+                    key, widths = self._entry_key(entry, self.sort_mode), _widths(entry)
+                    self._put(rid, row, bulk, entry.hay, key, widths)
                 touched = True
             else:
                 touched |= self._remove(rid, bulk)
