@@ -116,8 +116,8 @@ def index_child(path: str) -> dict:
     }
 
 
-def dashboard_child(path: str, index: str, seed: int, pods: int) -> dict:
-    """The dashboard opened at the end, then `SEEKS` random seeks with `g`."""
+def dashboard_child(path: str, index: str, seed: int, pods: int, seeks: int = SEEKS) -> dict:
+    """The dashboard opened at the end, then `seeks` random seeks with `g`."""
     from podwatch.cli import build_sub_parser, open_recording, replay_dashboard
     from tests.ui.pilot import table
 
@@ -138,16 +138,16 @@ def dashboard_child(path: str, index: str, seed: int, pods: int) -> dict:
             out["painted_s"] = time.perf_counter() - t0
             out["rows"] = table(app).row_count
             rng = random.Random(seed)
-            seeks: list[float] = []
-            for _ in range(SEEKS):
+            times: list[float] = []
+            for _ in range(seeks):
                 target = round(rng.uniform(0, end), 2)
                 await pilot.press("g", *f"{target:.2f}")
                 began = time.perf_counter()
                 await pilot.press("enter")
                 await pilot.pause()
-                seeks.append(time.perf_counter() - began)
+                times.append(time.perf_counter() - began)
                 assert abs(app.source.position - target) < 0.01, (app.source.position, target)
-            out["seeks"] = seeks
+            out["seeks"] = times
             await pilot.press("q")
 
     asyncio.run(run())
@@ -172,14 +172,14 @@ def _child(args: list[str], env: dict[str, str], timeout: float = 3600) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(events: int, tmp: Path, seed: int = 1, pods: int = PODS) -> dict:
+def measure(events: int, tmp: Path, seed: int = 1, pods: int = PODS, seeks: int = SEEKS) -> dict:
     """Every figure for one size, each step in a child process (see the module)."""
     path = tmp / f"seek-{events}.jsonl"
     env = {**os.environ, "PODWATCH_CACHE_DIR": str(tmp / f"cache-{events}")}
     gen = write_recording(str(path), events, pods)
     try:
         index = _child(["--child", "index", str(path)], env)
-        dash_args = ["--child", "dashboard", str(path), "always", str(seed), str(pods)]
+        dash_args = ["--child", "dashboard", str(path), "always", str(seed), str(pods), str(seeks)]
         dash = _child(dash_args, env)
         whole = None
         if events <= WHOLE_UP_TO:
@@ -187,9 +187,14 @@ def measure(events: int, tmp: Path, seed: int = 1, pods: int = PODS) -> dict:
             whole = _child(dash_args, env)
     finally:
         path.unlink(missing_ok=True)
-    return {"events": events, "pods": pods, "gen": gen, "index": index, "dash": dash} | {
-        "whole": whole
-    }
+    return {
+        "events": events,
+        "pods": pods,
+        "seeks": seeks,
+        "gen": gen,
+        "index": index,
+        "dash": dash,
+    } | {"whole": whole}
 
 
 def rows(m: dict) -> list[tuple[str, str, str, str]]:
@@ -221,7 +226,7 @@ def rows(m: dict) -> list[tuple[str, str, str, str]]:
             verdict(dash["open_seek_s"], "open_s"),
         ),
         (
-            f"{SEEKS} random seeks with `g` (enter → repaint)",
+            f"{m['seeks']} random seeks with `g` (enter → repaint)",
             f"median {dash['seek_median_s']:.2f} s, max {dash['seek_max_s']:.2f} s",
             f"≤ {TARGETS['seek_max_s']:.0f} s",
             verdict(dash["seek_max_s"], "seek_max_s"),
@@ -258,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         if what == "index":
             result = index_child(path)
         else:
-            result = dashboard_child(path, rest[0], int(rest[1]), int(rest[2]))
+            result = dashboard_child(path, rest[0], *map(int, rest[1:4]))
         print(json.dumps(result))
         return 0
     with tempfile.TemporaryDirectory(prefix="podwatch-seek-") as td:

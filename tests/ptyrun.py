@@ -32,11 +32,12 @@ class PtyRun:
         self.master, slave = os.openpty()
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        # No COLUMNS or LINES: a terminal does not set them, and they would pin the size
+        # (shutil.get_terminal_size reads them first), so that a resize is never seen.
+        inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         environment = {
-            **os.environ,
+            **inherited,
             "TERM": "xterm-256color",
-            "COLUMNS": str(cols),
-            "LINES": str(rows),
             "PYTHONPATH": str(REPO),
             **(env or {}),
         }
@@ -71,16 +72,36 @@ class PtyRun:
         return b"".join(got)
 
     def read_until_quiet(self, quiet: float = 1.0, limit: float = 30.0) -> bytes:
-        """Output until nothing has come for `quiet` seconds (a frame is complete), at
-        most `limit` seconds."""
+        """Output until nothing has come for `quiet` seconds since the last byte (a frame
+        is complete), at most `limit` seconds."""
         deadline = time.monotonic() + limit
+        last = time.monotonic()
         got = []
-        while time.monotonic() < deadline:
-            data = self.read_for(quiet)
+        while (wait := min(last + quiet, deadline) - time.monotonic()) > 0:
+            data = self._read_within(wait)
             if not data:
                 break
             got.append(data)
+            last = time.monotonic()
         return b"".join(got)
+
+    def read_first(self, limit: float = 10.0) -> bytes:
+        """The next output as soon as it comes (at most `limit` seconds)."""
+        return self._read_within(limit)
+
+    def _read_within(self, seconds: float) -> bytes:
+        """What is written within `seconds` from now, as soon as there is any (b"" if
+        nothing comes, or the child is gone)."""
+        ready, _, _ = select.select([self.master], [], [], max(seconds, 0))
+        if not ready:
+            return b""
+        try:
+            data = os.read(self.master, 65536)
+        except OSError:  # the child is gone
+            return b""
+        if data:
+            self.chunks.append((time.monotonic(), data))
+        return data
 
     def read_until(self, needle: bytes, limit: float = 30.0) -> bytes:
         """Output until `needle` has been written (at most `limit` seconds)."""

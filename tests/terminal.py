@@ -3,7 +3,14 @@ user would see, to assert on instead of on the bytes."""
 
 from __future__ import annotations
 
+import time
+from typing import Protocol
+
 import pyte
+
+
+class Output(Protocol):
+    def read_for(self, seconds: float) -> bytes: ...
 
 
 class Terminal:
@@ -32,3 +39,15 @@ class Terminal:
 
     def row_with(self, word: str) -> str:
         return next((line for line in self.screen.display if word in line), "")
+
+    def read_until_shown(self, run: Output, text: str, limit: float = 30.0) -> bytes:
+        """Feed `run`'s output until the screen shows `text` (at most `limit` seconds).
+        Not a search of the bytes: only changed cells are sent, so `<1 ev/s` replacing
+        `~2 ev/s` arrives as `<1`."""
+        deadline = time.monotonic() + limit
+        got = b""
+        while text not in self.text() and (left := deadline - time.monotonic()) > 0:
+            data = run.read_for(min(0.1, left))
+            self.feed(data)
+            got += data
+        return got

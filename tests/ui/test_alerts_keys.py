@@ -27,12 +27,12 @@ def said(written: list[str]) -> list[str]:
 
 
 async def play_to_end(app, pilot, fake_clock) -> None:
-    """Play the replay to its end, 10 s of it at a time (batches as a live watch makes)."""
+    """Play the replay to its end, 20 s of it at a time (batches as a live watch makes)."""
     for _ in range(40):
         if app.source.position >= 446:
             break
-        target = min(app.source.position + 10, 446)
-        fake_clock.advance(10)
+        target = min(app.source.position + 20, 446)
+        fake_clock.advance(20)
         assert await wait_until(pilot, lambda t=target: app.source.position >= t, timeout=10)
     await pilot.pause(0.2)
 

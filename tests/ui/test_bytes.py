@@ -58,7 +58,7 @@ def test_a_change_off_screen_sends_nothing_and_one_on_screen_sends_its_row(doubl
         term.feed(first)
         assert "web-000" in term.text()
         # The list's burst leaves the event rate's window (5 s) and the line says so once.
-        term.feed(run.read_until(b"<1 ev/s", limit=20))
+        term.read_until_shown(run, "<1 ev/s", limit=20)
         term.feed(run.read_until_quiet(quiet=1.0, limit=20))
         # Far below the screen (names sort; every pod has the same health).
         double.update(old_pod("web-290", node="node-2"))

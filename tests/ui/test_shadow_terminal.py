@@ -12,6 +12,9 @@ from tests.ptyrun import PtyRun, podwatch
 from tests.terminal import Terminal
 
 REDRAW = "\x0c"  # ctrl+l
+QUIET = 0.5
+"""Seconds without output that end a step: the app answers a key in one burst (tens of
+ms here); a frame split by a longer gap would show as a difference the redraw fixes."""
 
 
 def rate_masked(row: list[tuple]) -> str:
@@ -23,11 +26,8 @@ def rate_masked(row: list[tuple]) -> str:
 def settle(run: PtyRun, term: Terminal) -> bytes:
     """The app's answer to a key, whole: wait (bounded) for its first byte, however
     loaded the machine, then until it has been quiet a while."""
-    data = b""
-    for _ in range(50):
-        if data := run.read_for(0.2):
-            break
-    data += run.read_until_quiet(quiet=0.7, limit=20)
+    data = run.read_first(limit=10)
+    data += run.read_until_quiet(quiet=QUIET, limit=20)
     term.feed(data)
     return data
 
@@ -55,7 +55,7 @@ def test_the_demo_stays_right_through_keys_views_and_a_resize() -> None:
     term = Terminal(size)
     with PtyRun(podwatch("demo", "--at", "217", "--paused"), size) as run:
         term.feed(run.read_until(b"pod1-with-no-execute", limit=30))
-        term.feed(run.read_until_quiet(quiet=0.7, limit=20))
+        term.feed(run.read_until_quiet(quiet=QUIET, limit=20))
         assert "pod1-with-no-execute" in term.text()
         for step in ["j", "j", "k", "\t", "\t\t", "?", "\x1b", ":svc\r", ":nodes\r", ":pods\r"]:
             run.send(step)
@@ -88,8 +88,8 @@ def test_wide_characters_from_the_cluster_stay_in_their_cells(double, tmp_path) 
     size = (80, 24)
     term = Terminal(size)
     with PtyRun(podwatch("--kubeconfig", str(kubeconfig), "-n", "default"), size) as run:
-        term.feed(run.read_until(b"<1 ev/s", limit=30))  # the list's burst has passed
-        term.feed(run.read_until_quiet(quiet=0.7, limit=20))
+        term.read_until_shown(run, "<1 ev/s")  # the list's burst has passed
+        term.feed(run.read_until_quiet(quiet=QUIET, limit=20))
         assert "镜像拉取失败" in term.text()
         for step in ["j", "j", "k", "k", "j"]:
             run.send(step)
