@@ -232,3 +232,25 @@ async def test_a_tick_while_the_panes_are_not_there_does_not_crash(demo_app) -> 
         app.tick()
         await pilot.pause()
         assert app.is_running
+
+
+async def test_a_resize_that_switches_stack_and_tabs_keeps_the_pod_shown(demo_app) -> None:
+    """Growing past the tabs' size recomposes the panes (stack), shrinking back makes
+    tabs again: the selected pod's summary and panes come with them, not "No pod
+    selected" until the next key."""
+    from podwatch.ui.widgets.details import PodDetails
+
+    app = demo_app(35)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await select(pilot, "pod-readiness-exec1")
+        details = app.screen.query_one(PodDetails)
+        assert details.mode == "tabs"
+        for size, mode in [(STACK, "stack"), (SMALL, "tabs")]:
+            await pilot.resize_terminal(*size)
+            assert await wait_until(pilot, lambda m=mode: details.mode == m)
+            await pilot.pause()
+            text = shown(app)
+            assert "why: Readiness probe failing on readiness" in text, (size, text)
+            assert "No pod selected" not in text
+            assert any("TYPE" in line and "REASON" in line for line in text.splitlines())

@@ -68,32 +68,41 @@ class PodDetails(Widget):
         widgets, which must be filled whatever they are given)."""
 
     def compose(self) -> ComposeResult:
-        summary = Static(EMPTY, id="summary")
+        # Composed with what they show: a resize that switches stack and tabs recomposes,
+        # and the new widgets must not come up empty (the selection would seem lost).
+        shown = self._contents()
+        summary = self._composed(Static(shown["summary"], id="summary"), shown["summary"])
         summary.border_title = "Summary"
         if self.mode == "tabs":
             yield summary
             with TabbedContent(id="detail-tabs"):
                 for key, title, _build in PANES:
                     with TabPane(title, id=f"tab-{key}"), VerticalScroll():
-                        yield self._pane(key, title)
+                        yield self._pane(key, title, shown[key])
         else:
             with VerticalScroll(id="detail-stack"):
                 yield summary
                 for key, title, _build in PANES:
-                    yield self._pane(key, title)
+                    yield self._pane(key, title, shown[key])
 
-    @staticmethod
-    def _pane(key: str, title: str) -> Pane:
-        pane = Pane(Text(""), id=f"pane-{key}")
+    def _pane(self, key: str, title: str, content: RenderableType) -> Pane:
+        pane = self._composed(Pane(content, id=f"pane-{key}"), content)
         pane.border_title = title
         return pane
 
+    def _composed(self, widget: Static, content: RenderableType) -> Static:
+        self._drawn[widget.id or ""] = (widget, content)
+        return widget
+
+    def _contents(self) -> dict[str, RenderableType]:
+        """What the summary (`summary`) and each pane (by key) show now."""
+        detail = self.detail
+        if detail is None:
+            return {"summary": self.empty} | {key: Text("") for key, _t, _b in PANES}
+        return {"summary": summary_text(detail)} | {key: build(detail) for key, _t, build in PANES}
+
     def on_mount(self) -> None:
         self._fill()
-
-    def watch_mode(self, _old: str, _new: str) -> None:
-        # recompose replaces the children; fill the new ones once they exist.
-        self.call_after_refresh(self._fill)
 
     def show(self, detail: PodDetail | None, empty: Text = EMPTY) -> None:
         """Show `detail`; without one, `empty` says why (no pod picked, none match the
@@ -103,19 +112,13 @@ class PodDetails(Widget):
         self._fill()
 
     def _fill(self) -> None:
-        detail = self.detail
         try:
             summary = self.query_one("#summary", Static)
         except NoMatches:  # not composed yet, or recomposing
             return
-        if detail is None:
-            self._put(summary, self.empty)
-            for key, _title, _build in PANES:
-                self._put(self.query_one(f"#pane-{key}", Pane), Text(""))
-            return
-        self._put(summary, summary_text(detail))
-        for key, _title, build in PANES:
-            self._put(self.query_one(f"#pane-{key}", Pane), build(detail))
+        for key, content in self._contents().items():
+            widget = summary if key == "summary" else self.query_one(f"#pane-{key}", Pane)
+            self._put(widget, content)
 
     def _put(self, widget: Static, content: RenderableType) -> None:
         """Update `widget` only if `content` draws differently: a pane refreshed by the
