@@ -31,6 +31,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -159,7 +160,14 @@ def _add_cluster_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-A", "--all-namespaces", action="store_true", help="watch every namespace")
     p.add_argument("-l", "--selector", default="", help="label selector for pods, e.g. app=web")
     p.add_argument("--field-selector", default="", help="field selector for pods")
-    p.add_argument("--context", help="kubeconfig context (default: the current one)")
+    p.add_argument(
+        "--context",
+        help="kubeconfig context (default: the current one); several, comma-separated "
+        "(staging,prod), are watched at once",
+    )
+    p.add_argument(
+        "--all-contexts", action="store_true", help="watch every context of the kubeconfig"
+    )
     p.add_argument("--kubeconfig", help="kubeconfig file (default: $KUBECONFIG, ~/.kube/config)")
 
 
@@ -437,6 +445,12 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
             if stream is not None:
                 return _replay_stream_once(stream, args, title=title)
         recording = open_recording(files, index, skip_bad_lines=skip_bad)
+        if _several_contexts(recording.header):
+            _error(
+                "this recording holds several contexts: `replay FILE --once` shows them "
+                "(one file, --index auto or never); the dashboard shows one context for now"
+            )
+            return EXIT_USAGE
         # A bad --at is refused before any screen.
         app = None if once else replay_dashboard(recording, args)
         at = _moment(args.at, recording.started, recording.duration)
@@ -547,7 +561,10 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
     The recording's length is known only at its end, so `--at` is read against its
     start first and checked against its end after reading; a bad one prints no report.
     Raises RecordingError and MomentError for the caller to report."""
+    from functools import partial
+
     from podwatch.gcpolicy import collector_off
+    from podwatch.model.contexts import StoresByContext, recorded_contexts
     from podwatch.model.store import Store
 
     started = stream.started
@@ -558,19 +575,52 @@ def _replay_stream_once(stream: RecordingStream, args: argparse.Namespace, *, ti
             pass
         _moment(args.at, started, stream.duration)
         raise
-    store = Store(keep_deleted=None)  # a recording keeps its gone pods to the end
-    store.now = started
+    contexts = recorded_contexts(stream.header)
+    stores = StoresByContext(partial(Store, keep_deleted=None), started, contexts or ())
     # Read to the end even past --at: the title gives the length.
     wanted = iter(stream) if at is None else (event for event in stream if event.t <= at)
     with collector_off():  # gcpolicy.py: a store of many objects that stay
         while batch := list(islice(wanted, 4096)):
-            store.apply_all(batch, started)  # the Changes: nobody reads them
+            stores.apply_all(batch, started)  # the Changes: nobody reads them
     at = _moment(args.at, started, stream.duration)  # the end is known now: check it
     at = stream.duration if at is None else at
-    store.now = max(store.now, started + at)
+    stores.advance(started + at)
     _report_reading(stream)
     header = _once_title(title, at, stream.duration, stream.count, stream)
-    return _print_report(store, header, args)
+    if contexts is None:  # one context: its events carry none
+        return _print_report(stores.store(""), header, args)
+    from podwatch.safe import clean
+
+    print(clean(header, limit=None))  # the recording's header is untrusted text
+    scopes = stream.header.get("scopes")
+    reports = [
+        ContextReport(name, store, f"{name}: {_recorded_scope(scopes, name)}")
+        for name, store in stores
+    ]
+    return _print_contexts(reports, args)
+
+
+def _several_contexts(header: dict) -> bool:
+    from podwatch.model.contexts import recorded_contexts
+
+    return recorded_contexts(header) is not None
+
+
+def _recorded_scope(scopes: Any, context: str) -> str:
+    """What a recording of several contexts says it watched in `context`."""
+    from podwatch.kube.config import Scope
+
+    scope = scopes.get(context) if isinstance(scopes, dict) else None
+    if not isinstance(scope, dict):
+        return "scope not recorded"
+    namespace = scope.get("namespace")
+    return Scope(
+        namespace=None
+        if scope.get("allNamespaces") or not isinstance(namespace, str)
+        else namespace,
+        label_selector=str(scope.get("labelSelector") or ""),
+        field_selector=str(scope.get("fieldSelector") or ""),
+    ).describe()
 
 
 def _connect(args: argparse.Namespace):
@@ -599,6 +649,9 @@ def run_live(args: argparse.Namespace) -> int:
     from podwatch.kube.states import NOT_SERVED
 
     try:
+        names = _context_names(args)
+        if names is not None:
+            return _run_fleet(args, names)
         cluster, scope = _connect(args)
     except ConfigError as exc:
         _error(str(exc))
@@ -678,6 +731,145 @@ def run_live(args: argparse.Namespace) -> int:
     return _print_report(source.store, title, args, all_namespaces=scope.all_namespaces)
 
 
+def _context_names(args: argparse.Namespace) -> list[str] | None:
+    """Several contexts (`--context a,b`, `--all-contexts`), or None for one. Raises
+    ConfigError."""
+    from podwatch.kube.config import context_names
+
+    return context_names(args.kubeconfig, args.context, args.all_contexts)
+
+
+def _members(args: argparse.Namespace, names: list[str]):
+    """Each context of `names` connected with the command's kubectl flags."""
+    from podwatch.kube.config import connect_each
+
+    return connect_each(
+        names,
+        kubeconfig=args.kubeconfig,
+        namespace=args.namespace,
+        all_namespaces=args.all_namespaces,
+        label_selector=args.selector,
+        field_selector=args.field_selector,
+    )
+
+
+def _fleet(args: argparse.Namespace, members, recorder=None, restart_logs=False):
+    """A Fleet (kube/fleet.py) of the connected `members`."""
+    from podwatch.kube.fleet import Fleet
+
+    options: dict[str, Any] = {"recorder": recorder, "restart_logs": restart_logs}
+    if hasattr(args, "keep_deleted"):  # the dashboard's and --once's flag, not record's
+        options["store_factory"] = _live_store(args)
+    return Fleet(members, **options)
+
+
+def _run_fleet(args: argparse.Namespace, names: list[str]) -> int:
+    """`--context a,b` / `--all-contexts`: each context's report in turn, then one line
+    per context. A context that could not be read is said so in its line (and on
+    stderr), and the exit code is 1, after what the others showed."""
+    from podwatch.gcpolicy import collector_off
+
+    if not _wants_once(args):
+        _error(
+            "several contexts: the dashboard shows one context for now; use --once, "
+            "-o json|markdown or record with them"
+        )
+        return EXIT_USAGE
+    fleet = _fleet(args, _members(args, names)).start()
+    try:
+        with collector_off():
+            fleet.wait_settled(args.timeout)
+        statuses = {w.context: w.source.statuses() for w in fleet.watched if w.source is not None}
+    finally:
+        fleet.stop()
+    return _print_contexts(_fleet_reports(fleet, statuses), args)
+
+
+@dataclass
+class ContextReport:
+    """One context's part of a report of several: its store, or why it has none."""
+
+    context: str
+    store: Store | None
+    title: str = ""
+    all_namespaces: bool | None = None
+    problem: str = ""
+    """Why nothing was read (its configuration, unreachable, refused)."""
+    unread: list[str] = field(default_factory=list)
+    """Kinds not listed, with their state: `Pod forbidden`."""
+
+
+def _fleet_reports(fleet, statuses: dict) -> list[ContextReport]:
+    """What each member of a live fleet read, with its warnings on stderr."""
+    from podwatch.kube.states import NOT_SERVED
+
+    reports = []
+    for w in fleet.watched:
+        source = w.source
+        if source is None or not source.store.synced:
+            why = w.error or _errors_text(statuses.get(w.context, {}))
+            reports.append(ContextReport(w.context, None, problem=why))
+            continue
+        for kind, st in statuses[w.context].items():
+            if st.state in NOT_SERVED:
+                _error(f"warning: {w.context}: {kind} {st.state}: {st.last_error}")
+            elif kind not in source.store.synced:
+                _error(f"warning: {w.context}: {kind} not listed: {st.last_error or st.state}")
+        unread = [
+            f"{kind} {st.state}"
+            for kind, st in statuses[w.context].items()
+            if kind not in source.store.synced
+        ]
+        title = f"{w.context}: {source.scope.describe()}"
+        reports.append(
+            ContextReport(w.context, source.store, title, source.scope.all_namespaces, "", unread)
+        )
+    return reports
+
+
+def _print_contexts(reports: list[ContextReport], args: argparse.Namespace) -> int:
+    """Each context's report in turn (with `--pod`, those that have it), then one line
+    per context. Exit 1 if a context could not be read, else as `_print_report`."""
+    from podwatch.report import PodNotFound, health_tally, pods_named
+    from podwatch.safe import clean
+
+    table = getattr(args, "output", "table") == "table"
+    lines: list[str] = []
+    code = EXIT_OK
+    shown = 0
+    for rep in reports:
+        if rep.store is None:
+            _error(f"{rep.context}: could not list anything: {rep.problem}")
+            lines.append(f"{rep.context}: not read: {rep.problem}")
+            code = EXIT_BAD_INPUT
+            continue
+        tally = health_tally(rep.store) if "Pod" in rep.store.synced else "pods not read"
+        unread = f"; not listed: {', '.join(rep.unread)}" if rep.unread else ""
+        lines.append(f"{rep.context}: {tally}{unread}")
+        if args.pod is not None:
+            try:
+                pods_named(rep.store, args.pod)
+            except PodNotFound:
+                continue  # in another context, or in none (said below)
+        shown += 1
+        result = _print_report(rep.store, rep.title, args, all_namespaces=rep.all_namespaces)
+        if result == EXIT_UNHEALTHY and code == EXIT_OK:
+            code = EXIT_UNHEALTHY
+        elif result not in (EXIT_OK, EXIT_UNHEALTHY):
+            code = result
+        if table:
+            print()
+    if args.pod is not None and not shown:
+        contexts = ", ".join(rep.context for rep in reports)
+        _error(f"pod {args.pod!r} not found in any context: {contexts}")
+        return EXIT_BAD_INPUT
+    if table:
+        print("Contexts")
+        for line in lines:
+            print(f"  {clean(line, limit=None)}")
+    return code
+
+
 def _live_store(args: argparse.Namespace):
     """Stores that keep deleted pods for `--keep-deleted` seconds."""
     from functools import partial
@@ -707,6 +899,9 @@ def run_record(args: argparse.Namespace) -> int:
     from podwatch.kube.source import LiveSource
 
     try:
+        names = _context_names(args)
+        if names is not None:
+            return _record_fleet(args, names)
         cluster, scope = _connect(args)
     except ConfigError as exc:
         _error(str(exc))
@@ -765,6 +960,85 @@ def run_record(args: argparse.Namespace) -> int:
         _error(f"nothing was listed from {cluster.context}: {_errors_text(source.statuses())}")
         return EXIT_BAD_INPUT
     return 0
+
+
+def _record_fleet(args: argparse.Namespace, names: list[str]) -> int:
+    """`record` of several contexts into one file: each line marked with its context.
+    Exit 1 if no context listed anything."""
+    import signal
+
+    from podwatch.recording.writer import RecordingWriter
+
+    if args.rotate is not None:
+        _error("--rotate records one context; several contexts record into one file")
+        return EXIT_USAGE
+    members = _members(args, names)
+    scopes = {m.context: m.scope.as_dict() for m in members if m.scope is not None}
+    try:
+        writer = RecordingWriter(
+            args.file,
+            redact=not args.no_redact,
+            header={"contexts": names, "scopes": scopes},
+        )
+    except OSError as exc:
+        _error(f"cannot write {args.file}: {exc.strerror or exc}")
+        for m in members:
+            if m.cluster is not None:
+                m.cluster.close()
+        return EXIT_BAD_INPUT
+    fleet = _fleet(args, members, recorder=writer, restart_logs=args.logs)
+    stopping = False
+
+    def on_signal(_signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    tty = sys.stderr.isatty()
+    began = time.monotonic()
+    last_report = 0.0
+    fleet.start()
+    try:
+        while not stopping:
+            if args.duration is not None and time.monotonic() - began >= args.duration:
+                break
+            fleet.poll()
+            now = time.monotonic()
+            if now - last_report >= (0.5 if tty else 10.0):
+                last_report = now
+                _fleet_progress(args.file, writer.count, fleet, tty)
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        fleet.stop()
+    _fleet_progress(args.file, writer.count, fleet, tty, final=True)
+    unread = [w for w in fleet.watched if w.source is None or not w.source.store.synced]
+    for w in unread:
+        why = w.error or _errors_text(w.source.statuses() if w.source else {})
+        _error(f"nothing was listed from {w.context}: {why}")
+    return EXIT_BAD_INPUT if len(unread) == len(fleet.watched) else 0
+
+
+def _fleet_progress(path: str, written: int, fleet, tty: bool, final: bool = False) -> None:
+    """One line for all contexts: each one's pods and how many of its kinds watch."""
+    parts = []
+    for w in fleet.watched:
+        if w.source is None:
+            parts.append(f"{w.context}: not connected")
+            continue
+        statuses = w.source.statuses()
+        watching = sum(1 for st in statuses.values() if st.state == "watching")
+        pods = len(w.source.store.pods)
+        parts.append(f"{w.context}: pods {pods}, {watching}/{len(statuses)} watching")
+    what = "closed after" if final else "recording"
+    line = f"podwatch record {path}: {what} {written} events | " + " | ".join(parts)
+    if tty and not final:
+        sys.stderr.write("\r\x1b[K" + line[:200])
+    else:
+        sys.stderr.write(("\n" if tty else "") + line + "\n")
+    sys.stderr.flush()
 
 
 def _check_record_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

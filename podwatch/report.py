@@ -170,3 +170,15 @@ def render_once(
         console.print(Text(""))
         console.print(Text(title, style="bold"))
         console.print(grid)
+
+
+def health_tally(store: Store) -> str:
+    """A context's one line under several: how many pods, how many unhealthy (✗, the
+    ones `--exit-code` fails on) and at risk (⚠), and how many gone."""
+    rows = pod_rows(store)
+    live = [r for r in rows if r.gone is None]
+    bad = sum(1 for r in live if r.health >= Health.UNHEALTHY)
+    risk = sum(1 for r in live if r.health == Health.AT_RISK)
+    gone = len(rows) - len(live)
+    text = f"{len(live)} pod{'' if len(live) == 1 else 's'}: {bad} unhealthy, {risk} at risk"
+    return text + (f", {gone} gone" if gone else "")

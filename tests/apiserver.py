@@ -542,6 +542,25 @@ class ApiServerDouble:
         path.write_text(json.dumps(cfg, indent=2) + "\n")
         return path
 
+    @staticmethod
+    def write_kubeconfig_of(
+        path: str | Path, doubles: dict[str, ApiServerDouble], *, namespace: str = "default"
+    ) -> Path:
+        """One kubeconfig with a context per double (named by `doubles`' keys), the
+        first current: several clusters, as `--context a,b` reads them."""
+        path = Path(path)
+        merged: dict = {}
+        for name, server in doubles.items():
+            server.write_kubeconfig(path, context=name, namespace=namespace)
+            cfg = json.loads(path.read_text())
+            if not merged:
+                merged = cfg
+            else:
+                for section in ("clusters", "users", "contexts"):
+                    merged[section] += cfg[section]
+        path.write_text(json.dumps(merged, indent=2) + "\n")
+        return path
+
     # ------------------------------------------------------------------ objects
 
     @property

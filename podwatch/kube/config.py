@@ -255,3 +255,65 @@ def _read_in_cluster_namespace() -> str | None:
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text[:300] if text else type(exc).__name__
+
+
+@dataclass
+class Member:
+    """One context of several watched at once: its client and scope, or why it has
+    none (its configuration failed: the others carry on)."""
+
+    context: str
+    cluster: Cluster | None = None
+    scope: Scope | None = None
+    error: str = ""
+
+
+def context_names(
+    kubeconfig: str | None,
+    context: str | None,
+    all_contexts: bool,
+    environ: dict[str, str] | None = None,
+) -> list[str] | None:
+    """The contexts `--context a,b` or `--all-contexts` name, in the order given (the
+    kubeconfig's for all); None for one context, the way `connect` reads `--context`.
+    A name that is a context of its own is one context, commas and all (names are free
+    text). Raises ConfigError for a name the kubeconfig does not define."""
+    if not all_contexts and (context is None or "," not in context):
+        return None
+    path = kubeconfig_path(kubeconfig, dict(os.environ if environ is None else environ))
+    if path is None or not _existing(path):
+        raise ConfigError(
+            f"{'--all-contexts' if all_contexts else '--context'} reads the kubeconfig's "
+            f"contexts, and there is no kubeconfig ({path or DEFAULT_KUBECONFIG})"
+        )
+    try:
+        defined = [str(c.get("name")) for c in _contexts(path)[0] if c.get("name")]
+    except Exception as exc:  # the single-context path reports it the same way
+        raise ConfigError(f"cannot use {path}: {_one_line(exc)}") from None
+    if all_contexts:
+        if not defined:
+            raise ConfigError(f"{path} defines no context")
+        return defined
+    assert context is not None
+    if context in defined:
+        return None
+    names = list(dict.fromkeys(name.strip() for name in context.split(",") if name.strip()))
+    unknown = [name for name in names if name not in defined]
+    if unknown:
+        have = ", ".join(defined) or "none"
+        raise ConfigError(f"context {unknown[0]!r} not found in {path} (have: {have})")
+    return names
+
+
+def connect_each(names: list[str], **options: Any) -> list[Member]:
+    """`connect` for each context; one whose configuration fails (a credential plugin
+    that errs, a server left out) is a member with its error, not the end of all."""
+    members = []
+    for name in names:
+        try:
+            cluster, scope = connect(context=name, **options)
+        except ConfigError as exc:
+            members.append(Member(name, error=str(exc)))
+        else:
+            members.append(Member(name, cluster, scope))
+    return members

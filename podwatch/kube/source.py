@@ -477,11 +477,16 @@ class LiveSource:
         recorder: RecordingWriter | None = None,
         restart_logs: bool = False,
         max_batch: int = 20_000,
+        context: str = "",
+        started: float | None = None,
     ) -> None:
         self.cluster = cluster
         self.scope = scope
         self.clock = clock
-        self.started = clock()
+        self.started = clock() if started is None else started
+        self.context = context
+        """Given when several contexts are watched at once (kube/fleet.py): each event is
+        marked with it, so that one recording holds them all apart."""
         self.store = store_factory()
         self.store.now = self.started
         self.recorder = recorder
@@ -603,6 +608,9 @@ class LiveSource:
 
     def poll(self) -> Changes:
         batch = self._take()
+        if self.context:
+            for event in batch:
+                event.context = self.context
         if self.restart_logs is not None:
             self.restart_logs.observe(batch)
         if self._recorder is not None:

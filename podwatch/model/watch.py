@@ -35,12 +35,15 @@ disappeared while podwatch was away."""
 
 @dataclass(slots=True)
 class WatchEvent:
-    """One received event. `t` is seconds since the source started."""
+    """One received event. `t` is seconds since the source started; `context` names the
+    kubeconfig context it came from when several are watched at once ("" when one is:
+    single-context recordings and sources leave it out)."""
 
     t: float
     kind: str
     type: str
     object: Any = None
+    context: str = ""
 
 
 def relist_marker(t: float, kind: str, keys: list[tuple[str, str]], resource_version: str = ""):

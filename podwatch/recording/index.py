@@ -47,7 +47,7 @@ from podwatch.recording.documents import file_chunks, is_gzip, iter_lines, split
 from podwatch.recording.eventlog import dump_store, load_store, replay_store
 from podwatch.recording.format import Doc, FileEvents, RecordingError
 from podwatch.recording.merge import Restatements, merged_header, snapshot_lines
-from podwatch.recording.reader import _podwatch_events, _podwatch_header, open_stream
+from podwatch.recording.reader import _podwatch_events, _podwatch_header, line_event, open_stream
 
 INDEX_FORMAT = 1
 MAGIC = b"podwatch-index\x00\x01"
@@ -449,7 +449,7 @@ class IndexedLog:
                 size = lengths[k]
                 try:
                     value = codec.decode(data[at : at + size])
-                    event = WatchEvent(times[k], value["kind"], value["type"], value.get("object"))
+                    event = line_event(value, times[k])
                 except (codec.DecodeError, UnicodeDecodeError, KeyError, TypeError):
                     raise RecordingError(
                         self.paths[number], None, "changed since it was indexed: open it again"

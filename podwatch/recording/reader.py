@@ -71,7 +71,18 @@ def _podwatch_events(path: str, docs: Iterator[Doc], fe: FileEvents) -> Iterator
                 fe.skipped += 1
                 continue
             raise RecordingError(path, doc.line, problem)
-        yield WatchEvent(float(value["t"]), value["kind"], value["type"], value.get("object"))
+        yield line_event(value, float(value["t"]))
+
+
+def line_event(value: dict, t: float) -> WatchEvent:
+    """The event a checked line (`_check_event_line`) holds, at `t`."""
+    context = value.get("context") or ""
+    return WatchEvent(t, value["kind"], value["type"], value.get("object"), context)
+
+
+MAX_CONTEXT = 253
+"""The longest context name a recording line may give (a DNS name's length: kubeconfig
+context names are free text, but a longer one is not a name anyone typed)."""
 
 
 def _check_event_line(value: Any) -> str | None:
@@ -87,6 +98,9 @@ def _check_event_line(value: Any) -> str | None:
     obj = value.get("object")
     if obj is not None and not isinstance(obj, dict):
         return "event 'object' is not a JSON object"
+    context = value.get("context")
+    if context is not None and not (isinstance(context, str) and len(context) <= MAX_CONTEXT):
+        return f"event 'context' is not a name of at most {MAX_CONTEXT} characters"
     return None
 
 

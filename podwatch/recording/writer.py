@@ -74,6 +74,8 @@ class RecordingWriter:
             "type": event.type,
             "object": sanitize(event.object, redact=self.redact),
         }
+        if event.context:
+            line["context"] = event.context
         self._write_line(codec.encode(line))
         self.count += 1
 
