@@ -96,7 +96,8 @@ def completes(*words: str, env: dict[str, str]) -> tuple[list[str], str]:
 def test_kubectl_completes_the_plugin_through_its_completer(tmp_path) -> None:
     env = plugin_env(tmp_path)
     assert completes("re", env=env) == (["replay", "record"], ":4")
-    assert completes("--all", env=env) == (["--all-namespaces"], ":4")
+    assert completes("--all", env=env) == (["--all-contexts", "--all-namespaces"], ":4")
+    assert completes("--all-n", env=env) == (["--all-namespaces"], ":4")
     assert completes("replay", "--index", "", env=env) == (["auto", "always", "never"], ":4")
     assert completes("-o", "j", env=env) == (["json"], ":4")
     files, directive = completes("replay", "", env=env)
