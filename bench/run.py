@@ -63,6 +63,9 @@ SIZES: dict[str, dict[str, Any]] = {
         scale_pods=100_000,
         scale_rate=1000,
         scale_seconds=20,
+        contexts_pods=2_500,
+        contexts=(1, 2, 4),
+        contexts_runs=3,
     ),
     "quick": dict(
         ingest_pods=500,
@@ -83,6 +86,9 @@ SIZES: dict[str, dict[str, Any]] = {
         scale_pods=20_000,
         scale_rate=500,
         scale_seconds=5,
+        contexts_pods=1_000,
+        contexts=(1, 2),
+        contexts_runs=1,
     ),
     "smoke": dict(
         ingest_pods=20,
@@ -104,6 +110,9 @@ SIZES: dict[str, dict[str, Any]] = {
         scale_pods=200,
         scale_rate=50,
         scale_seconds=1,
+        contexts_pods=20,
+        contexts=(1, 2),
+        contexts_runs=1,
     ),
 }
 
@@ -1239,6 +1248,24 @@ def section_scale(sz: dict, tmp: Path, sec: Section) -> None:
     )
 
 
+def section_contexts(sz: dict, tmp: Path, sec: Section) -> None:
+    """bench/contexts.py: 1, 2 and 4 contexts, each its own double, at once."""
+    from bench import contexts
+
+    m = contexts.measure(sz["contexts_pods"], sz["contexts"], tmp, runs=sz["contexts_runs"])
+    for n in m["counts"]:
+        sec.figures.update({f"cpu_{n}": m[n]["cpu"], f"rss_{n}": m[n]["rss"]})
+    sec.figures.update(empty_cpu=m["empty"]["cpu"], empty_rss=m["empty"]["rss"])
+    sec.rows += contexts.rows(m)
+    sec.notes.append(
+        f"`podwatch --all-contexts -A --once` through a kubeconfig of exactly N contexts, "
+        f"each an API server double in its own process on its own port with "
+        f"{sz['contexts_pods']:,} pods; median of {sz['contexts_runs']} run(s), client CPU "
+        "and peak RSS from time(1). Linear: at most the empty run plus N times what one "
+        "context adds, with 25% to spare."
+    )
+
+
 SECTIONS: list[tuple[str, str, Callable[[dict, Path, Section], None]]] = [
     ("ingest", "1. Ingest: socket → parse → store → pod health", section_ingest),
     ("cold", "2. Cold start: 10,000-pod paged list → first painted table", section_cold),
@@ -1250,6 +1277,7 @@ SECTIONS: list[tuple[str, str, Callable[[dict, Path, Section], None]]] = [
     ("once", "8. `podwatch -A --once` beside `kubectl get pods -A`", section_once),
     ("startup", "9. Start-up", section_startup),
     ("scale", "10. 100,000 pods: the dashboard, churn and `/`", section_scale),
+    ("contexts", "11. Several contexts at once: 1, 2 and 4 clusters", section_contexts),
 ]
 
 

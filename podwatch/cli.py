@@ -514,7 +514,13 @@ def _once_title(
     )
 
 
-def _print_report(store: Store, title: str, args: argparse.Namespace, **options: Any) -> int:
+def _print_report(
+    store: Store,
+    title: str,
+    args: argparse.Namespace,
+    context: str | None = None,
+    **options: Any,
+) -> int:
     """The `--once` tables on stdout; a `--pod` that is not there is an error on
     stderr (exit 1) with nothing on stdout. With `--exit-code`, the unhealthy pods shown
     are named on stderr and the exit code is EXIT_UNHEALTHY."""
@@ -527,7 +533,7 @@ def _print_report(store: Store, title: str, args: argparse.Namespace, **options:
             if output == "table":
                 render_once(_console(), store, title=title, pod=args.pod, **options)
             else:
-                _print_handoff(store, title, args.pod, output)
+                _print_handoff(store, title, args.pod, output, context)
     except PodNotFound as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
@@ -542,12 +548,14 @@ def _print_report(store: Store, title: str, args: argparse.Namespace, **options:
     return EXIT_OK
 
 
-def _print_handoff(store: Store, title: str, pod: str | None, output: str) -> None:
+def _print_handoff(
+    store: Store, title: str, pod: str | None, output: str, context: str | None = None
+) -> None:
     """`-o json` or `-o markdown` (podwatch/handoff.py): every pod, or `--pod`'s."""
     from podwatch import handoff
     from podwatch.report import pods_named
 
-    rep = handoff.report(store, title, None if pod is None else pods_named(store, pod))
+    rep = handoff.report(store, title, None if pod is None else pods_named(store, pod), context)
     if output == "json":
         sys.stdout.buffer.write(handoff.to_json(rep))
     else:
@@ -852,7 +860,9 @@ def _print_contexts(reports: list[ContextReport], args: argparse.Namespace) -> i
             except PodNotFound:
                 continue  # in another context, or in none (said below)
         shown += 1
-        result = _print_report(rep.store, rep.title, args, all_namespaces=rep.all_namespaces)
+        result = _print_report(
+            rep.store, rep.title, args, rep.context, all_namespaces=rep.all_namespaces
+        )
         if result == EXIT_UNHEALTHY and code == EXIT_OK:
             code = EXIT_UNHEALTHY
         elif result not in (EXIT_OK, EXIT_UNHEALTHY):

@@ -141,6 +141,9 @@ class Report(msgspec.Struct, kw_only=True):
     at: str
     """The moment shown, RFC 3339."""
     pods: list[Pod]
+    context: str | None = None
+    """The kubeconfig context, when several are reported at once (`--context a,b`,
+    `--all-contexts`: one report per context, one after another); null otherwise."""
 
 
 def _when(t: float | None) -> str | None:
@@ -228,11 +231,18 @@ def pod_of(d: PodDetail) -> Pod:
     )
 
 
-def report(store: Store, title: str, pods: list | None = None) -> Report:
+def report(
+    store: Store, title: str, pods: list | None = None, context: str | None = None
+) -> Report:
     """Every pod shown by `--once` (live first, then the gone ones), or the rows `pods`."""
     keys = [r.summary.key for r in pod_rows(store)] if pods is None else pods
     details = [d for d in (pod_detail(store, k) for k in keys) if d is not None]
-    return Report(title=title, at=format_rfc3339(store.now), pods=[pod_of(d) for d in details])
+    return Report(
+        title=title,
+        at=format_rfc3339(store.now),
+        pods=[pod_of(d) for d in details],
+        context=context,
+    )
 
 
 def to_json(rep: Report) -> bytes:

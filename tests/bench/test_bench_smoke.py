@@ -40,6 +40,10 @@ def test_every_section_runs_and_reports_numbers(tmp_path):
     assert scale["worst_key_ms"] > 0 and scale["rss_mb"] > 0
     assert scale["filter_rows"] < scale["pods"]  # the typed filter narrowed the table
 
+    contexts = results["contexts"].figures
+    assert contexts["cpu_2"] > contexts["cpu_1"] > 0  # two clusters were read, not one
+    assert contexts["rss_2"] > 0 and contexts["empty_rss"] > 0
+
     text = out.read_text()
     assert "Python" in text and "msgspec" in text
     assert "FAILED" not in text

@@ -175,3 +175,17 @@ def test_record_keeps_each_events_context_and_replay_shows_them_apart(two, west,
     # Through the index (and in the dashboard) contexts would mix: refused, for now.
     indexed = run(["replay", str(path), "--once", "--index", "always"], env, tmp_path)
     assert indexed.returncode == 2 and "holds several contexts" in indexed.stderr
+
+
+def test_json_is_one_report_per_context_each_naming_it(two, tmp_path) -> None:
+    done = run(["--all-contexts", "-o", "json"], cli_env(two, tmp_path), tmp_path)
+    assert done.returncode == 0, done.stderr
+    decoder, text, at, reports = json.JSONDecoder(), done.stdout, 0, []
+    while text[at:].strip():
+        report, end = decoder.raw_decode(text, at + len(text[at:]) - len(text[at:].lstrip()))
+        reports.append(report)
+        at = end
+    assert [r["context"] for r in reports] == ["east", "west"]
+    web = {r["context"]: next(p for p in r["pods"] if p["name"] == "web-0") for r in reports}
+    assert web["east"]["health"] == "healthy" and web["west"]["health"] != "healthy"
+    assert "Contexts" not in done.stdout  # nothing but the documents
