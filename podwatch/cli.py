@@ -445,10 +445,11 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
             if stream is not None:
                 return _replay_stream_once(stream, args, title=title)
         recording = open_recording(files, index, skip_bad_lines=skip_bad)
-        if _several_contexts(recording.header):
+        if _several_contexts(recording.header) and (once or not isinstance(recording, Recording)):
             _error(
                 "this recording holds several contexts: `replay FILE --once` shows them "
-                "(one file, --index auto or never); the dashboard shows one context for now"
+                "(one file, --index auto or never), and the dashboard read whole "
+                "(--index never), not through the index"
             )
             return EXIT_USAGE
         # A bad --at is refused before any screen.
@@ -473,15 +474,21 @@ def replay_dashboard(recording: Recording | IndexedLog, args: argparse.Namespace
     given; MomentError if it is not in the recording), `--paused`, `--speed`, colours,
     bandwidth."""
     from podwatch.kube.source import ReplaySource
+    from podwatch.model.contexts import recorded_contexts, scoped
     from podwatch.ui.app import PodwatchApp
 
     at = _moment(args.at, recording.started, recording.duration)
+    contexts = recorded_contexts(recording.header) or []
+    if contexts and isinstance(recording, Recording):
+        # Several clusters in one table: each event scoped with its context (one store).
+        recording.events = [scoped(e, e.context) if e.context else e for e in recording.events]
     source = ReplaySource(recording, speed=args.speed, paused=args.paused)
     if at is not None:
         source.seek(at)
     return PodwatchApp(
         source,
-        all_namespaces=source.log.many_namespaces,
+        all_namespaces=source.log.many_namespaces and not contexts,
+        contexts=tuple(contexts),
         ansi_color=True if args.ansi else None,
         low_bandwidth=True if args.low_bandwidth else None,
         alert=args.alert,
@@ -777,13 +784,10 @@ def _run_fleet(args: argparse.Namespace, names: list[str]) -> int:
     stderr), and the exit code is 1, after what the others showed."""
     from podwatch.gcpolicy import collector_off
 
+    members = _members(args, names)
     if not _wants_once(args):
-        _error(
-            "several contexts: the dashboard shows one context for now; use --once, "
-            "-o json|markdown or record with them"
-        )
-        return EXIT_USAGE
-    fleet = _fleet(args, _members(args, names)).start()
+        return _fleet_dashboard(args, names, members)
+    fleet = _fleet(args, members).start()
     try:
         with collector_off():
             fleet.wait_settled(args.timeout)
@@ -791,6 +795,54 @@ def _run_fleet(args: argparse.Namespace, names: list[str]) -> int:
     finally:
         fleet.stop()
     return _print_contexts(_fleet_reports(fleet, statuses), args)
+
+
+def _fleet_writer(path: str, names: list[str], members, redact: bool):
+    """The recording of several contexts: its header names them and their scopes; each
+    line its context. Raises OSError."""
+    from podwatch.recording.writer import RecordingWriter
+
+    scopes = {m.context: m.scope.as_dict() for m in members if m.scope is not None}
+    return RecordingWriter(path, redact=redact, header={"contexts": names, "scopes": scopes})
+
+
+def _close_members(members) -> None:
+    for m in members:
+        if m.cluster is not None:
+            m.cluster.close()
+
+
+def _fleet_dashboard(args: argparse.Namespace, names: list[str], members) -> int:
+    """The dashboard over several contexts: one table (kube/fleet.py FleetSource)."""
+    from podwatch.kube.fleet import FleetSource
+    from podwatch.ui.app import PodwatchApp
+
+    recorder = None
+    if args.record:
+        try:
+            recorder = _fleet_writer(args.record, names, members, not args.no_redact)
+        except OSError as exc:
+            _error(f"cannot write {args.record}: {exc.strerror or exc}")
+            _close_members(members)
+            return EXIT_BAD_INPUT
+    fleet = _fleet(args, members, recorder=recorder, restart_logs=bool(recorder) and args.logs)
+    source = FleetSource(fleet, store_factory=_live_store(args))
+    scopes = [m.scope for m in members if m.scope is not None]
+    # One NAMESPACE column when the contexts' namespaces differ (each its own, without -n).
+    all_namespaces = any(s.all_namespaces for s in scopes) or len({s.namespace for s in scopes}) > 1
+    fleet.start()
+    app = PodwatchApp(
+        source,
+        all_namespaces=all_namespaces,
+        ansi_color=True if args.ansi else None,
+        low_bandwidth=True if args.low_bandwidth else None,
+        alert=args.alert,
+    )
+    try:
+        app.run()
+    finally:
+        fleet.stop()
+    return app.return_code or 0
 
 
 @dataclass
@@ -977,24 +1029,15 @@ def _record_fleet(args: argparse.Namespace, names: list[str]) -> int:
     Exit 1 if no context listed anything."""
     import signal
 
-    from podwatch.recording.writer import RecordingWriter
-
     if args.rotate is not None:
         _error("--rotate records one context; several contexts record into one file")
         return EXIT_USAGE
     members = _members(args, names)
-    scopes = {m.context: m.scope.as_dict() for m in members if m.scope is not None}
     try:
-        writer = RecordingWriter(
-            args.file,
-            redact=not args.no_redact,
-            header={"contexts": names, "scopes": scopes},
-        )
+        writer = _fleet_writer(args.file, names, members, not args.no_redact)
     except OSError as exc:
         _error(f"cannot write {args.file}: {exc.strerror or exc}")
-        for m in members:
-            if m.cluster is not None:
-                m.cluster.close()
+        _close_members(members)
         return EXIT_BAD_INPUT
     fleet = _fleet(args, members, recorder=writer, restart_logs=args.logs)
     stopping = False

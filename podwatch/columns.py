@@ -33,6 +33,7 @@ class PodColumn:
 
 
 MARK = PodColumn("mark", "")
+CONTEXT = PodColumn("ctx", "CONTEXT")
 NAMESPACE = PodColumn("ns", "NAMESPACE")
 NAME = PodColumn("name", "NAME")
 STATUS = PodColumn("status", "STATUS")
@@ -46,9 +47,12 @@ AGE = PodColumn("age", "AGE")
 QOS = PodColumn("qos", "QOS")
 
 
-def all_columns(*, all_namespaces: bool) -> list[PodColumn]:
-    """Every column, in display order, before any gives way."""
-    head = [MARK, NAMESPACE] if all_namespaces else [MARK]
+def all_columns(*, all_namespaces: bool, contexts: bool = False) -> list[PodColumn]:
+    """Every column, in display order, before any gives way; `contexts`: the rows come
+    from several clusters (kube/fleet.py)."""
+    head = [MARK, CONTEXT] if contexts else [MARK]
+    if all_namespaces:
+        head.append(NAMESPACE)
     return [*head, NAME, STATUS, PHASE, READY, RESTARTS, PROBES, NODE, AGE, QOS]
 
 
@@ -70,16 +74,18 @@ GIVE_WAY: tuple[Step, ...] = (
     Step(AGE),
     Step(NODE, most=12),
     Step(NAMESPACE, most=12),
+    Step(CONTEXT, most=12),
     Step(STATUS, most=16),
     Step(NODE),
     Step(NAMESPACE, most=7),
+    Step(CONTEXT, most=7),
 )
 """The order in which columns make room for NAME (README, "The dashboard"). The mark,
 NAME and READY never go."""
 
 
 def plan(
-    natural: Mapping[str, int], width: int, *, all_namespaces: bool
+    natural: Mapping[str, int], width: int, *, all_namespaces: bool, contexts: bool = False
 ) -> list[tuple[PodColumn, int]]:
     """The columns shown at `width` and their widths, from each column's natural width
     (its widest cell or header): the fewest steps of `GIVE_WAY` that let the full name
@@ -88,7 +94,7 @@ def plan(
     def want(col: PodColumn) -> int:
         return max(cell_len(col.header), natural.get(col.key, 0))
 
-    columns = all_columns(all_namespaces=all_namespaces)
+    columns = all_columns(all_namespaces=all_namespaces, contexts=contexts)
     widths = {col.key: want(col) for col in columns}
 
     def total() -> int:

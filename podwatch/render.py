@@ -70,6 +70,7 @@ def pod_cell_values(row: PodRow, now: float) -> dict[str, tuple[str, str]]:
         with_age += f" ({format_age(now - sm.last_restart)} ago)"
     cells = {
         "mark": (SEVERITY_MARK[row.health], style),
+        "ctx": (clean(row.context, limit=253), ""),
         "ns": (clean(sm.namespace, limit=253), ""),
         # Cut (keeping the suffix) before escaping: a malformed over-long name keeps
         # the part that tells it apart.

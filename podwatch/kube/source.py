@@ -236,6 +236,9 @@ class ReplaySource:
 
     def status(self) -> SourceStatus:
         context = self.log.header.get("context")
+        several = self.log.header.get("contexts")
+        if not context and isinstance(several, list):
+            context = ",".join(str(c) for c in several)
         return SourceStatus(str(context) if context else "recording")
 
     def stale_kinds(self) -> dict[str, KindStatus]:
@@ -487,6 +490,9 @@ class LiveSource:
         self.context = context
         """Given when several contexts are watched at once (kube/fleet.py): each event is
         marked with it, so that one recording holds them all apart."""
+        self.listed: set[str] = set()
+        """The kinds whose list has come (their RELIST taken), whether or not this
+        source's own store applied it."""
         self.store = store_factory()
         self.store.now = self.started
         self.recorder = recorder
@@ -606,7 +612,10 @@ class LiveSource:
         self._wake(more)
         return batch
 
-    def poll(self) -> Changes:
+    def take(self) -> list[WatchEvent]:
+        """The next batch, marked with the context, observed (`record --logs`), recorded
+        and counted, but not applied: `poll` applies it to this source's store, a fleet
+        (kube/fleet.py) its members' to one store."""
         batch = self._take()
         if self.context:
             for event in batch:
@@ -616,27 +625,37 @@ class LiveSource:
         if self._recorder is not None:
             for event in batch:
                 self._recorder.write(event)
-        changes = self.store.apply_all(batch, self.started)
-        count = len(batch)
-        bookmarks = sum(1 for event in batch if event.type == "BOOKMARK")
+        bookmarks = 0
+        for event in batch:
+            if event.type == "BOOKMARK":
+                bookmarks += 1
+            elif event.type == "RELIST":
+                self.listed.add(event.kind)
+        self.received += len(batch)
+        # Bookmarks are the server's keep-alives, not changes: an idle cluster reads
+        # 0.0 ev/s, and the status line is not redrawn (sent over SSH) for them.
+        self.rate.add(self.clock(), len(batch) - bookmarks)
+        return batch
+
+    def poll(self) -> Changes:
+        changes = self.store.apply_all(self.take(), self.started)
         now = self.clock()
         if now > self.store.now:
             self.store.now = now
         if self.store.tombstones:
             # Deleted pods kept past their time go by the clock, whether or not events come.
             changes.pods |= self.store.expire_tombstones()
-        # Refused kinds, and a missing EndpointSlice API (Endpoints may stand in for it).
-        self.store.unreadable = frozenset(
+        self.store.unreadable = self.unreadable_kinds()
+        return changes
+
+    def unreadable_kinds(self) -> frozenset[str]:
+        """Refused kinds, and a missing EndpointSlice API (Endpoints may stand in for it)."""
+        return frozenset(
             kind
             for kind, w in self.watchers.items()
             if w.status.state is WatchState.FORBIDDEN
             or (kind == "EndpointSlice" and w.status.state is WatchState.UNAVAILABLE)
         )
-        self.received += count
-        # Bookmarks are the server's keep-alives, not changes: an idle cluster reads
-        # 0.0 ev/s, and the status line is not redrawn (sent over SSH) for them.
-        self.rate.add(now, count - bookmarks)
-        return changes
 
     def statuses(self) -> dict[str, KindStatus]:
         return {kind: w.status for kind, w in self.watchers.items()}
@@ -646,9 +665,9 @@ class LiveSource:
         not watching now. A kind still starting (never listed) has nothing stale to
         show, and a forbidden or unavailable one is refused, not stale: the status line
         says those."""
-        synced = self.store.synced
+        listed = self.listed
         return {
-            kind: st for kind, st in self.statuses().items() if kind in synced and st.state in STALE
+            kind: st for kind, st in self.statuses().items() if kind in listed and st.state in STALE
         }
 
     @property
@@ -661,12 +680,12 @@ class LiveSource:
     def settled(self) -> bool:
         """Every kind has delivered its list, or is refused (forbidden, not served, failed)."""
         return all(
-            kind in self.store.synced or st.state in REFUSED for kind, st in self.statuses().items()
+            kind in self.listed or st.state in REFUSED for kind, st in self.statuses().items()
         )
 
     def unreachable(self, attempts: int = 4) -> bool:
         """Nothing ever listed and every kind has failed `attempts` times in a row."""
-        return not self.store.synced and all(
+        return not self.listed and all(
             st.state is WatchState.FAILED
             or (st.state is WatchState.RECONNECTING and st.attempt >= attempts)
             for st in self.statuses().values()

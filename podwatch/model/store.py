@@ -349,12 +349,15 @@ class Store:
             self.resource_versions[kind] = rv
 
     def _relist(self, kind: str, obj: Any, changes: Changes) -> None:
-        """After a (re-)list: whatever of `kind` the list did not contain is gone."""
+        """After a (re-)list: whatever of `kind` the list did not contain is gone. Of one
+        cluster's, when several share the store (model/contexts.py): a `scope` prefix
+        (`east/`) limits the truth of the list to the names it begins."""
         keys = {
             (s(k[0]), s(k[1]))
             for k in lst(d(obj).get("keys"))
             if isinstance(k, list) and len(k) == 2
         }
+        scope = s(d(obj).get("scope"))
         self.synced.add(kind)
         changes.kinds.add(kind)
         rv = s(d(obj).get("resourceVersion"))
@@ -369,7 +372,9 @@ class Store:
             **self.workloads,
         }.get(kind)
         if kind == "Node":
-            gone_nodes = [name for name in self.nodes if ("", name) not in keys]
+            gone_nodes = [
+                name for name in self.nodes if ("", name) not in keys and name.startswith(scope)
+            ]
             for name in gone_nodes:
                 self._node("DELETED", {"metadata": {"name": name}}, changes)
             return
@@ -380,7 +385,7 @@ class Store:
         if table is None:
             return
         handler = self._handlers[kind]
-        for key in [k for k in table if k not in keys]:
+        for key in [k for k in table if k not in keys and k[0].startswith(scope)]:
             handler(self, "DELETED", {"metadata": {"namespace": key[0], "name": key[1]}}, changes)
 
     # ----------------------------------------------------------------- pods

@@ -67,6 +67,9 @@ class PodRow:
     or captured): if not, a pod with probes shows `?`, not 0."""
     gone: Gone | None = None
     """Set for a pod that is gone (a tombstone): `health` is then its last known one."""
+    context: str = ""
+    """The context the pod is in, when several are shown in one table (its namespace and
+    node then shown without it: model/contexts.py `in_context`)."""
 
     @property
     def probe_text(self) -> str:

@@ -156,6 +156,7 @@ class PodwatchApp(ShadowedOutput):
         poll_interval: float = POLL_INTERVAL,
         low_bandwidth: bool | None = None,
         alert: bool = False,
+        contexts: tuple[str, ...] | None = None,
     ) -> None:
         if low_bandwidth is None:
             low_bandwidth = low_bandwidth_wanted()
@@ -171,6 +172,9 @@ class PodwatchApp(ShadowedOutput):
         self.source: Source = source
         """What is shown. The app never stops it: whoever created it does."""
         self.all_namespaces = all_namespaces
+        self.contexts = tuple(getattr(source, "contexts", ())) if contexts is None else contexts
+        """Several clusters in one table (kube/fleet.py, or a recording of several): their
+        names; the store's namespaces and nodes are scoped with them (model/contexts.py)."""
         self.restart = restart
         """Live: a new source over another namespace (None: all namespaces). Given by the
         sources' owner, which stops the one replaced."""
@@ -205,7 +209,8 @@ class PodwatchApp(ShadowedOutput):
     def on_mount(self) -> None:
         if self.low_bandwidth:
             self.add_class("low-bandwidth")
-        self.install_screen(MainScreen(all_namespaces=self.all_namespaces), name="pods")
+        main = MainScreen(all_namespaces=self.all_namespaces, contexts=self.contexts)
+        self.install_screen(main, name="pods")
         self.push_screen("pods")
         self.set_interval(self.poll_interval, self.drain, name="drain")
         self.set_interval(TICK_INTERVAL, self.tick, name="tick")
@@ -413,7 +418,7 @@ class PodwatchApp(ShadowedOutput):
 
     def action_command(self) -> None:
         self.prompt(
-            PromptScreen(":", ":pods  :svc  :deploy  :nodes  :events  :ns NAME  :q"),
+            PromptScreen(":", ":pods  :svc  :deploy  :nodes  :events  :ns NAME  :ctx NAME  :q"),
             self.run_command,
         )
 
@@ -436,6 +441,8 @@ class PodwatchApp(ShadowedOutput):
             self._show_view(self._events_screen())
         elif verb in ("ns", "namespace"):
             self.switch_namespace(args[0] if args else None)
+        elif verb in ("ctx", "context"):
+            self.switch_context(args[0] if args else None)
         elif verb in ("q", "quit"):
             self.exit()
         else:
@@ -463,6 +470,27 @@ class PodwatchApp(ShadowedOutput):
             screen.set_namespace(namespace)
         self._awaited_namespace = namespace
         self._report_empty_namespace()
+
+    def switch_context(self, context: str | None) -> None:
+        """`:ctx NAME`: only that context's pods (several watched at once); `:ctx` alone:
+        every context's again. All are still watched: switching is at once."""
+        contexts = self.contexts
+        if not contexts:
+            self.notify(
+                "one context is watched: --context a,b or --all-contexts watch several",
+                markup=False,
+            )
+            return
+        if context is not None and context not in contexts:
+            have = ", ".join(contexts)
+            self.notify(
+                f"no context {clean(context, 253)} (have: {clean(have, 400)})", markup=False
+            )
+            return
+        self.action_show_pods()
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.set_context(context)
 
     def _watches_other_namespace(self, namespace: str | None) -> bool:
         """Live over one namespace, asked for another (or for all): a new watch is

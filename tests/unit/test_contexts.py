@@ -11,10 +11,22 @@ import pytest
 from podwatch.kube.config import ConfigError, connect_each, context_names
 from podwatch.model.contexts import StoresByContext, recorded_contexts
 from podwatch.model.store import Store
-from podwatch.model.watch import WatchEvent
+from podwatch.model.watch import WatchEvent, relist_marker
 from podwatch.recording import read_recording
 from podwatch.recording.format import RecordingError
 from podwatch.recording.writer import RecordingWriter
+from tests.factories import (
+    T0,
+    endpoint_slice,
+    endpoints,
+    event,
+    node,
+    pod,
+    ready_conditions,
+    running,
+    service,
+    slice_endpoint,
+)
 from tests.live.conftest import pod_obj
 from tests.unit.test_kube_config import ctx, env, kubeconfig
 
@@ -102,3 +114,92 @@ def test_a_line_with_a_context_that_is_not_a_name_is_refused(tmp_path, context) 
     path.write_text(path.read_text().splitlines()[0] + "\n" + json.dumps(line) + "\n")
     with pytest.raises(RecordingError, match="jsonl:2: event 'context' is not a name"):
         read_recording(str(path))
+
+
+# --------------------------------------------------------------------------- one store
+
+
+def apply_scoped(store: Store, context: str, *objects: dict, etype: str = "ADDED") -> None:
+    from podwatch.model.contexts import scoped
+
+    for obj in objects:
+        store.apply(scoped(WatchEvent(0.0, obj["kind"], etype, obj), context), T0)
+
+
+def test_two_clusters_in_one_store_keep_their_pods_nodes_services_and_events_apart() -> None:
+    from podwatch.model.view import pod_detail
+
+    store = Store()
+    taint = {"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}
+    for context, ready in (("east", True), ("west", False)):
+        apply_scoped(
+            store,
+            context,
+            node("node-1", taints=[taint] if context == "west" else None),
+            pod(
+                labels={"app": "web"},
+                statuses=[running(ready=ready)],
+                conditions=ready_conditions(ready),
+            ),
+            service("svc", selector={"app": "web"}),
+            endpoints("svc", **({"ready": [("10.0.0.5", "web")]} if ready else {})),
+        )
+    apply_scoped(store, "west", event("e1", "web", "Unhealthy", "Readiness probe failed"))
+    east, west = ("east/default", "web"), ("west/default", "web")
+    assert set(store.pods) == {east, west}
+    assert set(store.nodes) == {"east/node-1", "west/node-1"}
+    assert store.is_ready(east) and not store.is_ready(west)
+    e, w = pod_detail(store, east), pod_detail(store, west)
+    assert [m.state for m in e.memberships] == ["ready"]  # east's Endpoints list east's pod
+    assert [m.state for m in w.memberships] == ["selected, not listed"]  # west's lists none
+    assert e.summary.node == "east/node-1" and w.summary.node == "west/node-1"
+    assert [ev.reason for ev in store.pod_events(west)] == ["Unhealthy"]
+    assert store.pod_events(east) == []
+    assert store.pods_on_node("west/node-1") == {west}
+
+
+def test_a_relist_of_one_cluster_leaves_the_others_objects() -> None:
+    from podwatch.model.contexts import scoped
+
+    store = Store()
+    for context in ("east", "west"):
+        apply_scoped(store, context, node("node-1"), pod("web"), pod("api", ip="10.0.0.6"))
+    # east lists again: its api pod and its node are gone; west's are not touched
+    for kind, keys in (("Pod", [("default", "web")]), ("Node", [])):
+        store.apply(scoped(relist_marker(1.0, kind, keys), "east"), T0 + 1)
+    assert set(store.pods) == {
+        ("east/default", "web"),
+        ("west/default", "web"),
+        ("west/default", "api"),
+    }
+    assert set(store.nodes) == {"west/node-1"}
+
+
+def test_scoped_copies_and_never_changes_the_object() -> None:
+    import copy
+
+    from podwatch.model.contexts import scoped
+
+    objects = [
+        pod(),
+        node(),
+        event("e1", "web", "BackOff", "m"),
+        endpoints("svc", ready=[("10.0.0.5", "web")]),
+        endpoint_slice("svc", endpoints_=[slice_endpoint("10.0.0.5", "web")]),
+        {"kind": "Pod", "metadata": "not a dict", "spec": ["odd"]},
+    ]
+    for obj in objects:
+        before = copy.deepcopy(obj)
+        scoped(WatchEvent(0.0, obj["kind"], "ADDED", obj), "east")
+        assert obj == before
+
+
+def test_split_scoped_takes_the_longest_context_that_begins_the_name() -> None:
+    from podwatch.model.contexts import split_scoped
+
+    arn = "arn:aws:eks:eu-west-1:1:cluster/prod"
+    contexts = ["arn:aws:eks:eu-west-1:1:cluster", arn, "east"]
+    assert split_scoped(f"{arn}/default", contexts) == (arn, "default")
+    assert split_scoped("east/kube-system", contexts) == ("east", "kube-system")
+    assert split_scoped("default", contexts) == ("", "default")
+    assert split_scoped("eastern/x", contexts) == ("", "eastern/x")

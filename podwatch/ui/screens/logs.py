@@ -95,8 +95,12 @@ class LogScreen(ScrollKeys, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A replay reads and follows nothing: those keys are not offered."""
         if action in ("follow", "reload"):
-            return getattr(self.app.source, "cluster", None) is not None
+            return self._target() is not None
         return True
+
+    def _target(self):
+        """(cluster, namespace, name) to read the pod's log from; None in a replay."""
+        return log_target(self.app.source, self.pod)
 
     def compose(self) -> ComposeResult:
         yield Label("", id="log-title")
@@ -125,7 +129,7 @@ class LogScreen(ScrollKeys, Screen[None]):
     def _title(self, doing: str = "") -> None:
         container = self.container
         name = container.name if container else "?"
-        if getattr(self.app.source, "cluster", None) is None:
+        if self._target() is None:
             keys = "c container, esc back"  # a replay: what it recorded, nothing to read
         else:
             keys = ("f stop" if self.following else "f follow") + ", c container, r again, esc back"
@@ -136,14 +140,14 @@ class LogScreen(ScrollKeys, Screen[None]):
         self._stop_following()
         container = self.container
         self._title()
-        cluster = getattr(self.app.source, "cluster", None)
+        target = self._target()
         if container is None:
             self._show([ContainerLog("?", False, error="the pod has no containers")])
-        elif cluster is None:
+        elif target is None:
             self._show(self._recorded(container.name))
         else:
             self.query_one("#log-text", Static).update(Text("reading…", style="dim"))
-            self._read(cluster, container.name, bool(container.restarts))
+            self._read(target, container.name, bool(container.restarts))
 
     def _recorded(self, container: str) -> list[ContainerLog]:
         """What the recording holds of this container, up to the replay's moment."""
@@ -161,10 +165,10 @@ class LogScreen(ScrollKeys, Screen[None]):
         self.dismiss(None)
 
     @work(thread=True, exclusive=True, group="logs")
-    def _read(self, cluster, container: str, restarted: bool) -> None:
+    def _read(self, target, container: str, restarted: bool) -> None:
         from podwatch.kube.logs import read_log
 
-        namespace, pod = self.pod
+        cluster, namespace, pod = target
         logs = [read_log(cluster, namespace, pod, container)]
         if restarted:
             logs.insert(0, read_log(cluster, namespace, pod, container, previous=True))
@@ -185,9 +189,9 @@ class LogScreen(ScrollKeys, Screen[None]):
             self._title(" · follow stopped")
             self._redraw()
             return
-        cluster = getattr(self.app.source, "cluster", None)
+        target = self._target()
         container = self.container
-        if cluster is None:
+        if target is None:
             self.app.notify("A replay cannot follow: logs are followed live.", title="Logs")
             return
         if container is None:
@@ -200,7 +204,7 @@ class LogScreen(ScrollKeys, Screen[None]):
             self._arrived.clear()
             self._ended = None
         self._show([*earlier, self._followed])
-        namespace, pod = self.pod
+        cluster, namespace, pod = target
         self._follower = LogFollower(
             cluster, namespace, pod, container.name, self._take_lines, self._take_end
         ).start()
@@ -256,6 +260,17 @@ class LogScreen(ScrollKeys, Screen[None]):
             scroll.scroll_end(animate=False)
 
 
+def log_target(source, pod: Key):
+    """(cluster, namespace, name) through which `pod`'s log is read: the source's
+    cluster, or with several contexts (kube/fleet.py) the pod's own, its namespace
+    without the context; None for a replay (only what the recording holds)."""
+    cluster_for = getattr(source, "cluster_for", None)
+    if cluster_for is not None:
+        return cluster_for(pod)
+    cluster = getattr(source, "cluster", None)
+    return None if cluster is None else (cluster, pod[0], pod[1])
+
+
 def open_logs(app, store, key: Key | None) -> None:
     """`l` on a pod: its log screen; on a pod gone, or none selected, a notice."""
     from podwatch.model.view import pod_detail
@@ -265,7 +280,7 @@ def open_logs(app, store, key: Key | None) -> None:
         app.notify("No pod selected.", title="Logs")
         return
     pod = detail.summary.key
-    replay = getattr(app.source, "cluster", None) is None
+    replay = log_target(app.source, pod) is None
     if detail.gone is not None and not (replay and store.logs.containers(pod)):
         app.notify("The pod is gone: its containers' logs went with it.", title="Logs")
         return

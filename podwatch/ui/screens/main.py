@@ -63,16 +63,18 @@ class MainScreen(FilterField):
         Binding("shift+tab", "pane(-1)", "Previous pane", show=False, priority=True),
     ]
 
-    def __init__(self, *, all_namespaces: bool = False) -> None:
+    def __init__(self, *, all_namespaces: bool = False, contexts: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.all_namespaces = all_namespaces
+        self.contexts = contexts
+        """Several clusters in one table (kube/fleet.py): their names, in order."""
         self._shown: Key | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         yield Static(id="stale")
         with Container(id="body"):
-            yield PodTable(all_namespaces=self.all_namespaces, id="pods")
+            yield PodTable(all_namespaces=self.all_namespaces, contexts=self.contexts, id="pods")
             yield PodDetails(id="details")
         yield Input(
             placeholder="filter: words, or -l key=value", id="filter", validators=[FilterSyntax()]
@@ -241,11 +243,17 @@ class MainScreen(FilterField):
             self.table.focus()
             return
         if self.table.view.describe:
-            self.table.view = ViewFilter(hide_gone=self.table.view.hide_gone)
+            view = self.table.view  # `d`'s choice and `:ctx`'s stay
+            self.table.view = ViewFilter(hide_gone=view.hide_gone, context=view.context)
             self._rebuild()
 
     def set_namespace(self, namespace: str | None) -> None:
         self.table.view.namespace = namespace
+        self._rebuild()
+
+    def set_context(self, context: str | None) -> None:
+        """`:ctx NAME`: one context's pods; None: every context's."""
+        self.table.view.context = context
         self._rebuild()
 
     def _rebuild(self) -> None:

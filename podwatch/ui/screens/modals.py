@@ -85,6 +85,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ),
             (":pods", "back to the pod view"),
             (":ns NAME", "only that namespace (live: watch it); :ns alone: all namespaces"),
+            (":ctx NAME", "only that context (with several); :ctx alone: every context"),
             ("?", "this help"),
             ("ctrl+l", "redraw the whole screen (if something else drew on the terminal)"),
             ("q, ctrl+c, :q", "quit"),

@@ -32,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from podwatch.columns import PodColumn, header_line, plan, row_line
+from podwatch.model.contexts import in_context, scoped_name
 from podwatch.model.k8s import Key
 from podwatch.model.selectors import Selector, SelectorError, parse_prefix
 from podwatch.model.store import Store
@@ -60,6 +61,7 @@ MEASURED = (
     "node",
     "qos",
     "ready",
+    "ctx",
 )
 """Columns whose width follows their longest cell (up to the column's cap)."""
 
@@ -98,6 +100,8 @@ class ViewFilter:
     hide_gone: bool = False
     """Hide the pods that are gone (`d`). Not a filter that `esc` clears: a choice of
     what the table holds, said in the status line."""
+    context: str | None = None
+    """`:ctx NAME`: only that context's pods (several watched at once)."""
     _words: tuple[str, list[str]] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -112,6 +116,7 @@ class ViewFilter:
             node=base.node if base else None,
             service=base.service if base else None,
             hide_gone=base.hide_gone if base else False,
+            context=base.context if base else None,
         )
         rest = []
         at = 0
@@ -144,6 +149,8 @@ class ViewFilter:
             parts.append(self.text)
         if self.selector is not None:
             parts.append(f"-l {self.selector}")
+        if self.context is not None:
+            parts.append(f"ctx {self.context}")
         if self.namespace:
             parts.append(f"ns {self.namespace}")
         if self.service is not None:
@@ -155,19 +162,26 @@ class ViewFilter:
         return " ".join(parts)
 
     def matches(self, row: PodRow, labels: Mapping[str, str], hay: str | None = None) -> bool:
+        """Whether the row is shown. A row of several contexts (`row.context`) shows its
+        namespace and node without the context (`:ns default` is default in each); a
+        Service's and a node's names (from `enter` in their views) are the store's, the
+        context's prefix included (model/contexts.py)."""
         sm = row.summary
         if row.gone is not None and (self.hide_gone or self.service is not None):
             return False  # a pod that is gone is no Service's any more
         if self.unhealthy_only and not needs_a_look(row):
             return False  # at risk counts: `u` is "what needs a look", not "what is down"
+        if self.context is not None and row.context != self.context:
+            return False
         if self.namespace and sm.namespace != self.namespace:
             return False
-        if self.node is not None and sm.node != self.node:
+        if self.node is not None and scoped_name(row.context, sm.node) != self.node:
             return False
         if self.selector is not None or self.service is not None:
             if self.selector is not None and not self.selector.matches(labels):
                 return False
-            if self.service is not None and not self.service.matches(sm.namespace, labels):
+            namespace = scoped_name(row.context, sm.namespace)
+            if self.service is not None and not self.service.matches(namespace, labels):
                 return False
         if self.text:
             hay = haystack(row) if hay is None else hay
@@ -195,7 +209,8 @@ def haystack(row: PodRow) -> str:
     """What the words of `/` are looked for in."""
     sm = row.summary
     gone = row.gone.word if row.gone is not None else ""
-    return f"{sm.namespace}/{sm.name} {sm.node} {sm.status} {sm.phase} {gone}".lower()
+    where = f"{row.context}/{sm.namespace}" if row.context else sm.namespace
+    return f"{where}/{sm.name} {sm.node} {sm.status} {sm.phase} {gone}".lower()
 
 
 class _Derived:
@@ -253,6 +268,7 @@ def _widths_of(row: PodRow) -> tuple[int, ...]:
         cell_len(clean(sm.node or "-", 253)),
         cell_len(clean(sm.qos or "-", 30)),
         len(sm.ready_text),
+        cell_len(clean(row.context, 253)),
     )
 
 
@@ -320,9 +336,14 @@ class PodTable(ScrollView, can_focus=True):
     class Selected(_PodMessage):
         """`enter` (or a click on the selected row) on a pod."""
 
-    def __init__(self, *, all_namespaces: bool = False, **kwargs) -> None:
+    def __init__(
+        self, *, all_namespaces: bool = False, contexts: tuple[str, ...] = (), **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.all_namespaces = all_namespaces
+        self.contexts = contexts
+        """The contexts the rows come from, when several are watched at once: a CONTEXT
+        column, and namespaces and nodes shown without their context prefix."""
         self.sort_mode = "health"
         self.view = ViewFilter()
         self.now = 0.0
@@ -461,9 +482,12 @@ class PodTable(ScrollView, can_focus=True):
         bulk = changed is None or len(changed) > max(BULK, len(self._rows) // 8)
         touched = False
         view = self.view
+        contexts = self.contexts
         for key in keys:  # type: ignore[attr-defined]
             rid = row_id(key)
             row = pod_row(store, key)
+            if row is not None and contexts:
+                row = in_context(row, contexts)
             if row is None:
                 if derived is not None:
                     derived.pop(rid, None)
@@ -858,9 +882,11 @@ class PodTable(ScrollView, can_focus=True):
         natural = {c: max(n) if n else 0 for c, n in zip(MEASURED, self._lengths, strict=True)}
         natural["mark"] = 1
         natural["age"] = 6
-        signature = (width, self.all_namespaces, tuple(natural.values()))
+        several = bool(self.contexts)
+        signature = (width, self.all_namespaces, several, tuple(natural.values()))
         if self._layout is None or self._layout[0] != signature:
-            self._layout = (signature, plan(natural, width, all_namespaces=self.all_namespaces))
+            layout = plan(natural, width, all_namespaces=self.all_namespaces, contexts=several)
+            self._layout = (signature, layout)
         return self._layout[1]
 
     def _line(self, line: Text, style: Style, width: int, over: Style | None = None) -> Strip:
