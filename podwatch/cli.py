@@ -474,14 +474,14 @@ def replay_dashboard(recording: Recording | IndexedLog, args: argparse.Namespace
     given; MomentError if it is not in the recording), `--paused`, `--speed`, colours,
     bandwidth."""
     from podwatch.kube.source import ReplaySource
-    from podwatch.model.contexts import recorded_contexts, scoped
+    from podwatch.model.contexts import recorded_contexts, scoped_events
     from podwatch.ui.app import PodwatchApp
 
     at = _moment(args.at, recording.started, recording.duration)
     contexts = recorded_contexts(recording.header) or []
     if contexts and isinstance(recording, Recording):
         # Several clusters in one table: each event scoped with its context (one store).
-        recording.events = [scoped(e, e.context) if e.context else e for e in recording.events]
+        recording.events = scoped_events(recording.events)
     source = ReplaySource(recording, speed=args.speed, paused=args.paused)
     if at is not None:
         source.seek(at)

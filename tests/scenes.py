@@ -13,6 +13,7 @@ from pathlib import Path
 
 from podwatch.data import demo_path
 from podwatch.kube.source import ReplaySource
+from podwatch.model.contexts import recorded_contexts, scoped_events
 from podwatch.recording import many_namespaces, read_recording
 from podwatch.ui.app import PodwatchApp
 
@@ -41,6 +42,8 @@ LAB_ROLLOUT = "tests/data/recordings/lab-rollout/rollout-stuck.jsonl.gz"
 """Recorded by podwatch from the lab's real control plane (see its README)."""
 RECORDED_LOGS = "tests/data/recordings/record-logs/crashloop-logs.jsonl"
 """Recorded by `podwatch record --logs` from the API server double (see its README)."""
+TWO_CLUSTERS = "tests/data/recordings/contexts/two-clusters.jsonl"
+"""Recorded by `podwatch record --all-contexts` from two API server doubles (its README)."""
 
 SCENES: tuple[Scene, ...] = (
     Scene("overview", "Every scenario at once, unhealthy first", 150),
@@ -120,6 +123,15 @@ SCENES: tuple[Scene, ...] = (
         keys=("colon", *"svc", "enter"),
     ),
     Scene(
+        "contexts",
+        "Two clusters in one table (--all-contexts): the same StatefulSet pod in each, "
+        "prod's checkout pod NotReady in its Service",
+        0,
+        files=(TWO_CLUSTERS,),
+        namespace="prod-eu-west-1/shop",
+        pod="checkout-api-7d9f8b6c5d-x2x9q",
+    ),
+    Scene(
         "logs",
         "l in a replay: what the crashed container printed at each restart (record --logs)",
         0,
@@ -152,9 +164,16 @@ def build_app(scene: Scene) -> PodwatchApp:
 
     files = [str(REPO / f) for f in scene.files] or [str(demo_path())]
     recording = read_recording(files)
+    contexts = recorded_contexts(recording.header) or []
+    if contexts:  # several clusters in one table, as `replay` shows them
+        recording.events = scoped_events(recording.events)
     source = ReplaySource(recording, clock=lambda: 0.0, paused=True)
     source.seek(scene.at if not scene.files else recording.duration)
-    return PodwatchApp(source, all_namespaces=many_namespaces(recording))
+    return PodwatchApp(
+        source,
+        all_namespaces=many_namespaces(recording) and not contexts,
+        contexts=tuple(contexts),
+    )
 
 
 async def prepare(pilot, scene: Scene) -> None:

@@ -95,6 +95,12 @@ def _scope_list(items: Any, scope: Callable[[Any, str], Any], context: str) -> A
     return [scope(item, context) for item in items] if isinstance(items, list) else items
 
 
+def scoped_events(events: list[WatchEvent]) -> list[WatchEvent]:
+    """A recording's events of several contexts, each scoped with its own: one store
+    holds them apart (the dashboard's replay)."""
+    return [scoped(event, event.context) if event.context else event for event in events]
+
+
 def scoped(event: WatchEvent, context: str) -> WatchEvent:
     """`event` with every name by which objects find each other scoped with `context`
     (see the module). Objects are copied where they change, never changed: a recorder
