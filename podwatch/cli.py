@@ -30,7 +30,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import TYPE_CHECKING, Any, TextIO
@@ -954,8 +954,6 @@ def _errors_text(statuses) -> str:
 def run_record(args: argparse.Namespace) -> int:
     """Headless recording: a one-line progress report on stderr; Ctrl-C, SIGTERM or
     --duration end it with the file closed cleanly."""
-    import signal
-    import time
 
     from podwatch.kube.config import ConfigError
     from podwatch.kube.source import LiveSource
@@ -986,35 +984,18 @@ def run_record(args: argparse.Namespace) -> int:
         _error(f"cannot write {args.file}: {exc.strerror or exc}")
         return EXIT_BAD_INPUT
     source = LiveSource(cluster, scope, recorder=recorder, restart_logs=args.logs).start()
-    stopping = False
-
-    def on_signal(_signum, _frame) -> None:
-        nonlocal stopping
-        stopping = True
-
-    previous = signal.signal(signal.SIGTERM, on_signal)
     tty = sys.stderr.isatty()
-    began = time.monotonic()
-    last_report = 0.0
-    counts: dict[str, int] = {}
+
+    def step() -> None:
+        source.poll()
+        if args.rotate is not None:
+            recorder.tick()  # a quiet cluster's file still ends on time
+
     try:
-        while not stopping:
-            if args.duration is not None and time.monotonic() - began >= args.duration:
-                break
-            changes = source.poll()
-            if args.rotate is not None:
-                recorder.tick()  # a quiet cluster's file still ends on time
-            for kind in changes.kinds:
-                counts[kind] = counts.get(kind, 0)
-            now = time.monotonic()
-            if now - last_report >= (0.5 if tty else 10.0):
-                last_report = now
-                _progress(args.file, recorder.count, source, tty)
-            time.sleep(0.1)
-    except KeyboardInterrupt:
-        pass
+        _record_until_stopped(
+            args.duration, step, lambda: _progress(args.file, recorder.count, source, tty)
+        )
     finally:
-        signal.signal(signal.SIGTERM, previous)
         source.stop()
         cluster.close()
     _progress(args.file, recorder.count, source, tty, final=True)
@@ -1024,10 +1005,43 @@ def run_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record_until_stopped(
+    duration: float | None, step: Callable[[], object], report: Callable[[], None]
+) -> None:
+    """The headless recorder's loop: `step` every tenth of a second, `report` every
+    half second on a terminal (every 10 s into a log), until `duration` has passed,
+    SIGTERM or Ctrl-C. Stopping the sources is the caller's."""
+    import signal
+
+    stopping = False
+
+    def on_signal(_signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    every = 0.5 if sys.stderr.isatty() else 10.0
+    began = time.monotonic()
+    last_report = 0.0
+    try:
+        while not stopping:
+            if duration is not None and time.monotonic() - began >= duration:
+                break
+            step()
+            now = time.monotonic()
+            if now - last_report >= every:
+                last_report = now
+                report()
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _record_fleet(args: argparse.Namespace, names: list[str]) -> int:
     """`record` of several contexts into one file: each line marked with its context.
     Exit 1 if no context listed anything."""
-    import signal
 
     if args.rotate is not None:
         _error("--rotate records one context; several contexts record into one file")
@@ -1039,32 +1053,13 @@ def _record_fleet(args: argparse.Namespace, names: list[str]) -> int:
         _error(f"cannot write {args.file}: {exc.strerror or exc}")
         _close_members(members)
         return EXIT_BAD_INPUT
-    fleet = _fleet(args, members, recorder=writer, restart_logs=args.logs)
-    stopping = False
-
-    def on_signal(_signum, _frame) -> None:
-        nonlocal stopping
-        stopping = True
-
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    fleet = _fleet(args, members, recorder=writer, restart_logs=args.logs).start()
     tty = sys.stderr.isatty()
-    began = time.monotonic()
-    last_report = 0.0
-    fleet.start()
     try:
-        while not stopping:
-            if args.duration is not None and time.monotonic() - began >= args.duration:
-                break
-            fleet.poll()
-            now = time.monotonic()
-            if now - last_report >= (0.5 if tty else 10.0):
-                last_report = now
-                _fleet_progress(args.file, writer.count, fleet, tty)
-            time.sleep(0.1)
-    except KeyboardInterrupt:
-        pass
+        _record_until_stopped(
+            args.duration, fleet.poll, lambda: _fleet_progress(args.file, writer.count, fleet, tty)
+        )
     finally:
-        signal.signal(signal.SIGTERM, previous)
         fleet.stop()
     _fleet_progress(args.file, writer.count, fleet, tty, final=True)
     unread = [w for w in fleet.watched if w.source is None or not w.source.store.synced]

@@ -33,3 +33,15 @@ def double() -> Iterator[ApiServerDouble]:
     finally:
         server.stop()
     assert not server.errors, server.errors
+
+
+@pytest.fixture
+def west() -> Iterator[ApiServerDouble]:
+    """A second API server double, on its own port: another cluster beside `double`
+    (several contexts at once)."""
+    server = ApiServerDouble(bookmark_interval=0.3).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert not server.errors, server.errors

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,6 @@ import pytest
 from tests.apiserver import ApiServerDouble
 from tests.live.conftest import pod_obj
 from tests.live.test_live_cli import cli_env, finish, run, start, wait_until
-
-
-@pytest.fixture
-def west() -> Iterator[ApiServerDouble]:
-    server = ApiServerDouble(bookmark_interval=0.3).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -113,12 +113,18 @@ class PodDetails(Widget):
 
     def _fill(self) -> None:
         try:
-            summary = self.query_one("#summary", Static)
-        except NoMatches:  # not composed yet, or recomposing
+            widgets = {"summary": self.query_one("#summary", Static)} | {
+                key: self.query_one(f"#pane-{key}", Pane) for key, _t, _b in PANES
+            }
+        except NoMatches:
+            # Not composed yet, or recomposing (a resize switched stack and tabs): the new
+            # panes may have been composed with what was shown before; once they are
+            # there, filled with what is shown now.
+            if self.is_mounted:
+                self.call_after_refresh(self._fill)
             return
         for key, content in self._contents().items():
-            widget = summary if key == "summary" else self.query_one(f"#pane-{key}", Pane)
-            self._put(widget, content)
+            self._put(widgets[key], content)
 
     def _put(self, widget: Static, content: RenderableType) -> None:
         """Update `widget` only if `content` draws differently: a pane refreshed by the
