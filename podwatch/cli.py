@@ -445,11 +445,11 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
             if stream is not None:
                 return _replay_stream_once(stream, args, title=title)
         recording = open_recording(files, index, skip_bad_lines=skip_bad)
-        if _several_contexts(recording.header) and (once or not isinstance(recording, Recording)):
+        if _several_contexts(recording.header) and once:
             _error(
                 "this recording holds several contexts: `replay FILE --once` shows them "
-                "(one file, --index auto or never), and the dashboard read whole "
-                "(--index never), not through the index"
+                "one by one (one file, --index auto or never); replay it without --once "
+                "to see them in one table"
             )
             return EXIT_USAGE
         # A bad --at is refused before any screen.
@@ -480,7 +480,8 @@ def replay_dashboard(recording: Recording | IndexedLog, args: argparse.Namespace
     at = _moment(args.at, recording.started, recording.duration)
     contexts = recorded_contexts(recording.header) or []
     if contexts and isinstance(recording, Recording):
-        # Several clusters in one table: each event scoped with its context (one store).
+        # Several clusters in one table: each event scoped with its context (one store);
+        # through the index they come scoped (recording/index.py).
         recording.events = scoped_events(recording.events)
     source = ReplaySource(recording, speed=args.speed, paused=args.paused)
     if at is not None:

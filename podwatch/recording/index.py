@@ -41,6 +41,7 @@ import msgspec
 
 from podwatch import codec
 from podwatch.jumps import Marks
+from podwatch.model.contexts import scoped
 from podwatch.model.store import Store
 from podwatch.model.watch import WatchEvent
 from podwatch.recording.documents import file_chunks, is_gzip, iter_lines, split_lines
@@ -258,6 +259,8 @@ def _build(
         if restatements is not None and not restatements(event, restated):
             continue
         last = event.t = max(abs_t - started, last)
+        if event.context:  # a recording of several clusters: one store holds them apart
+            event = scoped(event, event.context)
         times.append(last)
         file_no.append(number)
         offsets.append(offset)
@@ -450,6 +453,8 @@ class IndexedLog:
                 try:
                     value = codec.decode(data[at : at + size])
                     event = line_event(value, times[k])
+                    if event.context:  # as the checkpoints hold it (see `_build`)
+                        event = scoped(event, event.context)
                 except (codec.DecodeError, UnicodeDecodeError, KeyError, TypeError):
                     raise RecordingError(
                         self.paths[number], None, "changed since it was indexed: open it again"

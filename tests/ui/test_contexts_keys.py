@@ -161,3 +161,28 @@ async def test_a_pods_log_is_read_from_its_own_cluster(fleets, double, west) -> 
             pilot, lambda: "west says hello" in "\n".join(screen_lines(app)), timeout=10
         )
         assert "east says hello" not in "\n".join(screen_lines(app))
+
+
+@pytest.mark.parametrize("index", ["always", "never"])
+async def test_a_recording_of_two_clusters_replays_in_one_table_whole_or_indexed(index) -> None:
+    """The recording `podwatch record --all-contexts` made (tests/data/recordings/
+    contexts): read whole or through its index and its checkpoints, both clusters apart,
+    and a seek back to before prod's checkout pod turned NotReady."""
+    from podwatch.cli import build_sub_parser, open_recording, replay_dashboard
+    from tests.scenes import REPO, TWO_CLUSTERS
+
+    path = str(REPO / TWO_CLUSTERS)
+    recording = open_recording([path], index)
+    args = build_sub_parser("replay").parse_args([path, "--paused"])
+    app = replay_dashboard(recording, args)
+    app.source.seek(recording.duration)  # the end: prod's pod has turned NotReady
+    async with app.run_test(size=WIDE) as pilot:
+        assert await wait_until(pilot, lambda: table(app).row_count == 5)
+        shown = rows(app)
+        assert ("✗", "prod-eu-west-1", "checkout-api-7d9f8b6c5d-x2x9q") in shown
+        assert sorted(r[1] for r in shown if r[2] == "orders-db-0") == ["prod-eu-west-1", "staging"]
+        await pilot.press("g", *"1", "enter")
+        assert await wait_until(
+            pilot, lambda: ("✓", "prod-eu-west-1", "checkout-api-7d9f8b6c5d-x2x9q") in rows(app)
+        )
+        assert table(app).row_count == 5
