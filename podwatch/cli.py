@@ -469,6 +469,16 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
     return _print_report(source.store, header, args)
 
 
+def _terminal_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The dashboard's options from the command line, whatever it shows: `--ansi`,
+    `--low-bandwidth` (None: the environment decides), `--alert`."""
+    return {
+        "ansi_color": True if args.ansi else None,
+        "low_bandwidth": True if args.low_bandwidth else None,
+        "alert": args.alert,
+    }
+
+
 def replay_dashboard(recording: Recording | IndexedLog, args: argparse.Namespace) -> PodwatchApp:
     """The dashboard over `recording` as the options ask: at `--at` (the start if not
     given; MomentError if it is not in the recording), `--paused`, `--speed`, colours,
@@ -490,9 +500,7 @@ def replay_dashboard(recording: Recording | IndexedLog, args: argparse.Namespace
         source,
         all_namespaces=source.log.many_namespaces and not contexts,
         contexts=tuple(contexts),
-        ansi_color=True if args.ansi else None,
-        low_bandwidth=True if args.low_bandwidth else None,
-        alert=args.alert,
+        **_terminal_options(args),
     )
 
 
@@ -715,9 +723,7 @@ def run_live(args: argparse.Namespace) -> int:
             source,
             all_namespaces=scope.all_namespaces,
             restart=restart,
-            ansi_color=True if args.ansi else None,
-            low_bandwidth=True if args.low_bandwidth else None,
-            alert=args.alert,
+            **_terminal_options(args),
         )
         try:
             app.run()
@@ -835,9 +841,7 @@ def _fleet_dashboard(args: argparse.Namespace, names: list[str], members) -> int
     app = PodwatchApp(
         source,
         all_namespaces=all_namespaces,
-        ansi_color=True if args.ansi else None,
-        low_bandwidth=True if args.low_bandwidth else None,
-        alert=args.alert,
+        **_terminal_options(args),
     )
     try:
         app.run()
