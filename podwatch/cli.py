@@ -953,6 +953,12 @@ def _errors_text(statuses) -> str:
         by_error.setdefault(st.last_error or st.state, []).append(kind)
     if len(by_error) == 1:
         return next(iter(by_error))
+    states = {st.state for st in statuses.values()}
+    if len(states) == 1:
+        # Alike but for the resource named (RBAC: "pods is forbidden", "events is
+        # forbidden", ...): one line, not twelve of the same.
+        example = next(iter(by_error))
+        return f"every kind {next(iter(states))} ({len(statuses)} kinds), e.g. {example}"
     return "; ".join(f"{', '.join(kinds)}: {error}" for error, kinds in by_error.items())
 
 

@@ -179,3 +179,17 @@ def test_json_is_one_report_per_context_each_naming_it(two, tmp_path) -> None:
     web = {r["context"]: next(p for p in r["pods"] if p["name"] == "web-0") for r in reports}
     assert web["east"]["health"] == "healthy" and web["west"]["health"] != "healthy"
     assert "Contexts" not in done.stdout  # nothing but the documents
+
+
+def test_a_context_refused_everything_says_so_in_one_line(two, west, tmp_path) -> None:
+    """RBAC refuses every kind (a kubeconfig user without a binding): twelve errors
+    that differ only by the resource are one line, as the lab's no-access user shows."""
+    from podwatch.model.watch import KINDS
+
+    for kind in KINDS:
+        west.forbid(kind)
+    done = run(["--all-contexts", "--once", "--timeout", "15"], cli_env(two, tmp_path), tmp_path)
+    assert done.returncode == 1
+    line = contexts_lines(done.stdout)[1]
+    assert line.startswith(f"west: not read: every kind forbidden ({len(KINDS)} kinds), e.g. ")
+    assert line.count("is forbidden") == 1
