@@ -1254,7 +1254,9 @@ def section_contexts(sz: dict, tmp: Path, sec: Section) -> None:
 
     m = contexts.measure(sz["contexts_pods"], sz["contexts"], tmp, runs=sz["contexts_runs"])
     for n in m["counts"]:
-        sec.figures.update({f"cpu_{n}": m[n]["cpu"], f"rss_{n}": m[n]["rss"]})
+        sec.figures.update(
+            {f"cpu_{n}": m[n]["cpu"], f"rss_{n}": m[n]["rss"], f"lines_{n}": m[n]["lines"]}
+        )
     sec.figures.update(empty_cpu=m["empty"]["cpu"], empty_rss=m["empty"]["rss"])
     sec.rows += contexts.rows(m)
     sec.notes.append(

@@ -35,6 +35,9 @@ class Scene:
 
 
 REPO = Path(__file__).resolve().parents[1]
+PINNED_TODAY = 946_684_800.0
+"""2000-01-01: no recording's day, so every replay's clock shows its date, whatever day
+the snapshots are taken (a recording made today would show none until midnight)."""
 REAL = "tests/data/recordings/real-objects/"
 REAL_PODS = REAL + "pods-list-k8s-1.35-minikube.json"
 REAL_137 = REAL + "pod-liveness-probe-crashloop-exit-137.json"
@@ -169,11 +172,13 @@ def build_app(scene: Scene) -> PodwatchApp:
         recording.events = scoped_events(recording.events)
     source = ReplaySource(recording, clock=lambda: 0.0, paused=True)
     source.seek(scene.at if not scene.files else recording.duration)
-    return PodwatchApp(
+    app = PodwatchApp(
         source,
         all_namespaces=many_namespaces(recording) and not contexts,
         contexts=tuple(contexts),
     )
+    app.today = lambda: PINNED_TODAY
+    return app
 
 
 async def prepare(pilot, scene: Scene) -> None:

@@ -169,6 +169,9 @@ class PodwatchApp(ShadowedOutput):
         super().__init__(ansi_color=ansi_color)
         # NO_COLOR: meaning carried by weight instead of greys (podwatch/ui/mono.py).
         self._filters = use_readable_monochrome(self._filters)
+        self.today: Callable[[], float] = time.time
+        """The wall clock that says whether a replay's moment needs its date (not today's
+        recording): the snapshots pin it, so that they do not change at midnight."""
         self.source: Source = source
         """What is shown. The app never stops it: whoever created it does."""
         self.all_namespaces = all_namespaces
@@ -374,6 +377,7 @@ class PodwatchApp(ShadowedOutput):
             view=view,
             gone=gone,
             gone_hidden=gone_hidden,
+            now=self.today(),
         )
         if not same_drawing(line, getattr(status, "_podwatch_line", None)):  # idle: no bytes
             status._podwatch_line = line
@@ -728,7 +732,7 @@ class PodwatchApp(ShadowedOutput):
         """`g`: the prompt's placeholder is the moment shown, as the header writes it."""
         placeholder = ""
         if (replay := self.source.replay) is not None:
-            dated = needs_date(replay.started, replay.duration, time.time())
+            dated = needs_date(replay.started, replay.duration, self.today())
             placeholder = f"now {format_clock(replay.started + replay.position, date=dated)}"
         label = "go to: seconds, m:ss, HH:MM:SS or RFC 3339"
         self.prompt(PromptScreen(label, placeholder), self._goto)
