@@ -4,6 +4,7 @@ user would see, to assert on instead of on the bytes."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 import pyte
@@ -44,9 +45,15 @@ class Terminal:
         """Feed `run`'s output until the screen shows `text` (at most `limit` seconds).
         Not a search of the bytes: only changed cells are sent, so `<1 ev/s` replacing
         `~2 ev/s` arrives as `<1`."""
+        return self.read_until_screen(run, lambda screen: text in screen, limit)
+
+    def read_until_screen(
+        self, run: Output, done: Callable[[str], bool], limit: float = 30.0
+    ) -> bytes:
+        """Feed `run`'s output until `done(screen text)` (at most `limit` seconds)."""
         deadline = time.monotonic() + limit
         got = b""
-        while text not in self.text() and (left := deadline - time.monotonic()) > 0:
+        while not done(self.text()) and (left := deadline - time.monotonic()) > 0:
             data = run.read_for(min(0.1, left))
             self.feed(data)
             got += data

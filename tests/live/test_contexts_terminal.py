@@ -26,8 +26,11 @@ def test_the_dashboard_of_two_clusters_records_both(double, west, tmp_path) -> N
     env = {k: v for k, v in cli_env(kubeconfig, tmp_path).items() if k not in ("COLUMNS", "LINES")}
     argv = podwatch("--all-contexts", "--record", str(path))
     with PtyRun(argv, size, env=env) as run:
-        term.read_until_shown(run, "west", limit=30)
-        term.read_until_shown(run, "east", limit=10)
+
+        def both(screen: str) -> bool:  # the status line names both before any row
+            return sum(" web-0 " in line for line in screen.splitlines()) == 2
+
+        term.read_until_screen(run, both, limit=30)
         rows = [line for line in term.text().splitlines() if " web-0 " in line]
         assert len(rows) == 2, term.text()
         assert any(r.lstrip().startswith("✗") and " west " in r for r in rows), rows
