@@ -806,11 +806,17 @@ def _run_fleet(args: argparse.Namespace, names: list[str]) -> int:
 
 def _fleet_writer(path: str, names: list[str], members, redact: bool):
     """The recording of several contexts: its header names them and their scopes; each
-    line its context. Raises OSError."""
+    line its context. None if it cannot be written: said, and the members' clients
+    closed."""
     from podwatch.recording.writer import RecordingWriter
 
     scopes = {m.context: m.scope.as_dict() for m in members if m.scope is not None}
-    return RecordingWriter(path, redact=redact, header={"contexts": names, "scopes": scopes})
+    try:
+        return RecordingWriter(path, redact=redact, header={"contexts": names, "scopes": scopes})
+    except OSError as exc:
+        _error(f"cannot write {path}: {exc.strerror or exc}")
+        _close_members(members)
+        return None
 
 
 def _close_members(members) -> None:
@@ -826,11 +832,8 @@ def _fleet_dashboard(args: argparse.Namespace, names: list[str], members) -> int
 
     recorder = None
     if args.record:
-        try:
-            recorder = _fleet_writer(args.record, names, members, not args.no_redact)
-        except OSError as exc:
-            _error(f"cannot write {args.record}: {exc.strerror or exc}")
-            _close_members(members)
+        recorder = _fleet_writer(args.record, names, members, not args.no_redact)
+        if recorder is None:
             return EXIT_BAD_INPUT
     fleet = _fleet(args, members, recorder=recorder, restart_logs=bool(recorder) and args.logs)
     source = FleetSource(fleet, store_factory=_live_store(args))
@@ -1058,11 +1061,8 @@ def _record_fleet(args: argparse.Namespace, names: list[str]) -> int:
         _error("--rotate records one context; several contexts record into one file")
         return EXIT_USAGE
     members = _members(args, names)
-    try:
-        writer = _fleet_writer(args.file, names, members, not args.no_redact)
-    except OSError as exc:
-        _error(f"cannot write {args.file}: {exc.strerror or exc}")
-        _close_members(members)
+    writer = _fleet_writer(args.file, names, members, not args.no_redact)
+    if writer is None:
         return EXIT_BAD_INPUT
     fleet = _fleet(args, members, recorder=writer, restart_logs=args.logs).start()
     tty = sys.stderr.isatty()

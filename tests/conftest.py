@@ -23,9 +23,8 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 
 
-@pytest.fixture
-def double() -> Iterator[ApiServerDouble]:
-    """The API server double on 127.0.0.1 (real list/watch protocol), stopped after the
+def _served() -> Iterator[ApiServerDouble]:
+    """An API server double on 127.0.0.1 (real list/watch protocol), stopped after the
     test; a request it could not serve fails the test."""
     server = ApiServerDouble(bookmark_interval=0.3).start()
     try:
@@ -36,12 +35,13 @@ def double() -> Iterator[ApiServerDouble]:
 
 
 @pytest.fixture
+def double() -> Iterator[ApiServerDouble]:
+    """The API server double (see `_served`)."""
+    yield from _served()
+
+
+@pytest.fixture
 def west() -> Iterator[ApiServerDouble]:
     """A second API server double, on its own port: another cluster beside `double`
     (several contexts at once)."""
-    server = ApiServerDouble(bookmark_interval=0.3).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-    assert not server.errors, server.errors
+    yield from _served()
