@@ -303,6 +303,7 @@ def _podwatch_ingest(cluster, scope, rv: int, n: int) -> tuple[float, float, int
         sink,
         started=time.time(),
         settings=WatchSettings(read_timeout=60.0),
+        slim=True,  # as the dashboard and `--once` watch (a recording keeps whole objects)
     )
     watcher.resource_version = str(rv)  # skip the list: watch history from here
     t0, c0 = time.perf_counter(), time.process_time()

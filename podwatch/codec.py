@@ -11,6 +11,8 @@ from typing import Any
 
 import msgspec
 
+from podwatch.model.slim import SlimPod, finish_slim_pod
+
 DecodeError = msgspec.DecodeError
 
 _decoder = msgspec.json.Decoder()
@@ -114,3 +116,53 @@ def decode_pod_event(line: bytes) -> Any:
     if event.type == "ERROR":
         return decode(line)
     return {"type": event.type, "object": _pod(event.object)}
+
+
+# --------------------------------------------------------------------------- pods, slim
+# When nothing records the full object (a recording keeps all but managedFields), the
+# watch decodes a pod straight into the shape the store keeps (model/slim.py): what no
+# pane reads is skipped by the decoder, and the store's `slim` finds nothing to drop.
+
+
+class _SlimPodList(msgspec.Struct):
+    metadata: Any = _UNSET
+    items: list[SlimPod] | msgspec.UnsetType | None = _UNSET
+
+
+class _SlimPodEvent(msgspec.Struct):
+    type: str
+    object: SlimPod
+
+
+_slim_pod_list = msgspec.json.Decoder(_SlimPodList)
+_slim_pod_event = msgspec.json.Decoder(_SlimPodEvent)
+
+
+def decode_slim_pod_list(data: bytes) -> Any:
+    """A PodList page as `decode` gives it, each pod as `slim` keeps it; a page that does
+    not fit the shape is decoded generically (the store slims those pods itself)."""
+    try:
+        page = _slim_pod_list.decode(data)
+    except msgspec.ValidationError:
+        return decode(data)
+    out: dict[str, Any] = {}
+    if page.metadata is not _UNSET:
+        out["metadata"] = page.metadata
+    if page.items is not _UNSET:
+        out["items"] = page.items
+        if isinstance(page.items, list):
+            for pod in page.items:
+                finish_slim_pod(pod)
+    return out
+
+
+def decode_slim_pod_event(line: bytes) -> Any:
+    """A watch line about a Pod, the pod as `slim` keeps it; an ERROR line (a Status) and
+    anything that does not fit the shape is decoded generically."""
+    try:
+        event = _slim_pod_event.decode(line)
+    except msgspec.ValidationError:
+        return decode(line)
+    if event.type == "ERROR":
+        return decode(line)
+    return {"type": event.type, "object": finish_slim_pod(event.object)}

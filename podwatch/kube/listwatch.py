@@ -205,7 +205,10 @@ class KindWatcher(StreamThread):
         settings: WatchSettings | None = None,
         clock: Callable[[], float] = time.time,
         on_status: Callable[[KindStatus], None] | None = None,
+        slim: bool = False,
     ) -> None:
+        """`slim`: decode pods straight into what the store keeps (model/slim.py), when
+        nothing records the whole object; a third of the cost of a pod event."""
         super().__init__(f"watch-{kind}", stop)
         self.api = KIND_APIS[kind]
         self.cluster = cluster
@@ -224,9 +227,14 @@ class KindWatcher(StreamThread):
                 self._args["label_selector"] = scope.label_selector
             if scope.field_selector:
                 self._args["field_selector"] = scope.field_selector
-        pods = kind == "Pod"  # most of the bytes: decoded skipping managedFields (codec.py)
-        self._decode_page = codec.decode_pod_list if pods else codec.decode
-        self._decode_line = codec.decode_pod_event if pods else codec.decode
+        # Pods are most of the bytes: decoded skipping managedFields, or all the store
+        # drops (codec.py).
+        self._decode_page, self._decode_line = codec.decode, codec.decode
+        if kind == "Pod" and slim:
+            self._decode_page = codec.decode_slim_pod_list
+            self._decode_line = codec.decode_slim_pod_event
+        elif kind == "Pod":
+            self._decode_page, self._decode_line = codec.decode_pod_list, codec.decode_pod_event
         self.status = KindStatus(kind, WatchState.CONNECTING, clock())
         self.resource_version: str | None = None
 

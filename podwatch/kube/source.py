@@ -523,6 +523,7 @@ class LiveSource:
                 stop=self._stop,
                 settings=settings,
                 clock=clock,
+                slim=recorder is None,  # a recording keeps the whole object (SPEC 2.2)
             )
             for kind in kinds
         }

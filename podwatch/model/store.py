@@ -35,13 +35,14 @@ from podwatch.model.events import KEvent, ProbeFailures, about_pod, normalize_ev
 from podwatch.model.expiry import Expiry, due_second
 from podwatch.model.health import FLAP_WINDOW, RESTART_WINDOW, RISKY_PROBES
 from podwatch.model.index import Index
-from podwatch.model.k8s import Key, d, key_of, lst, meta, s, strip_metadata
+from podwatch.model.k8s import Key, d, key_of, lst, meta, s
 from podwatch.model.logs import LOG_KIND, RecordedLogs, recorded_log
 from podwatch.model.nodes import TaintId, node_taints
 from podwatch.model.packed import PackedPods, pack, same_state, unpack
 from podwatch.model.pods import PodSummary, condition_true, pod_facts, summarize
 from podwatch.model.probes import RECENT_WINDOW
 from podwatch.model.selectors import Selector
+from podwatch.model.slim import slim
 from podwatch.model.timeline import Timeline
 from podwatch.model.tombstones import (
     DEFAULT_KEEP_DELETED,
@@ -103,109 +104,6 @@ class Changes:
             or self.kinds
             or self.errors
         )
-
-
-_POD_SPEC_KEEP = frozenset(
-    {
-        "containers",
-        "initContainers",
-        "ephemeralContainers",
-        "nodeName",
-        "nodeSelector",
-        "affinity",
-        "tolerations",
-        "restartPolicy",
-        "readinessGates",
-        "schedulingGates",
-        "priorityClassName",
-        "terminationGracePeriodSeconds",
-    }
-)
-"""Pod spec fields some pane reads (placement, probes, readiness gates); the rest (volumes,
-security contexts, DNS, service accounts...) is never shown and costs memory per pod."""
-_POD_CONTAINER_KEEP = frozenset(
-    {
-        "name",
-        "image",
-        "ports",
-        "resources",
-        "readinessProbe",
-        "livenessProbe",
-        "startupProbe",
-        "restartPolicy",
-    }
-)
-"""Container fields the panes show. env (which may hold secrets), mounts, args and commands
-are left out."""
-
-
-_POD_STATUS_KEEP = frozenset(
-    {
-        "phase",
-        "conditions",
-        "message",
-        "reason",
-        "podIP",
-        "qosClass",
-        "initContainerStatuses",
-        "containerStatuses",
-        "ephemeralContainerStatuses",
-    }
-)
-"""Pod status fields some pane reads; the rest (podIPs, hostIP, startTime...) is never
-shown."""
-_CONTAINER_STATUS_KEEP = frozenset(
-    {"name", "state", "lastState", "ready", "restartCount", "image", "started"}
-)
-"""Container status fields the panes show: not the imageID and containerID, a sixth of a
-pod's bytes."""
-
-
-def _keep(
-    obj: dict, fields: frozenset[str], lists: tuple[str, ...], item_fields: frozenset[str]
-) -> dict:
-    """`obj` with only `fields`, and each dict of its `lists` with only `item_fields`: the
-    one rule for slimming a pod's spec (containers) and status (container statuses)."""
-    out = {k: v for k, v in obj.items() if k in fields}
-    for name in lists:
-        items = out.get(name)
-        if isinstance(items, list):
-            out[name] = [
-                {k: v for k, v in item.items() if k in item_fields}
-                if isinstance(item, dict)
-                else item
-                for item in items
-            ]
-    return out
-
-
-_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
-_STATUS_LISTS = ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses")
-
-
-_TEMPLATES = frozenset({"template", "jobTemplate", "volumeClaimTemplates"})
-
-
-def slim(kind: str, obj: dict) -> dict:
-    """Drop what podwatch never shows and what makes objects several KB larger."""
-    if kind == "Pod":
-        obj = dict(obj)
-        if isinstance(obj.get("spec"), dict):
-            obj["spec"] = _keep(obj["spec"], _POD_SPEC_KEEP, _CONTAINER_LISTS, _POD_CONTAINER_KEEP)
-        if isinstance(obj.get("status"), dict):
-            obj["status"] = _keep(
-                obj["status"], _POD_STATUS_KEEP, _STATUS_LISTS, _CONTAINER_STATUS_KEEP
-            )
-    elif kind in WORKLOAD_KINDS and isinstance(obj.get("spec"), dict):
-        # The pod template is most of a workload's bytes; its pods are watched themselves.
-        obj = {**obj, "spec": {k: v for k, v in obj["spec"].items() if k not in _TEMPLATES}}
-    obj = strip_metadata(obj, last_applied="drop")
-    status = obj.get("status")
-    if kind == "Node" and isinstance(status, dict) and "images" in status:
-        status = dict(status)
-        del status["images"]
-        obj = {**obj, "status": status}
-    return obj
 
 
 class Store:

@@ -1,5 +1,6 @@
 """Pods decoded typed (codec.decode_pod_list / decode_pod_event) are exactly what the
-generic decoder gives once managedFields are stripped: on real captures, on every
+generic decoder gives once managedFields are stripped, and decoded slim
+(decode_slim_*) exactly what the store keeps of it: on real captures, on every
 watch event type, and on broken or hostile shapes, which fall back to the generic
 decoder."""
 
@@ -10,7 +11,8 @@ import json
 import pytest
 
 from podwatch import codec
-from podwatch.model.k8s import strip_metadata
+from podwatch.model.k8s import LAST_APPLIED, strip_metadata
+from podwatch.model.slim import slim
 from tests.recordings import recordings_dir
 
 
@@ -105,3 +107,89 @@ def test_invalid_json_raises_the_same_error():
     for decode in (codec.decode_pod_list, codec.decode_pod_event):
         with pytest.raises(codec.DecodeError):
             decode(b'{"items": [')
+
+
+# --------------------------------------------------------------------------- slim
+# Decoded into the store's shape (codec.decode_slim_*), a pod is exactly what the store
+# would have made of the generic decoding (`slim`), and the store finds nothing left to
+# drop in it.
+
+
+def store_shape(value):
+    return slim("Pod", value) if isinstance(value, dict) else value
+
+
+def test_a_page_of_real_pods_decoded_slim():
+    pods = real_pods()
+    page = json.dumps(
+        {"kind": "PodList", "metadata": {"resourceVersion": "7", "continue": "x"}, "items": pods}
+    ).encode()
+    typed = codec.decode_slim_pod_list(page)
+    generic = generic_stripped(page)
+    assert typed["metadata"] == generic["metadata"]
+    assert typed["items"] == [store_shape(p) for p in generic["items"]]
+    for pod in typed["items"]:
+        assert slim("Pod", pod) is pod
+    # what it leaves out is real: these pods hold env, volumes and image IDs
+    assert any("volumes" in p["spec"] for p in generic["items"])
+    assert not any("volumes" in p["spec"] for p in typed["items"])
+
+
+@pytest.mark.parametrize("etype", ["ADDED", "MODIFIED", "DELETED"])
+def test_watch_lines_of_real_pods_decoded_slim(etype):
+    for pod in real_pods():
+        pod = dict(pod, metadata=dict(pod["metadata"], annotations={LAST_APPLIED: "{}", "a": "b"}))
+        line = json.dumps({"type": etype, "object": pod}).encode()
+        typed = codec.decode_slim_pod_event(line)
+        assert typed["type"] == etype
+        assert typed["object"] == store_shape(generic_stripped(line)["object"])
+        assert typed["object"]["metadata"]["annotations"] == {"a": "b"}
+        assert slim("Pod", typed["object"]) is typed["object"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old"}}',
+        b'{"type":"BOOKMARK","object":{"kind":"Pod","metadata":{"resourceVersion":"12"}}}',
+        b'{"type":"ADDED","object":{"metadata":[]}}',
+        b'{"type":"ADDED","object":"not an object"}',
+        b'{"type":5,"object":{}}',
+        b'{"type":"ADDED","object":{"metadata":{"name":5,"labels":"x"},"spec":null}}',
+        b'{"type":"ADDED","object":{"spec":{"containers":[1,{"name":"a","env":[]}]}}}',
+        b'{"type":"ADDED","object":{"spec":{"containers":{"name":"a"}}}}',
+        b'{"type":"ADDED","object":{"status":{"containerStatuses":[{"name":"a","imageID":"x"}]}}}',
+        b'{"type":"ADDED","object":{"status":"Failure"}}',
+        b'{"type":"ADDED","object":{"metadata":{"name":"a","futureField":1},"future":{}}}',
+    ],
+)
+def test_broken_or_hostile_lines_decoded_slim_are_what_the_store_keeps(data):
+    typed = codec.decode_slim_pod_event(data)
+    generic = generic_stripped(data)
+    if not isinstance(generic, dict) or generic.get("type") == "ERROR":
+        assert typed == generic
+        return
+    assert typed.keys() == generic.keys()
+    assert typed.get("type") == generic.get("type")
+    assert store_shape(typed.get("object")) == store_shape(generic.get("object"))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"kind":"PodList","items":null}',
+        b'{"kind":"PodList","items":[1,"x",null]}',
+        b'{"kind":"PodList","items":[{"metadata":{"name":"a","managedFields":[{"manager":"m"}]}}]}',
+        b'{"kind":"Status","code":403}',
+        b'{"kind":"PodList","items":[{"metadata":{"name":"a"},"spec":{"volumes":[]}}]}',
+    ],
+)
+def test_broken_or_hostile_pages_decoded_slim_are_what_the_store_keeps(data):
+    typed = codec.decode_slim_pod_list(data)
+    generic = generic_stripped(data)
+    assert typed.get("metadata") == generic.get("metadata")
+    items = generic.get("items")
+    if isinstance(items, list):
+        assert [store_shape(p) for p in typed["items"]] == [store_shape(p) for p in items]
+    else:
+        assert typed.get("items") == items
