@@ -441,7 +441,7 @@ def run_replay(files: list[str], args: argparse.Namespace, *, title: str) -> int
     try:
         files = expand_paths(files)
         if once and len(files) == 1 and index != "always":
-            stream = open_stream(files[0], skip_bad_lines=skip_bad)
+            stream = open_stream(files[0], skip_bad_lines=skip_bad, slim=True)
             if stream is not None:
                 return _replay_stream_once(stream, args, title=title)
         recording = open_recording(files, index, skip_bad_lines=skip_bad)

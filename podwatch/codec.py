@@ -7,7 +7,7 @@ path goes through here so the choice lives in one place.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -166,3 +166,34 @@ def decode_slim_pod_event(line: bytes) -> Any:
     if event.type == "ERROR":
         return decode(line)
     return {"type": event.type, "object": finish_slim_pod(event.object)}
+
+
+class _SlimPodLine(msgspec.Struct):
+    """A recording's line about a pod's ADDED, MODIFIED or DELETED (recording/format.py),
+    in the order the writer writes it: another kind or type is refused at once, before
+    its object is read."""
+
+    t: Any
+    kind: Literal["Pod"]
+    type: Literal["ADDED", "MODIFIED", "DELETED"]
+    object: SlimPod | msgspec.UnsetType | None = _UNSET
+    context: Any = _UNSET
+
+
+_slim_pod_line = msgspec.json.Decoder(_SlimPodLine)
+
+
+def decode_slim_recorded_line(line: bytes) -> Any:
+    """A recording's line as `decode` gives it, but a pod's object as the store keeps it
+    (replay straight into a store: `replay --once`). Every other line (another kind, a
+    RELIST marker, a line that does not fit) is decoded generically."""
+    try:
+        event = _slim_pod_line.decode(line)
+    except msgspec.ValidationError:
+        return decode(line)
+    out = {"t": event.t, "kind": event.kind, "type": event.type}
+    if event.object is not _UNSET:
+        out["object"] = event.object if event.object is None else finish_slim_pod(event.object)
+    if event.context is not _UNSET:
+        out["context"] = event.context
+    return out

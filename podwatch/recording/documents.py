@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from podwatch import codec
 from podwatch.recording.format import MAX_LINE_BYTES, Doc, FileEvents, RecordingError
@@ -135,9 +135,15 @@ class _Told:
 
 
 def iter_lines(
-    path: str, lines: Iterable[bytes | Oversize], skip_bad: bool, fe: FileEvents
+    path: str,
+    lines: Iterable[bytes | Oversize],
+    skip_bad: bool,
+    fe: FileEvents,
+    decode: Callable[[bytes], Any] = codec.decode,
 ) -> Iterator[Doc]:
-    """One JSON document per line; a bad last line without newline is a truncation."""
+    """One JSON document per line; a bad last line without newline is a truncation.
+    `decode`: `codec.decode`, or a decoder that gives what it gives (and raises as it
+    does) but for what it leaves out (`codec.decode_slim_recorded_line`)."""
     for lineno, raw in enumerate(lines, 1):
         if isinstance(raw, Oversize):
             err = f"line is {raw.size} bytes, longer than the {MAX_LINE_BYTES} podwatch reads"
@@ -148,7 +154,7 @@ def iter_lines(
         if not raw.strip():
             continue
         try:
-            value = codec.decode(raw)
+            value = decode(raw)
         except (codec.DecodeError, UnicodeDecodeError) as exc:
             if not raw.endswith(b"\n"):
                 fe.warnings.append(f"{path}:{lineno}: last line is incomplete; ignored")

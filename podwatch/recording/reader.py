@@ -220,11 +220,14 @@ class RecordingStream:
 
 
 def open_stream(
-    path: str | os.PathLike[str], *, skip_bad_lines: bool = False
+    path: str | os.PathLike[str], *, skip_bad_lines: bool = False, slim: bool = False
 ) -> RecordingStream | None:
     """A stream over `path` if it is a podwatch recording; None for anything else (kubectl
     output needs the whole file to sort), so that `read_recording` reads it, and reports
-    whatever is wrong with it."""
+    whatever is wrong with it.
+
+    `slim`: its pods come as the store keeps them (model/slim.py), for a caller that
+    only applies them to a store: the decoder skips what the store would drop."""
     path = os.fspath(path)
     fe = FileEvents(path, [], skip_bad=skip_bad_lines)
     lines = split_lines(file_chunks(path, fe))
@@ -237,7 +240,8 @@ def open_stream(
         return None
     if not (isinstance(header, dict) and header.get("format") == FORMAT):
         return None
-    docs = iter_lines(path, chain([first], lines), skip_bad_lines, fe)
+    decode = codec.decode_slim_recorded_line if slim else codec.decode
+    docs = iter_lines(path, chain([first], lines), skip_bad_lines, fe, decode)
     header_doc = next(docs)
     _podwatch_header(path, header_doc, fe)
     return RecordingStream(path, fe, docs)
