@@ -149,10 +149,8 @@ def decode_slim_pod_list(data: bytes) -> Any:
     if page.metadata is not _UNSET:
         out["metadata"] = page.metadata
     if page.items is not _UNSET:
-        out["items"] = page.items
-        if isinstance(page.items, list):
-            for pod in page.items:
-                finish_slim_pod(pod)
+        items = page.items
+        out["items"] = [finish_slim_pod(pod) for pod in items] if isinstance(items, list) else items
     return out
 
 

@@ -235,18 +235,30 @@ class KindWatcher(StreamThread):
             self._decode_line = codec.decode_slim_pod_event
         elif kind == "Pod":
             self._decode_page, self._decode_line = codec.decode_pod_list, codec.decode_pod_event
-        self.status = KindStatus(kind, WatchState.CONNECTING, clock())
+        self._status = KindStatus(kind, WatchState.CONNECTING, clock())
+        self._events = 0
+        """Events watched: counted per line, put into `status` when it is read (a new
+        KindStatus per line cost more than the line's own bookkeeping)."""
         self.resource_version: str | None = None
 
     # ----------------------------------------------------------------- state
+
+    @property
+    def status(self) -> KindStatus:
+        """What the status bar says; read from any thread (only this one writes)."""
+        current = self._status
+        rv = self.resource_version or current.resource_version
+        if current.events == self._events and current.resource_version == rv:
+            return current
+        return replace(current, events=self._events, resource_version=rv)
 
     def _set(self, state: WatchState, **changes: Any) -> None:
         current = self.status
         if state != current.state:
             changes.setdefault("since", self.clock())
-        self.status = replace(current, state=state, **changes)
+        self._status = replace(current, state=state, **changes)
         if self.on_status is not None:
-            self.on_status(self.status)
+            self.on_status(self._status)
 
     def _emit(self, etype: str, obj: Any) -> None:
         self.sink(WatchEvent(self.clock() - self.started, self.kind, etype, obj))
@@ -370,7 +382,8 @@ class KindWatcher(StreamThread):
 
     def _emit_relist(self, keys: list[tuple[str, str]], rv: str) -> None:
         self.sink(relist_marker(self.clock() - self.started, self.kind, keys, rv))
-        self.status = replace(self.status, relists=self.status.relists + 1, resource_version=rv)
+        current = self.status
+        self._status = replace(current, relists=current.relists + 1, resource_version=rv)
 
     def _watch(self) -> None:
         low, high = self.settings.watch_timeout
@@ -419,13 +432,10 @@ class KindWatcher(StreamThread):
             self.resource_version = rv
         obj = strip_metadata(obj)
         self._emit(etype, obj)
-        current = self.status
-        self.status = replace(
-            current,
-            events=current.events + (etype != "BOOKMARK"),
-            resource_version=rv or current.resource_version,
-            attempt=0,
-        )
+        if etype != "BOOKMARK":
+            self._events += 1
+        if self._status.attempt:
+            self._status = replace(self._status, attempt=0)
 
 
 def is_read_timeout(exc: BaseException) -> bool:

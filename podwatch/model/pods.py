@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from podwatch.model.k8s import Key, b, d, i, key_of, lst, meta, parse_time, s
+from podwatch.model.k8s import Key, b, d, i, lst, meta, parse_time, s
 
 STANDARD_CONDITIONS = ("PodScheduled", "Initialized", "ContainersReady", "Ready")
 """The four conditions in the order a pod passes through them."""
@@ -163,18 +163,23 @@ def is_sidecar(container: Any) -> bool:
 def _statuses(status: dict, group: str) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for cs in lst(status.get(group)):
-        cs = d(cs)
-        name = s(cs.get("name"))
-        if name:
-            out[name] = cs
+        if isinstance(cs, dict):
+            name = cs.get("name")
+            if name and isinstance(name, str):
+                out[name] = cs
     return out
 
 
+_STATES = ("waiting", "running", "terminated")
+
+
 def _state(cs: dict, key: str) -> tuple[str, dict]:
-    block = d(cs.get(key))
-    for state in ("waiting", "running", "terminated"):
-        if isinstance(block.get(state), dict):
-            return state, block[state]
+    block = cs.get(key)
+    if isinstance(block, dict):
+        for state in _STATES:
+            value = block.get(state)
+            if isinstance(value, dict):
+                return state, value
     return "", {}
 
 
@@ -193,8 +198,11 @@ def iter_containers(pod: Any) -> Iterator[tuple[str, str, str, dict | None]]:
     status = d(d(pod).get("status"))
     for spec_key, status_key in _CONTAINER_GROUPS:
         statuses = _statuses(status, status_key)
+        containers = lst(spec.get(spec_key))
+        if not containers and not statuses:
+            continue
         names_in_spec = set()
-        for container in lst(spec.get(spec_key)):
+        for container in containers:
             container = d(container)
             name = s(container.get("name"))
             names_in_spec.add(name)
@@ -283,16 +291,19 @@ def _condition_view(ctype: str, cond: dict | None, standard: bool) -> ConditionV
 
 
 def condition(pod: Any, ctype: str) -> dict | None:
-    for cond in lst(d(d(pod).get("status")).get("conditions")):
-        cond = d(cond)
-        if s(cond.get("type")) == ctype:
-            return cond
+    """The pod's first condition of `ctype` (a type that is not a string matches none)."""
+    status = pod.get("status") if isinstance(pod, dict) else None
+    conditions = status.get("conditions") if isinstance(status, dict) else None
+    if isinstance(conditions, list):
+        for cond in conditions:
+            if isinstance(cond, dict) and cond.get("type") == ctype:
+                return cond
     return None
 
 
 def condition_true(pod: Any, ctype: str) -> bool:
     cond = condition(pod, ctype)
-    return cond is not None and s(cond.get("status")) == "True"
+    return cond is not None and cond.get("status") == "True"
 
 
 # --------------------------------------------------------------------------- summary
@@ -307,11 +318,25 @@ def deletion_requested(pod: Any) -> float | None:
     return deletion - grace if grace else deletion
 
 
+def _later(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+def _count(cs: dict) -> int:
+    """A container status's restartCount (0 when absent or not an integer)."""
+    return i(cs.get("restartCount"), 0) or 0
+
+
 def status_word(pod: Any) -> tuple[str, int, int, int, float | None]:
     """kubectl's STATUS, READY numerator and denominator, RESTARTS and last restart.
 
     A transcription of kubectl's printPod (pkg/printers/internalversion),
-    including native sidecars and the Completed-but-still-running rule.
+    including native sidecars and the Completed-but-still-running rule. It runs for
+    every pod event: locals and plain loops, not helpers per field.
     """
     pod = d(pod)
     spec = d(pod.get("spec"))
@@ -319,41 +344,39 @@ def status_word(pod: Any) -> tuple[str, int, int, int, float | None]:
     phase = s(status.get("phase"))
     reason = s(status.get("reason")) or phase or "Unknown"
     for cond in lst(status.get("conditions")):
-        cond = d(cond)
-        if s(cond.get("type")) == "PodScheduled" and s(cond.get("reason")) == "SchedulingGated":
+        if (
+            isinstance(cond, dict)
+            and cond.get("type") == "PodScheduled"
+            and cond.get("reason") == "SchedulingGated"
+        ):
             reason = "SchedulingGated"
 
     init_specs = {s(d(c).get("name")): d(c) for c in lst(spec.get("initContainers"))}
-    containers = lst(spec.get("containers"))
-    total = len(containers) + sum(1 for c in init_specs.values() if is_sidecar(c))
+    total = len(lst(spec.get("containers")))
+    if init_specs:
+        total += sum(1 for c in init_specs.values() if is_sidecar(c))
     ready = 0
     restarts = 0
     sidecar_restarts = 0
     last_restart: float | None = None
     sidecar_last_restart: float | None = None
 
-    def later(a: float | None, bb: float | None) -> float | None:
-        if a is None:
-            return bb
-        if bb is None:
-            return a
-        return max(a, bb)
-
     initializing = False
-    init_statuses = [d(x) for x in lst(status.get("initContainerStatuses"))]
+    init_statuses = lst(status.get("initContainerStatuses"))
     n_init = len(init_specs)
     for index, cs in enumerate(init_statuses):
-        count = i(cs.get("restartCount"), 0) or 0
+        cs = d(cs)
+        count = _count(cs)
         restarts += count
-        _, last_block = _state(cs, "lastState")
+        last_kind, last_block = _state(cs, "lastState")
         finished = parse_time(last_block.get("finishedAt")) if last_block else None
-        if _state(cs, "lastState")[0] == "terminated":
-            last_restart = later(last_restart, finished)
+        if last_kind == "terminated":
+            last_restart = _later(last_restart, finished)
         sidecar = is_sidecar(init_specs.get(s(cs.get("name"))))
         if sidecar:
             sidecar_restarts += count
-            if _state(cs, "lastState")[0] == "terminated":
-                sidecar_last_restart = later(sidecar_last_restart, finished)
+            if last_kind == "terminated":
+                sidecar_last_restart = _later(sidecar_last_restart, finished)
         state, block = _state(cs, "state")
         if state == "terminated" and i(block.get("exitCode")) == 0:
             continue
@@ -361,19 +384,16 @@ def status_word(pod: Any) -> tuple[str, int, int, int, float | None]:
             if b(cs.get("ready")):
                 ready += 1
             continue
+        block_reason = s(block.get("reason"))
         if state == "terminated":
-            if s(block.get("reason")):
-                reason = "Init:" + s(block.get("reason"))
+            if block_reason:
+                reason = "Init:" + block_reason
             elif i(block.get("signal")):
                 reason = f"Init:Signal:{i(block.get('signal'))}"
             else:
                 reason = f"Init:ExitCode:{i(block.get('exitCode'), 0)}"
-        elif (
-            state == "waiting"
-            and s(block.get("reason"))
-            and s(block.get("reason")) != "PodInitializing"
-        ):
-            reason = "Init:" + s(block.get("reason"))
+        elif state == "waiting" and block_reason and block_reason != "PodInitializing":
+            reason = "Init:" + block_reason
         else:
             reason = f"Init:{index}/{n_init}"
         initializing = True
@@ -383,22 +403,22 @@ def status_word(pod: Any) -> tuple[str, int, int, int, float | None]:
         restarts = sidecar_restarts
         last_restart = sidecar_last_restart
         has_running = False
-        for cs in reversed([d(x) for x in lst(status.get("containerStatuses"))]):
-            restarts += i(cs.get("restartCount"), 0) or 0
+        for cs in reversed(lst(status.get("containerStatuses"))):
+            cs = d(cs)
+            restarts += _count(cs)
             last_kind, last_block = _state(cs, "lastState")
             if last_kind == "terminated":
-                last_restart = later(last_restart, parse_time(last_block.get("finishedAt")))
+                last_restart = _later(last_restart, parse_time(last_block.get("finishedAt")))
             state, block = _state(cs, "state")
-            if (state == "waiting" and s(block.get("reason"))) or (
-                state == "terminated" and s(block.get("reason"))
-            ):
-                reason = s(block.get("reason"))
+            block_reason = s(block.get("reason")) if state else ""
+            if block_reason and state in ("waiting", "terminated"):
+                reason = block_reason
             elif state == "terminated":
                 if i(block.get("signal")):
                     reason = f"Signal:{i(block.get('signal'))}"
                 else:
                     reason = f"ExitCode:{i(block.get('exitCode'), 0)}"
-            elif b(cs.get("ready")) and state == "running":
+            elif state == "running" and cs.get("ready") is True:
                 has_running = True
                 ready += 1
         if reason == "Completed" and has_running:
@@ -407,10 +427,11 @@ def status_word(pod: Any) -> tuple[str, int, int, int, float | None]:
     # A Failed pod's own reason (Evicted, NodeAffinity, OutOfcpu, ...) says more than the
     # ContainerStatusUnknown the kubelet writes into its containers afterwards; kubectl
     # since 1.22 prints the latter (kubernetes#105467), podwatch keeps the former.
-    if phase == "Failed" and s(status.get("reason")):
-        reason = s(status.get("reason"))
+    own_reason = s(status.get("reason"))
+    if phase == "Failed" and own_reason:
+        reason = own_reason
     deleting = parse_time(meta(pod).get("deletionTimestamp")) is not None
-    if deleting and s(status.get("reason")) == "NodeLost":
+    if deleting and own_reason == "NodeLost":
         reason = "Unknown"
     elif deleting and phase not in TERMINAL_PHASES:
         reason = "Terminating"
@@ -465,9 +486,10 @@ def has_probes(pod: Any) -> bool:
     spec = d(d(pod).get("spec"))
     for group in ("initContainers", "containers"):
         for c in lst(spec.get(group)):
-            c = d(c)
-            if any(isinstance(c.get(f), dict) for f in PROBE_FIELDS):
-                return True
+            if isinstance(c, dict):
+                for field in PROBE_FIELDS:
+                    if isinstance(c.get(field), dict):
+                        return True
     return False
 
 
@@ -479,7 +501,7 @@ def summarize(pod: Any) -> PodSummary:
     phase = s(status.get("phase")) or "Unknown"
     word, ready, total, restarts, last_restart = status_word(pod)
     return PodSummary(
-        key=key_of(pod),
+        key=(s(m.get("namespace")), s(m.get("name"))),  # key_of, without reading it again
         uid=s(m.get("uid")),
         phase=phase,
         status=word,
@@ -526,6 +548,10 @@ def qos_class(pod: Any) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
+_STANDARD_FACTS = tuple(f"condition {ctype}" for ctype in STANDARD_CONDITIONS)
+_CONDITION_STATUSES = ("True", "False", "Unknown")
+
+
 def pod_facts(pod: Any, summary: PodSummary | None = None) -> dict[str, str]:
     """The facts whose changes make the pod's timeline (SPEC 1.7).
 
@@ -542,21 +568,22 @@ def pod_facts(pod: Any, summary: PodSummary | None = None) -> dict[str, str]:
         "node": summary.node or "-",
     }
     status = d(pod.get("status"))
-    seen_conditions: set[str] = set()
     conditions: dict[str, str] = {}
     for cond in lst(status.get("conditions")):
-        cond = d(cond)
-        ctype = s(cond.get("type"))
-        if not ctype or ctype in seen_conditions:
+        if not isinstance(cond, dict):
             continue
-        seen_conditions.add(ctype)
-        cstatus = s(cond.get("status"))
-        if cstatus not in ("True", "False", "Unknown"):
+        ctype = cond.get("type")
+        if not ctype or not isinstance(ctype, str):
+            continue
+        key = f"condition {ctype}"
+        if key in conditions:
+            continue  # the first of a type counts, as `condition_views` has it
+        cstatus = cond.get("status")
+        if cstatus not in _CONDITION_STATUSES or not isinstance(cstatus, str):
             cstatus = "Unknown"
         reason = s(cond.get("reason"))
-        conditions[f"condition {ctype}"] = cstatus + (f" ({reason})" if reason else "")
-    for ctype in STANDARD_CONDITIONS:
-        key = f"condition {ctype}"
+        conditions[key] = f"{cstatus} ({reason})" if reason else cstatus
+    for key in _STANDARD_FACTS:
         if key in conditions:
             facts[key] = conditions.pop(key)
     facts.update(conditions)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from podwatch.model.k8s import LAST_APPLIED, lst, strip_metadata
+from podwatch.model.k8s import LAST_APPLIED, strip_metadata
 from podwatch.model.watch import WORKLOAD_KINDS
 
 _POD_SPEC_KEEP = frozenset(
@@ -71,6 +71,21 @@ _CONTAINER_STATUS_KEEP = frozenset(
 pod's bytes."""
 
 
+def _holds_only(
+    obj: dict, fields: frozenset[str], lists: tuple[str, ...], item_fields: frozenset[str]
+) -> bool:
+    """Whether `_keep` would drop nothing from `obj` (plain loops: this runs per pod)."""
+    if not fields.issuperset(obj):
+        return False
+    for name in lists:
+        items = obj.get(name)
+        if type(items) is list:
+            for item in items:
+                if type(item) is dict and not item_fields.issuperset(item):
+                    return False
+    return True
+
+
 def _keep(
     obj: dict, fields: frozenset[str], lists: tuple[str, ...], item_fields: frozenset[str]
 ) -> dict:
@@ -80,11 +95,7 @@ def _keep(
     `obj` itself when it holds nothing to drop (a recording's pods are slim already, and
     so are the pods the watch decodes, `codec.decode_pod_event`): checking is several
     times cheaper than copying, and nothing ever changes `obj`."""
-    if fields.issuperset(obj) and all(
-        not isinstance(item, dict) or item_fields.issuperset(item)
-        for name in lists
-        for item in lst(obj.get(name))
-    ):
+    if _holds_only(obj, fields, lists, item_fields):
         return obj
     out = {k: v for k, v in obj.items() if k in fields}
     for name in lists:
@@ -150,8 +161,18 @@ def _slim_pod(obj: dict) -> dict:
     return obj
 
 
+class SlimPodDict(dict):
+    """A pod the slim decoder made (`finish_slim_pod`): `slim` passes it as it is without
+    looking through it again. A plain dict in every other way (equal, encoded, pickled
+    as one); a copy of it (`{**pod}`, `dict(pod)`) is a plain dict and looked through."""
+
+    __slots__ = ()
+
+
 def slim(kind: str, obj: dict) -> dict:
     """Drop what podwatch never shows and what makes objects several KB larger."""
+    if type(obj) is SlimPodDict:
+        return obj
     if kind == "Pod":
         obj = _slim_pod(obj)
     elif kind in WORKLOAD_KINDS and isinstance(obj.get("spec"), dict):
@@ -199,13 +220,13 @@ SlimPod = _shape(
 """A pod as `slim` keeps it, for a decoder to decode into."""
 
 
-def finish_slim_pod(pod: dict) -> dict:
+def finish_slim_pod(pod: dict) -> SlimPodDict:
     """A pod decoded as `SlimPod`, made exactly what `slim` gives: its last-applied
-    annotation dropped (the one thing the shape cannot leave out). Changes `pod`, which
-    the decoder has just made."""
+    annotation dropped (the one thing the shape cannot leave out). Changes what `pod`
+    holds, which the decoder has just made."""
     m = pod.get("metadata")
     if isinstance(m, dict):
         annotations = m.get("annotations")
         if isinstance(annotations, dict) and LAST_APPLIED in annotations:
             del annotations[LAST_APPLIED]
-    return pod
+    return SlimPodDict(pod)
