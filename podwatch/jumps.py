@@ -3,8 +3,9 @@
 A *change of a pod* is a recorded event that
 
 - adds, modifies or deletes the Pod itself; an object that is the same as the pod's
-  previous one in the recording but for `metadata.resourceVersion` and
-  `managedFields` is no change (a re-list sends every object again);
+  previous one in the recording in all podwatch keeps of a pod (model/slim.py: what
+  some pane shows) but for `metadata.resourceVersion` is no change (a re-list sends
+  every object again; a new podIPs or imageID alone is nothing the panes show);
 - adds or modifies an Event about the pod (core/v1 `involvedObject`, events.k8s.io
   `regarding`) with something new: its first sighting, or a repeat (a higher count, a
   later time), by the same rule of sameness;
@@ -26,11 +27,12 @@ Pure (no Textual): indexes into the recording's events, computed in one pass ove
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from podwatch.model.events import KEvent, cap_text, normalize_event
 from podwatch.model.k8s import Key, d, key_of, lst, s
+from podwatch.model.slim import slim
 from podwatch.model.watch import WatchEvent
 
 _NOT_A_CHANGE = frozenset({"resourceVersion", "managedFields"})
@@ -47,6 +49,12 @@ def _essence(obj: Any) -> Any:
     if isinstance(m, dict) and not _NOT_A_CHANGE.isdisjoint(m):
         return {**obj, "metadata": {k: v for k, v in m.items() if k not in _NOT_A_CHANGE}}
     return obj
+
+
+def _pod_essence(obj: Any) -> Any:
+    """A pod as compared for a change: what the store keeps of it (`slim`: the same
+    whether the line was decoded whole or slim), without its resourceVersion."""
+    return _essence(slim("Pod", obj) if isinstance(obj, dict) else obj)
 
 
 def about(event: WatchEvent) -> KEvent | None:
@@ -68,8 +76,9 @@ class _News:
     """Whether an ADDED or MODIFIED object brings something new: it differs from the
     last one seen under its key (see `_essence`); a DELETED one is forgotten."""
 
-    def __init__(self) -> None:
+    def __init__(self, essence: Callable[[Any], Any] = _essence) -> None:
         self._seen: dict[Key, Any] = {}
+        self._essence = essence
 
     @property
     def seen(self) -> list[Key]:
@@ -82,7 +91,7 @@ class _News:
         key = key_of(event.object)
         if event.type == "DELETED":
             return self._seen.pop(key, None) is not None
-        essence = _essence(event.object)
+        essence = self._essence(event.object)
         if self._seen.get(key) == essence:
             return False
         self._seen[key] = essence
@@ -107,7 +116,7 @@ class Marks:
         self.places: list[str] = [self.NODE]
         """Namespaces Warnings are about (and NODE, number 0)."""
         self._place_numbers = {self.NODE: 0}
-        self._pod_news, self._event_news = _News(), _News()
+        self._pod_news, self._event_news = _News(_pod_essence), _News()
 
     @classmethod
     def of(
@@ -170,7 +179,7 @@ class Marks:
 
     def seal(self) -> None:
         """Done adding: let go of what only `add` needs (the last objects seen)."""
-        self._pod_news = self._event_news = _News()
+        self._pod_news, self._event_news = _News(_pod_essence), _News()
 
 
 def marks_of(events: Sequence[WatchEvent]) -> Marks:

@@ -204,7 +204,15 @@ class _Lines:
 
     def events(self) -> Iterator[tuple[float, int, int, int, WatchEvent, bool]]:
         """(epoch time, file number, offset, length, event, one of the restated lines)."""
-        docs = iter_lines(self.stat.path, self._lines(), self.fe.skip_bad, self.fe)
+        # Pods decoded slim: what this reads goes to a store (checkpoints) and to the
+        # jump marks, which compare pods as the store keeps them (jumps.py).
+        docs = iter_lines(
+            self.stat.path,
+            self._lines(),
+            self.fe.skip_bad,
+            self.fe,
+            codec.decode_slim_recorded_line,
+        )
         header: Doc | None = next(docs, None)
         if header is None:
             raise RecordingError(self.stat.path, 1, "no complete JSON document in file")
@@ -451,7 +459,7 @@ class IndexedLog:
             for k in range(i, j):
                 size = lengths[k]
                 try:
-                    value = codec.decode(data[at : at + size])
+                    value = codec.decode_slim_recorded_line(data[at : at + size])
                     event = line_event(value, times[k])
                     if event.context:  # as the checkpoints hold it (see `_build`)
                         event = scoped(event, event.context)

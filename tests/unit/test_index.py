@@ -5,6 +5,7 @@ recorder killed part-way and bad lines read as `read_recording` reads them."""
 
 from __future__ import annotations
 
+import copy
 import gzip
 import os
 import random
@@ -15,6 +16,8 @@ import pytest
 
 from podwatch.data import demo_path
 from podwatch.kube.source import ReplaySource
+from podwatch.model.slim import SlimPodDict, slim
+from podwatch.model.watch import WatchEvent
 from podwatch.recording import RecordingError, read_recording
 from podwatch.recording.index import is_indexable, open_indexed
 from tests.unit.test_replay_checkpoints import assert_same
@@ -96,11 +99,27 @@ def test_a_seek_forward_past_a_checkpoint_starts_from_it(tmp_path):
     assert_same(source.store, whole.store, "end")
 
 
+def kept(event: WatchEvent):
+    """An event's object as a store keeps it: the index reads pods slim (model/slim.py),
+    a recording read whole has them whole; every other kind is read alike."""
+    obj = event.object
+    if event.kind == "Pod" and event.type in ("ADDED", "MODIFIED", "DELETED") and obj:
+        return (event.kind, event.type, slim("Pod", obj))
+    return (event.kind, event.type, obj)
+
+
+def test_index_reads_pods_slim_and_everything_else_as_written(tmp_path):
+    log = _index([demo_path()], tmp_path)
+    log_pods = [e for e in log.read(0, len(log)) if e.kind == "Pod"]
+    assert any(type(e.object) is SlimPodDict for e in log_pods)
+    assert all(type(e.object) is SlimPodDict for e in log_pods if e.type in ("ADDED", "MODIFIED"))
+
+
 def test_gzip_recording_is_read_at_offsets(tmp_path):
     gz = demo_path()  # the demo is gzip
     log = _index([gz], tmp_path, every=25)
     whole = read_recording(gz)
-    assert [e.object for e in log.read(0, len(log))] == [e.object for e in whole.events]
+    assert [kept(e) for e in log.read(0, len(log))] == [kept(e) for e in whole.events]
     _moves(7, ReplaySource(whole, paused=True), ReplaySource(log, paused=True))
 
 
@@ -131,7 +150,7 @@ def test_a_killed_recorder_is_read_up_to_what_is_whole(tmp_path):
         fh.truncate(current.stat().st_size - 7)
     log = _index([current], tmp_path)
     whole = read_recording(current)
-    assert [e.object for e in log.read(0, len(log))] == [e.object for e in whole.events]
+    assert [kept(e) for e in log.read(0, len(log))] == [kept(e) for e in whole.events]
     assert log.warnings == whole.warnings and log.warnings
 
 
@@ -308,3 +327,30 @@ def test_a_cache_others_can_write_to_is_neither_read_nor_written(tmp_path):
     assert calls  # built again, not read from there
     assert (built.stat().st_mtime_ns, built.stat().st_ino) == before  # nor written there
     ReplaySource(log).seek(log.duration)
+
+
+def test_a_change_no_pane_shows_is_no_jump_target_whole_or_indexed(tmp_path):
+    """A pod's update that moves only what podwatch does not keep (its podIPs, an
+    imageID, a volume) is no change to stop at: the same whether the recording is read
+    whole or through its index (which reads pods slim)."""
+    from podwatch.recording import RecordingWriter
+    from tests.factories import T0, pod, running
+
+    first = pod("web-0", statuses=[running()])
+    quiet = copy.deepcopy(first)
+    quiet["status"]["podIPs"] = [{"ip": "10.9.9.9"}]
+    quiet["status"]["containerStatuses"][0]["imageID"] = "docker-pullable://app@sha256:1"
+    quiet["spec"]["volumes"] = [{"name": "scratch", "emptyDir": {}}]
+    shown = copy.deepcopy(quiet)
+    shown["status"]["containerStatuses"][0]["restartCount"] = 1
+    path = tmp_path / "rec.jsonl"
+    with RecordingWriter(path, started=T0, context="c") as w:
+        for t, etype, obj in (
+            (0.0, "ADDED", first),
+            (5.0, "MODIFIED", quiet),
+            (9.0, "MODIFIED", shown),
+        ):
+            w.write(WatchEvent(t, "Pod", etype, obj))
+    indexed = _index([path], tmp_path).marks.pod_changes(("default", "web-0"))
+    whole = ReplaySource(read_recording(path)).log.marks.pod_changes(("default", "web-0"))
+    assert list(indexed) == list(whole) == [0, 2]
