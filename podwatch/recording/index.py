@@ -162,15 +162,17 @@ _CODE: list[str] = []
 
 
 def _code_digest() -> str:
-    """podwatch's own code that a checkpoint depends on: what the store is made of, and
-    what reads recordings. A changed podwatch builds its indexes again."""
+    """podwatch's own code that a checkpoint depends on: what the store is made of, what
+    reads recordings and decodes their lines. A changed podwatch builds its indexes
+    again."""
     if not _CODE:
         package = Path(__file__).resolve().parents[1]
         h = hashlib.sha256()
         for folder in ("model", "recording"):
             for source in sorted((package / folder).glob("*.py")):
                 h.update(source.name.encode() + b"\0" + source.read_bytes())
-        h.update((package / "jumps.py").read_bytes())
+        for name in ("jumps.py", "codec.py"):  # the marks; the decoders of its lines
+            h.update((package / name).read_bytes())
         _CODE.append(h.hexdigest())
     return _CODE[0]
 
