@@ -7,6 +7,7 @@ path goes through here so the choice lives in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import msgspec
@@ -106,16 +107,22 @@ def decode_pod_list(data: bytes) -> Any:
     return out
 
 
-def decode_pod_event(line: bytes) -> Any:
-    """A watch line about a Pod as `decode` gives it, but for `metadata.managedFields`;
-    an ERROR line (a Status, not a Pod) and anything else is decoded generically."""
+def _watch_line(decoder: msgspec.json.Decoder, finish: Callable[[Any], dict], line: bytes) -> Any:
+    """A watch line about a Pod decoded typed by `decoder`, its pod made a dict by
+    `finish`; an ERROR line (a Status, not a Pod) and anything that does not fit is
+    decoded generically."""
     try:
-        event = _pod_event.decode(line)
+        event = decoder.decode(line)
     except msgspec.ValidationError:
         return decode(line)
     if event.type == "ERROR":
         return decode(line)
-    return {"type": event.type, "object": _pod(event.object)}
+    return {"type": event.type, "object": finish(event.object)}
+
+
+def decode_pod_event(line: bytes) -> Any:
+    """A watch line about a Pod as `decode` gives it, but for `metadata.managedFields`."""
+    return _watch_line(_pod_event, _pod, line)
 
 
 # --------------------------------------------------------------------------- pods, slim
@@ -155,15 +162,8 @@ def decode_slim_pod_list(data: bytes) -> Any:
 
 
 def decode_slim_pod_event(line: bytes) -> Any:
-    """A watch line about a Pod, the pod as `slim` keeps it; an ERROR line (a Status) and
-    anything that does not fit the shape is decoded generically."""
-    try:
-        event = _slim_pod_event.decode(line)
-    except msgspec.ValidationError:
-        return decode(line)
-    if event.type == "ERROR":
-        return decode(line)
-    return {"type": event.type, "object": finish_slim_pod(event.object)}
+    """A watch line about a Pod, the pod as `slim` keeps it."""
+    return _watch_line(_slim_pod_event, finish_slim_pod, line)
 
 
 class _SlimPodLine(msgspec.Struct):
