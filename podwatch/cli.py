@@ -372,19 +372,20 @@ auto` replays through an index rather than reading the whole recording into memo
 def open_recording(
     files: list[str], mode: str = "auto", *, skip_bad_lines: bool = False
 ) -> Recording | IndexedLog:
-    """The recording to replay: read whole, or through its index (recording/index.py),
-    built now if not cached, with its progress on a terminal's stderr. `mode`: "always"
+    """The recording to replay: read whole (its pods slim, as a replay only applies
+    them), or through its index (recording/index.py), built now if not cached, with its
+    progress on a terminal's stderr. `mode`: "always"
     (only podwatch recordings can be), "never", or "auto": long podwatch recordings."""
     from podwatch.recording.index import is_indexable, open_indexed
 
     if mode == "never" or (mode == "auto" and _text_size(files) < INDEX_FROM):
-        return read_recording(files, skip_bad_lines=skip_bad_lines)
+        return read_recording(files, skip_bad_lines=skip_bad_lines, slim=True)
     if not is_indexable(files):
         if mode == "always":
             raise RecordingError(
                 files[0], None, "--index always: only podwatch recordings are indexed"
             )
-        return read_recording(files, skip_bad_lines=skip_bad_lines)
+        return read_recording(files, skip_bad_lines=skip_bad_lines, slim=True)
     progress = _IndexProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         return open_indexed(files, skip_bad_lines=skip_bad_lines, progress=progress)

@@ -104,7 +104,7 @@ def _check_event_line(value: Any) -> str | None:
     return None
 
 
-def _read_file(path: str, skip_bad: bool) -> FileEvents:
+def _read_file(path: str, skip_bad: bool, slim: bool = False) -> FileEvents:
     fe = FileEvents(path, [], skip_bad=skip_bad)
     data = b"".join(file_chunks(path, fe))
     stripped = data.lstrip()
@@ -122,7 +122,10 @@ def _read_file(path: str, skip_bad: bool) -> FileEvents:
             raise RecordingError(path, line, "not UTF-8 text") from None
         docs = iter_documents(path, text, skip_bad, fe)
     else:
-        docs = iter_lines(path, split_lines([data]), skip_bad, fe)
+        # A podwatch recording's pod lines decode slim if asked; kubectl output never
+        # does (its lines are not shaped so), as its times come from managedFields.
+        decode = codec.decode_slim_recorded_line if slim else codec.decode
+        docs = iter_lines(path, split_lines([data]), skip_bad, fe, decode)
     first = next(docs, None)
     if first is None:
         raise RecordingError(path, 1, "no complete JSON document in file")
@@ -176,11 +179,15 @@ def read_recording(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     skip_bad_lines: bool = False,
+    slim: bool = False,
 ) -> Recording:
-    """Read one or several files (any supported shape) into one merged recording."""
+    """Read one or several files (any supported shape) into one merged recording.
+
+    `slim`: a podwatch recording's pods come as the store keeps them (model/slim.py),
+    for a caller that only replays them (a replay read whole holds every event)."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    files = [_read_file(p, skip_bad_lines) for p in expand_paths(paths)]
+    files = [_read_file(p, skip_bad_lines, slim) for p in expand_paths(paths)]
     if not files:
         raise RecordingError("-", None, "no files given")
     return merge_files(files)

@@ -58,3 +58,35 @@ def test_replay_once_prints_the_same_report_either_way(capsys, monkeypatch):
     assert cli.main(["replay", path, "--once"]) in (0, 3)
     assert capsys.readouterr().out == slim_report
     assert "checkout-686b9c6c9d-tfd68  ImagePullBackOff" in slim_report
+
+
+@pytest.mark.parametrize("path", RECORDINGS)
+def test_a_replay_read_whole_with_slim_pods_is_the_same_replay(path):
+    """The dashboard reads a short recording whole (cli.open_recording), its pods slim:
+    every seek gives the store it gives from the pods read whole, and the same jumps."""
+    from podwatch.kube.source import ReplaySource
+    from podwatch.model.slim import SlimPodDict
+    from podwatch.recording import read_recording
+    from tests.unit.test_replay_checkpoints import assert_same
+
+    slim_rec = read_recording(path(), slim=True)
+    whole_rec = read_recording(path())
+    assert any(type(e.object) is SlimPodDict for e in slim_rec.events)
+    assert not any(type(e.object) is SlimPodDict for e in whole_rec.events)
+    slim_src, whole_src = ReplaySource(slim_rec, paused=True), ReplaySource(whole_rec, paused=True)
+    for at in (0.0, whole_src.duration / 3, whole_src.duration / 2, whole_src.duration):
+        slim_src.seek(at)
+        whole_src.seek(at)
+        assert_same(slim_src.store, whole_src.store, at)
+    assert slim_src.log.marks.pods.keys() == whole_src.log.marks.pods.keys()
+    for pod, found in whole_src.log.marks.pods.items():
+        assert list(slim_src.log.marks.pod_changes(pod)) == list(found), pod
+
+
+def test_the_dashboard_reads_a_short_recording_with_slim_pods():
+    from podwatch.cli import open_recording
+    from podwatch.model.slim import SlimPodDict
+
+    recording = open_recording([str(demo_path())], "never")
+    pods = [e.object for e in recording.events if e.kind == "Pod" and e.type == "MODIFIED"]
+    assert pods and all(type(p) is SlimPodDict for p in pods)
