@@ -89,3 +89,30 @@ def test_pods_come_slim_unless_recorded(double, tmp_path):
         if e.kind == "Pod" and e.type in ("ADDED", "MODIFIED")
     ]
     assert recorded and all("volumes" in p["spec"] for p in recorded)
+
+
+def test_the_watch_counts_its_events_and_keeps_the_resource_version(double, tmp_path):
+    """A watcher counts what it watched and the last resourceVersion without a new status
+    per line (`KindWatcher.status` puts them in when read): right after a list, and after
+    each watched change; bookmarks and listed objects are not counted as watched."""
+    double.create(pod_obj("web-1"))
+    kubeconfig = str(double.write_kubeconfig(tmp_path / "kc", namespace="default"))
+    cluster, scope = connect(kubeconfig=kubeconfig)
+    source = LiveSource(cluster, scope, settings=FAST).start()
+    try:
+        watcher = source.watchers["Pod"]
+        taken(source, "web-1", "ADDED")
+        listed = watcher.status
+        assert listed.events == 0 and listed.resource_version == watcher.resource_version
+        for restarts in (1, 2, 3):
+            pod = pod_obj("web-1")
+            pod["status"]["containerStatuses"][0]["restartCount"] = restarts
+            double.update(pod)
+            taken(source, "web-1", "MODIFIED")
+        watched = watcher.status
+        assert watched.events == 3
+        assert watched.resource_version == watcher.resource_version == str(double.resource_version)
+        assert watched.state == "watching" and watched.attempt == 0
+    finally:
+        source.stop()
+        source.cluster.close()
