@@ -241,7 +241,7 @@ def _container_view(name: str, kind: str, image: str, cs: dict | None) -> Contai
         started_at=parse_time(block.get("startedAt")),
         ready=b(cs.get("ready")),
         started=b(cs.get("started")),
-        restarts=i(cs.get("restartCount"), 0) or 0,
+        restarts=_count(cs),
         last_state=last_state,
         last_reason=s(last_block.get("reason")),
         last_exit_code=i(last_block.get("exitCode")),
@@ -608,6 +608,6 @@ def _container_fact(facts: dict[str, str], kind: str, name: str, cs: dict | None
     elif state == "running":
         text += ", ready" if b(cs.get("ready")) else ", not ready"
     facts[f"{kind} {name}"] = text
-    restarts = i(cs.get("restartCount"), 0) or 0
+    restarts = _count(cs)
     if restarts:
         facts[f"restarts {name}"] = str(restarts)

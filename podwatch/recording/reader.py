@@ -8,7 +8,7 @@ a podwatch recording's header and version are checked and its event lines valida
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import Any
 
@@ -104,6 +104,12 @@ def _check_event_line(value: Any) -> str | None:
     return None
 
 
+def _line_decoder(slim: bool) -> Callable[[bytes], Any]:
+    """How a recording's lines are decoded: pods slim (as the store keeps them) for a
+    reader that only replays them, else whole."""
+    return codec.decode_slim_recorded_line if slim else codec.decode
+
+
 def _read_file(path: str, skip_bad: bool, slim: bool = False) -> FileEvents:
     fe = FileEvents(path, [], skip_bad=skip_bad)
     data = b"".join(file_chunks(path, fe))
@@ -124,8 +130,7 @@ def _read_file(path: str, skip_bad: bool, slim: bool = False) -> FileEvents:
     else:
         # A podwatch recording's pod lines decode slim if asked; kubectl output never
         # does (its lines are not shaped so), as its times come from managedFields.
-        decode = codec.decode_slim_recorded_line if slim else codec.decode
-        docs = iter_lines(path, split_lines([data]), skip_bad, fe, decode)
+        docs = iter_lines(path, split_lines([data]), skip_bad, fe, _line_decoder(slim))
     first = next(docs, None)
     if first is None:
         raise RecordingError(path, 1, "no complete JSON document in file")
@@ -247,8 +252,7 @@ def open_stream(
         return None
     if not (isinstance(header, dict) and header.get("format") == FORMAT):
         return None
-    decode = codec.decode_slim_recorded_line if slim else codec.decode
-    docs = iter_lines(path, chain([first], lines), skip_bad_lines, fe, decode)
+    docs = iter_lines(path, chain([first], lines), skip_bad_lines, fe, _line_decoder(slim))
     header_doc = next(docs)
     _podwatch_header(path, header_doc, fe)
     return RecordingStream(path, fe, docs)
