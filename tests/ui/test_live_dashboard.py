@@ -74,7 +74,12 @@ async def test_pod_turns_not_ready_and_the_stale_banner_shows_while_the_server_i
                 pilot, lambda: stale.display and "STALE since" in text_of(stale)
             )
             assert "not watching" in text_of(stale)
-            assert "reconnecting" in text_of(app.screen.query_one("#status"))
+            # The kinds notice the server gone one by one: while some still read ✓ the
+            # line folds each ⟳ without its word; once all have, it says it.
+            status_line = app.screen.query_one("#status")
+            assert await wait_until(pilot, lambda: "reconnecting" in text_of(status_line)), text_of(
+                status_line
+            )
             double.start()
             assert await wait_until(pilot, lambda: not stale.display, timeout=15)
     finally:
