@@ -21,6 +21,9 @@ FREEZE_AFTER = 5000
 """Objects applied since the last freeze that make the next one worthwhile."""
 FREEZE_EVERY = 60.0
 """Seconds between freezes while anything at all arrives."""
+HOLD_AT_MOST = 300.0
+"""Seconds the collector stays off for lists that go on (a hung or vast list): then it
+runs again, whatever the list does."""
 
 
 class FreezePolicy:
@@ -32,16 +35,24 @@ class FreezePolicy:
         *,
         after: int = FREEZE_AFTER,
         every: float = FREEZE_EVERY,
+        hold_at_most: float = HOLD_AT_MOST,
         clock: Callable[[], float] = time.monotonic,
         freeze: Callable[[], None] = gc.freeze,
+        collector: Collector | None = None,
     ) -> None:
         self.after = after
         self.every = every
+        self.hold_at_most = hold_at_most
         self.clock = clock
         self.freeze = freeze
+        self.collector = collector or Collector()
         self.pending = 0
         self.last = clock()
         self.freezes = 0
+        self.held_since: float | None = None
+        """When `hold` turned the collector off (None: it did not, or gave it back)."""
+        self._spent = False
+        """The hold outlasted `hold_at_most`: none again until the lists are done."""
 
     def applied(self, count: int) -> bool:
         """Returns whether it froze."""
@@ -56,6 +67,51 @@ class FreezePolicy:
             self.last = now
             return True
         return False
+
+    def hold(self, listing: bool) -> None:
+        """Call it with whether lists are coming in (the first, or a re-list after 410).
+
+        While they do, the collector is off, as `collector_off` has it for `--once`: a
+        list is hundreds of thousands of objects that stay (the store's) or wait in the
+        queue for the next drain, and every full collection walks them all again. At
+        100,000 pods the collections took a third of the time from start to painted
+        table (bench/run.py, section 10). When the lists are done, what they left is
+        frozen and the collector runs again; a list that goes on past `hold_at_most`
+        gets it back earlier. The collector is left alone if someone else turned it off."""
+        if self.held_since is not None:
+            if not listing or self.clock() - self.held_since >= self.hold_at_most:
+                self.held_since = None
+                self._spent = listing
+                self.freeze()
+                self.freezes += 1
+                self.pending = 0
+                self.last = self.clock()
+                self.collector.enable()
+            return
+        if not listing:
+            self._spent = False
+        elif not self._spent and self.collector.enabled():
+            self.collector.disable()
+            self.held_since = self.clock()
+
+    def release(self) -> None:
+        """The collector back on if `hold` had it off (the dashboard is closing)."""
+        if self.held_since is not None:
+            self.held_since = None
+            self.collector.enable()
+
+
+class Collector:
+    """The cyclic collector's switch (tests give one of their own)."""
+
+    def enabled(self) -> bool:
+        return gc.isenabled()
+
+    def disable(self) -> None:
+        gc.disable()
+
+    def enable(self) -> None:
+        gc.enable()
 
 
 @contextmanager

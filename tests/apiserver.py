@@ -437,6 +437,7 @@ class ApiServerDouble:
         """Containers that exited: following their log ends."""
         self._unavailable: set[str] = set()
         self._throttles: dict[str | None, list[int]] = {}
+        self._slow_lists: dict[str, float] = {}
         self._stall_new_until = 0.0
         self._requests: list[RequestRecord] = []
         self._watches: set[_Watch] = set()
@@ -788,6 +789,16 @@ class ApiServerDouble:
                 self._throttles[k] = [times, retry_after]
             else:
                 self._throttles.pop(k, None)
+
+    def slow_lists(self, kind: str, seconds: float) -> None:
+        """Each list of `kind` is answered `seconds` late (0: on time again): a big
+        list over a slow link, while the other kinds are listed and watched."""
+        k = resolve_kind(kind).kind
+        with self._cond:
+            if seconds > 0:
+                self._slow_lists[k] = seconds
+            else:
+                self._slow_lists.pop(k, None)
 
     def set_token(self, token: str) -> None:
         """Requests with any other bearer token get 401 from now on."""
@@ -1363,6 +1374,10 @@ class _Handler(BaseHTTPRequestHandler):
         if watch:
             self._watch(d, res, flt, q)
         else:
+            with d._cond:
+                late = d._slow_lists.get(res.kind, 0.0)
+            if late:
+                time.sleep(late)  # outside the lock: the other kinds go on meanwhile
             self._send_json(200, d._list(res, flt, q))
 
     # ------------------------------------------------------------------ logs

@@ -217,6 +217,7 @@ class FleetSource:
             " | ".join(sorted(scopes)) if len(scopes) > 1 else next(iter(scopes), ""),
             rate,
             self.statuses(),
+            any(source.lists_pending() for source in self.fleet.sources),
         )
 
     def stale_kinds(self) -> dict[str, KindStatus]:

@@ -54,6 +54,9 @@ class SourceStatus:
     """Live: events per second lately (bookmarks left out)."""
     kinds: Mapping[str, KindStatus] = field(default_factory=dict)
     """Live: each watched kind's state; a recording watches nothing."""
+    listing: bool = False
+    """Live: a list is coming in (the first, or a re-list after 410 Gone), or waits in
+    the queue to be applied (`LiveSource.lists_pending`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,6 +496,8 @@ class LiveSource:
         self.listed: set[str] = set()
         """The kinds whose list has come (their RELIST taken), whether or not this
         source's own store applied it."""
+        self._relists_taken: dict[str, int] = {}
+        """Per kind, the RELIST markers taken from the queue (`lists_pending`)."""
         self.store = store_factory()
         self.store.now = self.started
         self.recorder = recorder
@@ -538,7 +543,18 @@ class LiveSource:
             self.scope.describe(),
             self.rate.per_second(self.clock()),
             self.statuses(),
+            self.lists_pending(),
         )
+
+    def lists_pending(self) -> bool:
+        """Whether a kind is being listed, or its list's end (the RELIST marker) has not
+        been taken from the queue yet: a list arrives faster than a busy dashboard
+        applies it, so what was listed may still be waiting when the watch is on."""
+        watchers = self.watchers.values()
+        if any(w.status.state is WatchState.LISTING for w in watchers):
+            return True
+        taken = self._relists_taken
+        return any(w.status.relists > taken.get(kind, 0) for kind, w in self.watchers.items())
 
     def covers(self, namespace: str | None) -> bool:
         return self.scope.all_namespaces or namespace == self.scope.namespace
@@ -632,6 +648,7 @@ class LiveSource:
                 bookmarks += 1
             elif event.type == "RELIST":
                 self.listed.add(event.kind)
+                self._relists_taken[event.kind] = self._relists_taken.get(event.kind, 0) + 1
         self.received += len(batch)
         # Bookmarks are the server's keep-alives, not changes: an idle cluster reads
         # 0.0 ev/s, and the status line is not redrawn (sent over SSH) for them.

@@ -224,6 +224,7 @@ class PodwatchApp(ShadowedOutput):
     def on_unmount(self) -> None:
         # Stopping the source is its owner's job (the cli, after `run()` returns).
         self._detach(self.source)
+        self.gc_policy.release()
 
     def _attach(self, source: Source) -> None:
         source.reauthenticate_with(self._reauth_in_terminal)
@@ -276,6 +277,7 @@ class PodwatchApp(ShadowedOutput):
         if changes:
             self.apply_changes(changes)
         self.gc_policy.applied(self.source.received - before)
+        self.gc_policy.hold(self.source.status().listing)
         self._report_empty_namespace()
         self.update_status()
 

@@ -372,3 +372,36 @@ def test_stale_means_watched_then_lost_never_refused_or_starting(double, live):
     named = banner.plain.split("not watching: ")[1]
     assert "Pod" in named and "Event" not in named
     assert "403" not in banner.plain and "forbidden" not in banner.plain.lower()
+
+
+def _waits(predicate, timeout: float = 10.0) -> bool:
+    """Wait, without taking anything from the source's queue, until `predicate()`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+def test_a_list_is_pending_while_it_comes_in_and_until_its_end_is_taken(double, live):
+    """What the dashboard holds the garbage collector off for (gcpolicy.py): a list being
+    answered, then its items waiting in the queue, until the RELIST marker is taken."""
+    from podwatch.kube.states import WatchState
+    from podwatch.model.watch import KINDS
+
+    double.create(pod_obj("web-1"))
+    double.slow_lists("Pod", 2.0)
+    source = live()
+    pod = source.watchers["Pod"]
+    others = set(KINDS) - {"Pod"}
+    assert pump(source, lambda: others <= source.listed), source.listed
+    assert pod.status.state is WatchState.LISTING  # still being answered
+    assert source.lists_pending() and source.status().listing
+    assert _waits(lambda: pod.status.state is WatchState.WATCHING and pod.status.relists == 1)
+    # Listed, watching, and its items and end still queued: pending until taken.
+    assert source.lists_pending() and source.status().listing
+    source.poll()
+    assert "Pod" in source.listed and ("default", "web-1") in source.store.pods
+    assert not source.lists_pending() and not source.status().listing
+    double.slow_lists("Pod", 0)

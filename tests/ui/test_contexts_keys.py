@@ -186,3 +186,20 @@ async def test_a_recording_of_two_clusters_replays_in_one_table_whole_or_indexed
             pilot, lambda: ("✓", "prod-eu-west-1", "checkout-api-7d9f8b6c5d-x2x9q") in rows(app)
         )
         assert table(app).row_count == 5
+
+
+async def test_several_clusters_are_listing_while_any_one_is(double, west, tmp_path) -> None:
+    """What the dashboard holds the garbage collector off for (gcpolicy.py), over a
+    fleet: west's pods still being listed when east's are shown."""
+    west.slow_lists("Pod", 1.5)
+    built = Fleets(double, west, tmp_path)
+    source, app = built.source, built.app
+    try:
+        async with app.run_test(size=WIDE) as pilot:
+            assert await wait_until(pilot, lambda: ("east/default", "web-0") in source.store.pods)
+            assert source.status().listing
+            assert await wait_until(pilot, lambda: table(app).row_count == 3)
+            assert await wait_until(pilot, lambda: not source.status().listing)
+    finally:
+        built.close()
+        west.slow_lists("Pod", 0)

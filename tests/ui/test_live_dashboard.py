@@ -108,3 +108,50 @@ async def test_arriving_events_are_drained_at_once_not_on_the_next_timer_tick(do
             assert await wait_until(pilot, lambda: table.row_count == 5, timeout=5.0)
     finally:
         source.stop()
+
+
+def _held_app(double, tmp_path, slow: float):
+    """The dashboard on the double, the Pod list answered `slow` s late, its GC policy
+    turning a switch of the test's own (the real collector is left alone)."""
+    from podwatch.gcpolicy import FreezePolicy
+    from tests.unit.test_gcpolicy import Switch
+
+    double.create(pod_obj("web-1", ip="10.0.0.1"))
+    double.slow_lists("Pod", slow)
+    cluster, scope = connect(kubeconfig=str(double.write_kubeconfig(tmp_path / "kc")))
+    source = LiveSource(cluster, scope, settings=FAST)
+    app = PodwatchApp(source, poll_interval=0.05)
+    switch, frozen = Switch(), []
+    app.gc_policy = FreezePolicy(collector=switch, freeze=lambda: frozen.append(1))
+    return source, app, switch, frozen
+
+
+async def test_the_collector_is_held_off_while_the_pods_are_listed(double, tmp_path):
+    source, app, switch, frozen = _held_app(double, tmp_path, 1.5)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            source.start()
+            table = app.screen.query_one(PodTable)
+            # The other kinds come at once; the drain that applies them sees the Pod
+            # list still coming in.
+            assert await wait_until(pilot, lambda: switch.turned == ["off"])
+            assert table.row_count == 0 and frozen == []
+            assert await wait_until(pilot, lambda: table.row_count == 1)
+            assert await wait_until(pilot, lambda: switch.turned == ["off", "on"])
+            assert frozen == [1]  # what the list left, kept out of later collections
+    finally:
+        source.stop()
+        double.slow_lists("Pod", 0)
+
+
+async def test_quitting_while_the_pods_are_listed_gives_the_collector_back(double, tmp_path):
+    source, app, switch, _frozen = _held_app(double, tmp_path, 3.0)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            source.start()
+            assert await wait_until(pilot, lambda: switch.turned == ["off"])
+            await pilot.press("q")
+        assert switch.turned == ["off", "on"] and switch.on
+    finally:
+        source.stop()
+        double.slow_lists("Pod", 0)
