@@ -109,6 +109,16 @@ SCENES: tuple[Scene, ...] = (
         pod="checkout-686b9c6c9d-tfd68",
     ),
     Scene(
+        "rollout-80x24",
+        "The stuck rollout at 80x24: the summary's title says how many of its lines are "
+        "below (enter shows the whole pod)",
+        0,
+        size=(80, 24),
+        files=(LAB_ROLLOUT,),
+        namespace="store",
+        pod="checkout-686b9c6c9d-tfd68",
+    ),
+    Scene(
         "workloads",
         "Workloads view (:deploy): the Deployment's new and old ReplicaSets, a CronJob's "
         "failed Jobs",

@@ -254,3 +254,41 @@ async def test_a_resize_that_switches_stack_and_tabs_keeps_the_pod_shown(demo_ap
             assert "why: Readiness probe failing on readiness" in text, (size, text)
             assert "No pod selected" not in text
             assert any("TYPE" in line and "REASON" in line for line in text.splitlines())
+
+
+def summary_title(app) -> str:
+    """The summary's title as drawn on its top border."""
+    line = next(line for line in screen_lines(app) if line.lstrip("─").startswith("Summary"))
+    return line.strip("─ ")
+
+
+async def test_at_80x24_the_summary_says_how_much_of_it_is_below_and_enter_shows_it() -> None:
+    """The stuck rollout's pod has more problems than half the panes' height holds (its
+    ProgressDeadlineExceeded last): the summary's title counts the lines out of sight;
+    a pod whose summary fits, or a terminal where it is not cut, says nothing more."""
+    from tests.scenes import SCENES, build_app, prepare
+
+    scene = next(s for s in SCENES if s.name == "rollout-80x24")
+    app = build_app(scene)
+    async with app.run_test(size=SMALL) as pilot:
+        await prepare(pilot, scene)
+        assert "ProgressDeadlineExceeded" not in shown(app)
+        # Under the two problem lines shown: the two Services not listing it (side by
+        # side), their ports (two lines each), the Deployment's stuck rollout (two).
+        cut = "Summary · 7 more lines below (enter)"
+        assert await wait_until(pilot, lambda: summary_title(app) == cut), summary_title(app)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PodScreen))
+        assert "ProgressDeadlineExceeded" in shown(app)  # the whole pod, full screen
+        assert summary_title(app) == "Summary"
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("j")  # a failed Job's pod: its summary fits
+        assert await wait_until(pilot, lambda: summary_title(app) == "Summary")
+        await pilot.press("k")
+        assert await wait_until(pilot, lambda: summary_title(app) == cut)
+        await pilot.resize_terminal(96, 24)  # still tabs; wider, the rollout takes one line
+        wider = "Summary · 6 more lines below (enter)"
+        assert await wait_until(pilot, lambda: summary_title(app) == wider), summary_title(app)
+        await pilot.resize_terminal(120, 40)  # stacked: nothing cut
+        assert await wait_until(pilot, lambda: summary_title(app) == "Summary")

@@ -20,6 +20,7 @@ from podwatch.model.view import PodDetail
 from podwatch.render import PANES, summary_text
 from podwatch.ui.widgets.scrolling import SCROLL_BINDINGS, ScrollKeys
 
+SUMMARY = "Summary"
 EMPTY = Text("No pod selected: pick one in the table (j/k, arrows).", style="dim")
 
 
@@ -66,13 +67,15 @@ class PodDetails(Widget):
         self._drawn: dict[str, tuple[Static, RenderableType]] = {}
         """Per pane: the widget last filled and what it was given (a recompose makes new
         widgets, which must be filled whatever they are given)."""
+        self._measured: tuple[tuple[RenderableType, int] | None, int] = (None, 0)
+        """(the summary's content and width, its lines) last measured (`_say_hidden`)."""
 
     def compose(self) -> ComposeResult:
         # Composed with what they show: a resize that switches stack and tabs recomposes,
         # and the new widgets must not come up empty (the selection would seem lost).
         shown = self._contents()
         summary = self._composed(Static(shown["summary"], id="summary"), shown["summary"])
-        summary.border_title = "Summary"
+        summary.border_title = SUMMARY
         if self.mode == "tabs":
             yield summary
             with TabbedContent(id="detail-tabs"):
@@ -125,6 +128,34 @@ class PodDetails(Widget):
             return
         for key, content in self._contents().items():
             self._put(widgets[key], content)
+        self.call_after_refresh(self._say_hidden)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_hidden)
+
+    def _say_hidden(self) -> None:
+        """On a small terminal the summary is cut at half the panes' height, its last
+        problems out of sight (a stuck rollout under the port findings): its title then
+        says how many lines are below, and that `enter` shows the whole pod."""
+        try:
+            summary = self.query_one("#summary", Static)
+        except NoMatches:
+            return
+        region = summary.scrollable_content_region
+        drawn = self._drawn.get("summary")
+        if drawn is None or not region.width or not region.height:
+            return
+        below = 0
+        if self.mode == "tabs":  # stacked, the summary is never cut
+            measured = (drawn[1], region.width)
+            if measured != self._measured[0]:
+                self._measured = (measured, self._lines(*measured))
+            below = self._measured[1] - summary.scroll_offset.y - region.height
+        title = SUMMARY
+        if below > 0:  # bold: the title's border colour alone is faint
+            title += f" · [b $warning]{below} more line{'s' if below > 1 else ''} below[/] (enter)"
+        if summary.border_title != title:
+            summary.border_title = title
 
     def _put(self, widget: Static, content: RenderableType) -> None:
         """Update `widget` only if `content` draws differently: a pane refreshed by the
@@ -143,9 +174,12 @@ class PodDetails(Widget):
         width = widget.size.width
         if not width or not widget.is_mounted:
             return True
+        return self._lines(content, width) != widget.size.height
+
+    def _lines(self, content: RenderableType, width: int) -> int:
+        """How many lines `content` takes at `width`."""
         console = self.app.console
-        lines = console.render_lines(content, console.options.update_width(width), pad=False)
-        return len(lines) != widget.size.height
+        return len(console.render_lines(content, console.options.update_width(width), pad=False))
 
     def focus_first(self, scroll_visible: bool = True) -> None:
         """Focus the first pane (in tabs mode, the active tab's); `scroll_visible` False
