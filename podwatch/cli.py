@@ -524,9 +524,11 @@ def _once_title(
     recording: Recording | RecordingStream | IndexedLog,
 ) -> str:
     """The first line of `--once`: the moment shown, as an offset and on the wall clock
-    (local time), the recording's length and start."""
+    (local time), the recording's length and start. Offsets are rounded down, as the
+    dashboard and `--at`'s messages have them: the length it says is a valid `--at`."""
     return (
-        f"{title} at {at:.0f}s of {duration:.0f}s, {wall_clock(recording.started + at)} "
+        f"{title} at {math.floor(at)}s of {math.floor(duration)}s, "
+        f"{wall_clock(recording.started + at)} "
         f"({count} events, started {recording.header.get('started', '?')})"
     )
 

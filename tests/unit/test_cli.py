@@ -562,3 +562,19 @@ async def test_g_key_reads_the_same_moments_as_at(utc):
         assert all("the recording spans 0s to 447s (0:00 to 7:27)" in m for m in messages)
         assert messages[0].startswith("-5 is negative")
         assert messages[1].startswith("9:00 is outside the recording")
+
+
+def test_once_says_the_length_rounded_down_so_that_it_is_a_valid_at(capsys) -> None:
+    """The lab recording lasts 115.6 s: `--once` says `of 115s`, as the dashboard's
+    `01:55 / 01:55` does, and `--at 115s` is then accepted (116 s is past the end)."""
+    rec = str(
+        Path(__file__).resolve().parents[1] / "data/recordings/lab-rollout/rollout-stuck.jsonl.gz"
+    )
+    code, out, _err = run(capsys, "replay", rec, "--once")
+    assert code == 0
+    said = re.search(r" at (\d+)s of (\d+)s, ", out)
+    assert said is not None and said.group(1) == said.group(2) == "115", out[:200]
+    code, out, err = run(capsys, "replay", rec, "--once", "--at", f"{said.group(2)}s")
+    assert code == 0 and f"at {said.group(2)}s of {said.group(2)}s" in out, err
+    code, _out, err = run(capsys, "replay", rec, "--once", "--at", "116s")
+    assert code != 0 and "outside the recording" in err and "0s to 115s" in err
