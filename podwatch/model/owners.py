@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from podwatch.model.k8s import Key, d, format_clock, i, lst, meta, parse_time, s
+from podwatch.model.k8s import Key, d, format_age, format_clock, i, lst, meta, parse_time, s
 from podwatch.model.watch import WORKLOAD_KINDS
 
 if TYPE_CHECKING:
@@ -96,8 +96,9 @@ def _generation_lag(obj: Any) -> bool:
     return generation is not None and observed is not None and observed < generation
 
 
-def rollout(kind: str, obj: Any) -> Rollout:
-    """The state of one workload object (any of WORKLOAD_KINDS)."""
+def rollout(kind: str, obj: Any, now: float | None = None) -> Rollout:
+    """The state of one workload object (any of WORKLOAD_KINDS); `now` (the store's
+    clock) tells how long ago a CronJob last ran, as kubectl's LAST SCHEDULE does."""
     m, spec, status = meta(obj), d(d(obj).get("spec")), d(d(obj).get("status"))
     key = (s(m.get("namespace")), s(m.get("name")))
     lag = _generation_lag(obj)
@@ -134,7 +135,7 @@ def rollout(kind: str, obj: Any) -> Rollout:
     elif kind == "Job":
         return _job(obj, key)
     else:  # CronJob
-        return _cronjob(obj, key)
+        return _cronjob(obj, key, now)
     if lag:
         out.words.append("spec not yet observed by its controller")
     out.settled = (
@@ -190,7 +191,7 @@ def _job(obj: Any, key: Key) -> Rollout:
     return out
 
 
-def _cronjob(obj: Any, key: Key) -> Rollout:
+def _cronjob(obj: Any, key: Key, now: float | None) -> Rollout:
     spec, status = d(d(obj).get("spec")), d(d(obj).get("status"))
     out = Rollout("CronJob", key, None, None, None, None)
     out.words.append(f"schedule {s(spec.get('schedule')) or '?'}")
@@ -199,7 +200,8 @@ def _cronjob(obj: Any, key: Key) -> Rollout:
         out.words.append(f"{active} running")
     last = parse_time(status.get("lastScheduleTime"))
     if last is not None:
-        out.words.append(f"last run {format_clock(last, date=True)}")
+        ago = f" ({format_age(now - last)} ago)" if now is not None and now >= last else ""
+        out.words.append(f"last run {format_clock(last, date=True)}{ago}")
     if spec.get("suspend") is True:
         out.words.append("suspended")
     return out
@@ -249,7 +251,7 @@ def owner_chain(store: Store, pod: Key, obj: Any) -> list[OwnerLink]:
             why = "not readable (RBAC)" if kind in store.unreadable else "not seen"
             out.append(OwnerLink(kind, name, None, why))
             break
-        link = OwnerLink(kind, name, rollout(kind, held))
+        link = OwnerLink(kind, name, rollout(kind, held, store.now))
         out.append(link)
         if kind == "Deployment" and child is not None:
             out[-2].role = replica_set_role(store, (namespace, name), child)
@@ -316,7 +318,7 @@ def workload_rows(store: Store) -> list[WorkloadRow]:
             ref = controller_ref(obj)
             if ref is not None and ref[0] in WORKLOAD_KINDS:
                 continue  # shown under its owner
-            row = WorkloadRow(kind, key, rollout(kind, obj))
+            row = WorkloadRow(kind, key, rollout(kind, obj, store.now))
             if kind == "Deployment":
                 sets = sorted(owned(store, "ReplicaSet", key), key=revision, reverse=True)
                 for n, rs in enumerate(sets[:CHILDREN_SHOWN]):

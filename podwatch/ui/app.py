@@ -353,6 +353,12 @@ class PodwatchApp(ShadowedOutput):
                 screen.refresh_from(self.source.store, Changes(pods=expired))
             if self._ticks % int(AGE_INTERVAL / TICK_INTERVAL) == 0:
                 screen.table.refresh_ages(self.source.store)
+        elif (
+            isinstance(screen, TableScreen) and self._ticks % int(AGE_INTERVAL / TICK_INTERVAL) == 0
+        ):
+            # Its ages and countdowns follow the clock (a taint's "evicts ... in 55s", a
+            # CronJob's last run) while nothing the view lists changes.
+            screen.refresh_from(self.source.store, None)
 
     def update_status(self) -> None:
         if not self.screen_stack:

@@ -335,3 +335,31 @@ async def test_live_enter_on_a_service_without_selector_says_so_and_on_web_lists
             assert "filter: svc web" in status(app)
     finally:
         live.close()
+
+
+async def test_the_nodes_view_counts_down_as_the_replay_plays_with_nothing_new(
+    demo_app, fake_clock
+) -> None:
+    """From 390 s to 435 s of the demo nothing happens: the view is not redrawn for a
+    change, yet a taint's age and its eviction countdown follow the clock."""
+    import re
+
+    app = demo_app(390, paused=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await command(pilot, "nodes")
+        assert isinstance(app.screen, NodesScreen)
+
+        def countdown() -> tuple[int, int]:
+            text = " ".join(widget_lines(app.screen.query_one(RowCursor)))
+            found = re.search(r"unreachable:NoExecute for (\d+)s .* in (\d+)s\)", text)
+            assert found is not None, text
+            return int(found.group(1)), int(found.group(2))
+
+        since, evicts = countdown()
+        fake_clock.advance(10)
+        app.drain()  # 390 → 400 s: no event, nothing the view lists changed
+        for _ in range(5):  # the clock's refreshes come every fifth tick
+            app.tick()
+        await pilot.pause()
+        assert countdown() == (since + 10, evicts - 10)

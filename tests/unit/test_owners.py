@@ -214,3 +214,43 @@ def test_workloads_are_deleted_and_a_cycle_of_owners_ends():
     assert len(chain) == 4  # MAX_CHAIN: followed no further
     feed(store, workload("ReplicaSet", "a"), etype="DELETED")
     assert ("shop", "a") not in store.workloads["ReplicaSet"]
+
+
+def test_a_cronjobs_last_run_is_a_time_and_how_long_ago_as_kubectl_counts_it():
+    """kubectl's LAST SCHEDULE is an age: the line gives the time and the age at the
+    store's clock (a replay's moment); without a clock, or one before it, the time alone."""
+    from podwatch.model.k8s import format_clock, parse_time
+    from podwatch.model.owners import workload_rows
+
+    last = "2026-12-01T18:00:00Z"
+    cron = workload(
+        "CronJob",
+        "report",
+        spec={"schedule": "*/1 * * * *"},
+        status={"lastScheduleTime": last, "active": [{"name": "report-1"}]},
+    )
+    at = parse_time(last)
+    clock = format_clock(at, date=True)
+    assert rollout("CronJob", cron).words == [
+        "schedule */1 * * * *",
+        "1 running",
+        f"last run {clock}",
+    ]
+    assert rollout("CronJob", cron, at + 52).words[-1] == f"last run {clock} (52s ago)"
+    assert rollout("CronJob", cron, at + 3 * 3600 + 60).words[-1] == (
+        f"last run {clock} (3h1m ago)"
+    )
+    assert rollout("CronJob", cron, at - 5).words[-1] == f"last run {clock}"
+    store = Store()
+    feed(store, cron)
+    store.now = at + 125
+    [row] = workload_rows(store)
+    assert row.rollout.text.endswith(f"last run {clock} (2m5s ago)")
+    feed(
+        store,
+        workload("Job", "report-1", spec={"completions": 1}, owner=("CronJob", "report")),
+        owned_pod("report-1-x", "Job", "report-1"),
+    )
+    store.now = at + 125
+    chain = owner_chain(store, ("shop", "report-1-x"), store.pods[("shop", "report-1-x")])
+    assert chain[-1].text.endswith(f"last run {clock} (2m5s ago)")
