@@ -46,8 +46,8 @@ _CLOCK = re.compile(
 UTC_NAMES = frozenset({"UTC", "GMT", "Z"})
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 FORMS = (
-    "seconds (90), m:ss (1:30), HH:MM:SS (07:44:51), MM-DD HH:MM:SS (11-30 07:44:51) "
-    "or RFC 3339 (2026-11-30T07:44:51Z)"
+    "seconds (90), m:ss (1:30), units (1h04m05s, 2d), HH:MM:SS (07:44:51), "
+    "MM-DD HH:MM:SS (11-30 07:44:51) or RFC 3339 (2026-11-30T07:44:51Z)"
 )
 """The accepted forms, with an example each, for prompts and error messages."""
 ECHO_LIMIT = 40
@@ -207,8 +207,12 @@ def span(started: float, duration: float) -> str:
     first = min(math.floor(started), last)
     length = math.floor(duration)
     same_day = time.localtime(first)[:3] == time.localtime(last)[:3]
+    if length < 3600:
+        offsets = f"0s to {length}s (0:00 to {_mmss(length)})"
+    else:  # as the header writes it (`1h04m05s`, `202d01h29m29s`), not 290969:29
+        offsets = f"0s to {format_offset(length)} ({length}s)"
     return (
-        f"the recording spans 0s to {length}s (0:00 to {_mmss(length)}), "
+        f"the recording spans {offsets}, "
         f"{wall_clock(first, with_date=True)} to {wall_clock(last, with_date=not same_day)}, "
         f"{format_rfc3339(first)} to {format_rfc3339(last)}"
     )

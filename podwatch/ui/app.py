@@ -742,7 +742,7 @@ class PodwatchApp(ShadowedOutput):
         if (replay := self.source.replay) is not None:
             dated = needs_date(replay.started, replay.duration, self.today())
             placeholder = f"now {format_clock(replay.started + replay.position, date=dated)}"
-        label = "go to: seconds, m:ss, HH:MM:SS or RFC 3339"
+        label = "go to: seconds, m:ss, 1h04m05s, HH:MM:SS or RFC 3339"
         self.prompt(PromptScreen(label, placeholder), self._goto)
 
     @_reading

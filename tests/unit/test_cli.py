@@ -314,8 +314,9 @@ def test_at_takes_seconds_mss_wall_clock_and_rfc3339(capsys, rec, utc, reader, m
         ("14:14:00", "14:14:00 is outside the recording"),
         (
             "soon",
-            "not a time: soon; use seconds (90), m:ss (1:30), HH:MM:SS (07:44:51), "
-            "MM-DD HH:MM:SS (11-30 07:44:51) or RFC 3339 (2026-11-30T07:44:51Z)",
+            "not a time: soon; use seconds (90), m:ss (1:30), units (1h04m05s, 2d), "
+            "HH:MM:SS (07:44:51), MM-DD HH:MM:SS (11-30 07:44:51) or RFC 3339 "
+            "(2026-11-30T07:44:51Z)",
         ),
     ],
 )
@@ -540,7 +541,7 @@ async def test_g_key_reads_the_same_moments_as_at(utc):
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
-        assert "seconds, m:ss, HH:MM:SS or RFC 3339" in str(app.screen.prompt)
+        assert "seconds, m:ss, 1h04m05s, HH:MM:SS or RFC 3339" in str(app.screen.prompt)
         await pilot.press(*text, "enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
@@ -551,6 +552,8 @@ async def test_g_key_reads_the_same_moments_as_at(utc):
         assert source.position == 75.0
         await go(pilot, rfc)
         assert source.position == 195.0
+        await go(pilot, "2m05s")  # the units the prompt names
+        assert source.position == 125.0
         await go(pilot, "1:30")
         assert source.position == 90.0
         for refused in ("-5", "9:00", clock(recording.started + 600)):

@@ -3,6 +3,7 @@ day and time zone, and one clear refusal naming the span for anything outside it
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from datetime import UTC, datetime
@@ -169,6 +170,24 @@ def test_every_bound_the_message_names_is_accepted_back(tz, zone, started_fracti
     offsets = [at(b, started, 447.9) for b in bounds]
     assert all(0 <= o <= 447.9 for o in offsets)
     assert offsets[0] == 0.0 and max(offsets) >= 447.0
+
+
+@pytest.mark.parametrize(
+    ("length", "said", "ends"),
+    [
+        (3599.5, "0s to 3599s (0:00 to 59:59)", ("3599s", "59:59")),
+        (3725.2, "0s to 1h02m05s (3725s)", ("1h02m05s", "3725s")),
+        # the real captures of ../shared/recordings/real-objects replayed together
+        (17_458_169.8, "0s to 202d01h29m29s (17458169s)", ("202d01h29m29s", "17458169s")),
+    ],
+)
+def test_a_long_recordings_span_is_said_as_its_header_says_it(tz, length, said, ends):
+    """Not `0:00 to 290969:29`: from an hour on, the end is written as the replay's
+    header writes offsets, and each form given is accepted back."""
+    tz("UTC")
+    message = span(STARTED, length)
+    assert message.startswith(f"the recording spans {said}, "), message
+    assert all(at(end, STARTED, length) == math.floor(length) for end in ends)
 
 
 @pytest.mark.parametrize("text", ["9" * 400, "9" * 400 + ":00"])
