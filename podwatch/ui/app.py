@@ -344,6 +344,7 @@ class PodwatchApp(ShadowedOutput):
             return
 
     def _tick_screen(self, screen: Screen) -> None:
+        ages_due = self._ticks % int(AGE_INTERVAL / TICK_INTERVAL) == 0
         if isinstance(screen, PodScreen):
             screen.tick(self.source.store, self._ticks)
         if isinstance(screen, MainScreen):
@@ -351,11 +352,9 @@ class PodwatchApp(ShadowedOutput):
             # Rows whose risk the clock ended (a restart 10 minutes ago): mark and why anew.
             if expired := self.source.store.risk_expired(self.source.store.now):
                 screen.refresh_from(self.source.store, Changes(pods=expired))
-            if self._ticks % int(AGE_INTERVAL / TICK_INTERVAL) == 0:
+            if ages_due:
                 screen.table.refresh_ages(self.source.store)
-        elif (
-            isinstance(screen, TableScreen) and self._ticks % int(AGE_INTERVAL / TICK_INTERVAL) == 0
-        ):
+        elif isinstance(screen, TableScreen) and ages_due:
             # Its ages and countdowns follow the clock (a taint's "evicts ... in 55s", a
             # CronJob's last run) while nothing the view lists changes.
             screen.refresh_from(self.source.store, None)
