@@ -172,10 +172,12 @@ class FleetSource:
             self.store.now = now
         if self.store.tombstones:
             changes.pods |= self.store.expire_tombstones()
-        unreadable: set[str] = set()
-        for source in self.fleet.sources:
-            unreadable |= source.unreadable_kinds()
-        self.store.unreadable = frozenset(unreadable)
+        self.store.unreadable_in = {
+            w.context: w.source.unreadable_kinds()
+            for w in self.fleet.watched
+            if w.source is not None
+        }
+        self.store.unreadable = frozenset().union(*self.store.unreadable_in.values())
         return changes
 
     def notify_arrivals(self, callback: Callable[[], None] | None) -> None:

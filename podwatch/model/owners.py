@@ -248,7 +248,7 @@ def owner_chain(store: Store, pod: Key, obj: Any) -> list[OwnerLink]:
             break
         held = store.workloads.get(kind, {}).get((namespace, name))
         if held is None:
-            why = "not readable (RBAC)" if kind in store.unreadable else "not seen"
+            why = "not readable (RBAC)" if kind in store.unreadable_for(namespace) else "not seen"
             out.append(OwnerLink(kind, name, None, why))
             break
         link = OwnerLink(kind, name, rollout(kind, held, store.now))

@@ -129,14 +129,14 @@ def check_service(store: Store, sv: ServiceEndpoints) -> ServiceCheck:
     add = check.findings.append
     spec = d(d(service).get("spec"))
     if service is None:
-        if "Service" not in store.unreadable:
+        if "Service" not in store.unreadable_for(sv.key[0]):
             add(Finding(Severity.NOTE, "endpoints without a Service object"))
         return check
     if s(spec.get("type")) == "ExternalName":
         target = s(spec.get("externalName")) or "?"
         add(Finding(Severity.NOTE, f"ExternalName → {target}: a DNS alias, no endpoints"))
         return check
-    pods_known = "Pod" not in store.unreadable
+    pods_known = "Pod" not in store.unreadable_for(sv.key[0])
     if selector is None:
         add(Finding(Severity.NOTE, "no selector: its endpoints are kept by hand"))
     elif pods_known:
@@ -202,7 +202,7 @@ def _check_endpoints(
     store: Store, sv: ServiceEndpoints, check: ServiceCheck, pods_known: bool
 ) -> None:
     add = check.findings.append
-    if sv.source == "none" and {"Endpoints", "EndpointSlice"} <= store.unreadable:
+    if sv.source == "none" and {"Endpoints", "EndpointSlice"} <= store.unreadable_for(sv.key[0]):
         add(Finding(Severity.NOTE, "endpoints unknown: Endpoints and EndpointSlices not readable"))
         return
     if not sv.addresses:

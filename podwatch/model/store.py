@@ -153,7 +153,11 @@ class Store:
         self._pruned = 0.0
         self.unreadable: frozenset[str] = frozenset()
         """Kinds the source may not read (RBAC): the views say what each pane lacks
-        instead of showing an absence as a fact."""
+        instead of showing an absence as a fact. Ask `unreadable_for` a namespace."""
+        self.unreadable_in: dict[str, frozenset[str]] = {}
+        """Several contexts in one store (kube/fleet.py): each context's own unreadable
+        kinds; `unreadable` is then their union. Clusters' RBAC differ (prod is locked
+        down, staging not): one context's refusal says nothing about another's pods."""
         self.ignored = 0
         self.taint_first_seen: dict[TaintId, float] = {}
         # indexes: each forgets a key with its last value (model/index.py), so that
@@ -419,6 +423,13 @@ class Store:
         """When the pod's Ready condition flipped (True ↔ not True), as podwatch saw it."""
         return tuple(self._ready_flips.get(key, ()))
 
+    def unreadable_for(self, namespace: str) -> frozenset[str]:
+        """The kinds not readable where `namespace` is: its context's own, when several
+        share the store (`east/default`), else the source's."""
+        if self.unreadable_in and "/" in namespace:
+            return self.unreadable_in.get(namespace.split("/", 1)[0], frozenset())
+        return self.unreadable
+
     def probe_failures_known(self, namespace: str) -> bool:
         """Whether podwatch can have seen the probe failures of pods in `namespace`: not when
         Events are not readable, or not listed yet, or a capture holds none for it. An
@@ -427,7 +438,7 @@ class Store:
         A source that lists (live, or a podwatch recording) says so with a RELIST marker
         per kind; a kubectl capture or a recording without markers only has the Events it
         holds as evidence, per namespace."""
-        if "Event" in self.unreadable:
+        if "Event" in self.unreadable_for(namespace):
             return False
         if "Event" in self.synced:
             return True

@@ -362,7 +362,7 @@ def pod_detail(store: Store, key: Key) -> PodDetail | None:
         now=now,
         status_reason=s(d(pod.get("status")).get("reason")),
         status_message=s(d(pod.get("status")).get("message")),
-        gaps=pane_gaps(store.unreadable, probes_known),
+        gaps=pane_gaps(store.unreadable_for(key[0]), probes_known),
         health=health_of(summary.severity, risks),
         risks=risks,
         probes_known=probes_known,
@@ -392,7 +392,7 @@ def tombstone_detail(store: Store, tomb: Tombstone) -> PodDetail:
     if scheduling is not None:
         # Only what the pod and its Events said: today's nodes are not the ones it knew.
         scheduling = replace(scheduling, untolerated=[], fits=[], by_scheduler=[])
-    gaps = pane_gaps(store.unreadable, tomb.probes_known)
+    gaps = pane_gaps(store.unreadable_for(tomb.key[0]), tomb.probes_known)
     gaps["endpoints"] = "Gone: in no Service's endpoints now; shown as they listed it when it went."
     if node_obj is not None:
         gaps["node"] = "As the node was when the pod went."
@@ -452,7 +452,7 @@ def events_only_detail(store: Store, key: Key) -> PodDetail | None:
     events = store.pod_events(key)
     summary = events_only_summary(key, events)
     node_obj = store.nodes.get(summary.node) if summary.node else None
-    gaps = pane_gaps(store.unreadable, store.probe_failures_known(key[0]))
+    gaps = pane_gaps(store.unreadable_for(key[0]), store.probe_failures_known(key[0]))
     for pane in ("conditions", "containers", "endpoints"):
         gaps[pane] = EVENTS_ONLY_GAP
     gaps.setdefault(

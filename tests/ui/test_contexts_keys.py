@@ -203,3 +203,62 @@ async def test_several_clusters_are_listing_while_any_one_is(double, west, tmp_p
     finally:
         built.close()
         west.slow_lists("Pod", 0)
+
+
+def test_each_cluster_says_what_it_cannot_read_for_its_own_pods(double, west, tmp_path) -> None:
+    """RBAC differs by cluster (prod locked down, staging not): west may not read Events
+    or ReplicaSets, east may. West's pod says so; east's, in the same store, does not."""
+    import time
+
+    from podwatch.model.service_checks import check_service
+    from podwatch.model.view import pod_detail, service_views
+    from tests.factories import endpoints
+
+    owner = {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "name": "web-7d9f",
+        "uid": "u-web-7d9f",
+        "controller": True,
+    }
+    for cluster in (double, west):
+        pod = pod_obj("web-0")
+        pod["metadata"]["ownerReferences"] = [owner]  # a ReplicaSet neither cluster has
+        cluster.create(pod)
+        cluster.create(endpoints("orphan", ready=[("10.0.0.9", "web-0")]))  # no Service
+    for kind in ("Event", "ReplicaSet", "Service"):
+        west.forbid(kind)
+    path = ApiServerDouble.write_kubeconfig_of(tmp_path / "kc", {"east": double, "west": west})
+    fleet = Fleet(connect_each(["east", "west"], kubeconfig=str(path)), settings=FAST)
+    source = FleetSource(fleet)
+    store = source.store
+    east, west_key = ("east/default", "web-0"), ("west/default", "web-0")
+    fleet.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            source.poll()
+            if {east, west_key} <= set(store.pods) and "ReplicaSet" in store.unreadable_for(
+                "west/default"
+            ):
+                break
+            time.sleep(0.05)
+        assert store.unreadable_for("west/default") == {"Event", "ReplicaSet", "Service"}
+        assert store.unreadable_for("east/default") == frozenset()
+        assert store.unreadable == {"Event", "ReplicaSet", "Service"}  # for no context
+        seen_east, seen_west = pod_detail(store, east), pod_detail(store, west_key)
+        assert seen_east is not None and seen_west is not None
+        assert seen_west.owners[0].unknown_why == "not readable (RBAC)"
+        assert seen_east.owners[0].unknown_why == "not seen"
+        assert "Events are not readable" in seen_west.gaps["timeline"]
+        assert "timeline" not in seen_east.gaps and "probes" not in seen_east.gaps
+        # Endpoints without a Service: east can tell (it reads Services), west cannot.
+        notes = {
+            sv.key[0]: [f.text for f in check_service(store, sv).findings]
+            for sv in service_views(store)
+            if sv.key[1] == "orphan"
+        }
+        assert "endpoints without a Service object" in notes["east/default"]
+        assert "endpoints without a Service object" not in notes["west/default"]
+    finally:
+        fleet.stop()
