@@ -267,7 +267,8 @@ class PodwatchApp(ShadowedOutput):
         self.set_timer(wait, run, name="drain-soon")
 
     def drain(self) -> None:
-        if self.unreadable is None:
+        # Not once the screens are taken down: the drain timer may fire as the app exits.
+        if self.unreadable is None and self.screen_stack:
             self._drain()
 
     @_reading
@@ -338,6 +339,8 @@ class PodwatchApp(ShadowedOutput):
         self._say_alerts()
         self._ticks += 1
         self.source.store.pods.compact(SQUEEZED_PER_TICK)
+        if not self.screen_stack:
+            return  # a tick due as the app takes its screens down (`q`)
         try:
             self._tick_screen(self.screen)
         except NoMatches:  # the screen is not composed yet, or taken down as the app exits

@@ -292,3 +292,18 @@ async def test_at_80x24_the_summary_says_how_much_of_it_is_below_and_enter_shows
         assert await wait_until(pilot, lambda: summary_title(app) == wider), summary_title(app)
         await pilot.resize_terminal(120, 40)  # stacked: nothing cut
         assert await wait_until(pilot, lambda: summary_title(app) == "Summary")
+
+
+async def test_a_tick_or_a_drain_due_as_the_app_exits_does_nothing(demo_app, fake_clock) -> None:
+    """The timers may fire once more while the app takes its screens down (a full CI
+    run caught the tick's: ScreenStackError)."""
+    app = demo_app(35, paused=False)
+    async with app.run_test(size=STACK) as pilot:
+        await pilot.pause()
+        ticks, position = app._ticks, app.source.replay.position
+    assert not app.screen_stack
+    app.tick()
+    assert app._ticks == ticks + 1
+    fake_clock.advance(60)  # events are due: a drain would apply and show them
+    app.drain()
+    assert app.source.replay.position == position
