@@ -135,8 +135,8 @@ def _add_view_options(p: argparse.ArgumentParser) -> None:
         "--at",
         metavar="TIME",
         help="the moment to show (--once; default the end) or to start the dashboard at: "
-        "seconds (90), m:ss (1:30), wall-clock HH:MM:SS (local time) or RFC 3339 "
-        "(2026-11-30T07:44:51Z)",
+        "seconds (90), m:ss (1:30), units (1h04m05s), wall-clock HH:MM:SS (local time), "
+        "RFC 3339 (2026-11-30T07:44:51Z), start or end",
     )
     p.add_argument("--pod", metavar="NAME", help="with --once: show only this pod's details")
     _add_exit_code(p)

@@ -47,7 +47,7 @@ UTC_NAMES = frozenset({"UTC", "GMT", "Z"})
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 FORMS = (
     "seconds (90), m:ss (1:30), units (1h04m05s, 2d), HH:MM:SS (07:44:51), "
-    "MM-DD HH:MM:SS (11-30 07:44:51) or RFC 3339 (2026-11-30T07:44:51Z)"
+    "MM-DD HH:MM:SS (11-30 07:44:51), RFC 3339 (2026-11-30T07:44:51Z), start or end"
 )
 """The accepted forms, with an example each, for prompts and error messages."""
 ECHO_LIMIT = 40
@@ -78,6 +78,8 @@ def moment_offset(text: str, *, started: float, duration: float = math.inf) -> f
     `parse_moment` checks the end too. With an unknown `duration` (infinite), an error
     message names the start alone."""
     value = text.strip()
+    if value.lower() in ("start", "end"):  # the end of one streamed to its end: infinity
+        return 0.0 if value.lower() == "start" else duration
     relative = _relative(value)
     if relative is not None:
         if relative < 0:

@@ -144,6 +144,7 @@ class PodwatchApp(ShadowedOutput):
         Binding("left_square_bracket", "seek(-1)", "Back 10s", show=False),
         Binding("right_square_bracket", "seek(1)", "Fwd 10s", show=False),
         Binding("g", "goto", "Go to", show=False, priority=True),
+        Binding("G", "goto_end", "Go to the end", show=False),
     ]
 
     def __init__(
@@ -744,8 +745,13 @@ class PodwatchApp(ShadowedOutput):
         if (replay := self.source.replay) is not None:
             dated = needs_date(replay.started, replay.duration, self.today())
             placeholder = f"now {format_clock(replay.started + replay.position, date=dated)}"
-        label = "go to: seconds, m:ss, 1h04m05s, HH:MM:SS or RFC 3339"
+        label = "go to: seconds, m:ss, 1h04m05s, HH:MM:SS, RFC 3339, start or end"
         self.prompt(PromptScreen(label, placeholder), self._goto)
+
+    def action_goto_end(self) -> None:
+        """`G`: the end of the recording, as `g end` (a capture of months opens at its
+        empty start)."""
+        self._goto("end")
 
     @_reading
     def _goto(self, text: str | None) -> None:

@@ -300,6 +300,12 @@ def test_at_takes_seconds_mss_wall_clock_and_rfc3339(capsys, rec, utc, reader, m
     assert "NotReady" in outputs[0]  # the readiness change at 20 s is in
     code, out, _ = run(capsys, "replay", str(rec), "--once", "--at", "0:19")
     assert code == 0 and "at 19s of 30s" in out and "NotReady" not in out
+    code, out, err = run(capsys, "replay", str(rec), "--once", "--at", "end")
+    assert (code, err) == (0, "") and out == run(capsys, "replay", str(rec), "--once")[1]
+    code, out, err = run(capsys, "replay", str(rec), "--once", "--at", "START")
+    assert (code, err) == (0, "") and out == run(capsys, "replay", str(rec), "--once", "--at", "0")[
+        1
+    ]
 
 
 @pytest.mark.parametrize("reader", ["streamed", "whole"])
@@ -315,8 +321,8 @@ def test_at_takes_seconds_mss_wall_clock_and_rfc3339(capsys, rec, utc, reader, m
         (
             "soon",
             "not a time: soon; use seconds (90), m:ss (1:30), units (1h04m05s, 2d), "
-            "HH:MM:SS (07:44:51), MM-DD HH:MM:SS (11-30 07:44:51) or RFC 3339 "
-            "(2026-11-30T07:44:51Z)",
+            "HH:MM:SS (07:44:51), MM-DD HH:MM:SS (11-30 07:44:51), RFC 3339 "
+            "(2026-11-30T07:44:51Z), start or end",
         ),
     ],
 )
@@ -541,7 +547,7 @@ async def test_g_key_reads_the_same_moments_as_at(utc):
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
-        assert "seconds, m:ss, 1h04m05s, HH:MM:SS or RFC 3339" in str(app.screen.prompt)
+        assert "seconds, m:ss, 1h04m05s, HH:MM:SS, RFC 3339, start or end" in str(app.screen.prompt)
         await pilot.press(*text, "enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
@@ -554,6 +560,13 @@ async def test_g_key_reads_the_same_moments_as_at(utc):
         assert source.position == 195.0
         await go(pilot, "2m05s")  # the units the prompt names
         assert source.position == 125.0
+        await go(pilot, "end")
+        assert source.position == recording.duration
+        await go(pilot, "Start")
+        assert source.position == 0.0
+        await pilot.press("G")  # the end at one key
+        await pilot.pause()
+        assert source.position == recording.duration
         await go(pilot, "1:30")
         assert source.position == 90.0
         for refused in ("-5", "9:00", clock(recording.started + 600)):

@@ -136,8 +136,17 @@ def test_times_outside_the_recording_are_refused(text, tz):
     ],
 )
 def test_anything_else_is_not_a_time(text):
-    with pytest.raises(MomentError, match=r"^not a time: .*; use seconds .* or RFC 3339 "):
+    with pytest.raises(MomentError, match=r"^not a time: .*; use seconds .*, start or end; "):
         at(text)
+
+
+@pytest.mark.parametrize("text", ["end", "End", " END "])
+def test_start_and_end_name_the_recordings_bounds(text):
+    """`--at end` and `g end` (and `G`): a capture of months opens at its empty start."""
+    assert at(text) == DURATION
+    assert at(text.lower().replace("end", "start")) == 0.0
+    # Streamed to its end, the length is not known yet: every event is wanted.
+    assert moment_offset(text, started=STARTED) == math.inf
 
 
 def test_the_error_names_the_span_in_every_form(tz):

@@ -110,8 +110,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ),
             (
                 "g",
-                "go to a time: seconds, m:ss, HH:MM:SS, MM-DD HH:MM:SS (the header's "
-                "clock) or RFC 3339",
+                "go to a time: seconds, m:ss, 1h04m05s, HH:MM:SS, MM-DD HH:MM:SS (the "
+                "header's clock), RFC 3339, start or end; G the end",
             ),
         ),
     ),
