@@ -78,8 +78,11 @@ def moment_offset(text: str, *, started: float, duration: float = math.inf) -> f
     `parse_moment` checks the end too. With an unknown `duration` (infinite), an error
     message names the start alone."""
     value = text.strip()
-    if value.lower() in ("start", "end"):  # the end of one streamed to its end: infinity
-        return 0.0 if value.lower() == "start" else duration
+    word = value.lower()
+    if word == "start":
+        return 0.0
+    if word == "end":
+        return duration  # of one still streamed to its end: infinity, every event wanted
     relative = _relative(value)
     if relative is not None:
         if relative < 0:

@@ -550,11 +550,12 @@ class LiveSource:
         """Whether a kind is being listed, or its list's end (the RELIST marker) has not
         been taken from the queue yet: a list arrives faster than a busy dashboard
         applies it, so what was listed may still be waiting when the watch is on."""
-        watchers = self.watchers.values()
-        if any(w.status.state is WatchState.LISTING for w in watchers):
-            return True
         taken = self._relists_taken
-        return any(w.status.relists > taken.get(kind, 0) for kind, w in self.watchers.items())
+        for kind, watcher in self.watchers.items():
+            status = watcher.status  # merged when read: read once
+            if status.state is WatchState.LISTING or status.relists > taken.get(kind, 0):
+                return True
+        return False
 
     def covers(self, namespace: str | None) -> bool:
         return self.scope.all_namespaces or namespace == self.scope.namespace
